@@ -1,0 +1,1 @@
+return SmoothInfo.Cli.SmoothInfoApp.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,155 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using SmoothInfo.Diagnostics;
+using SmoothInfo.IO;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SmoothInfo.Data.Npy;
+
+/// <summary>
+/// NumPy's .npy format (versions 1-3): little-endian float32 or float64, C order. Reads straight into
+/// tensor memory in row blocks, so a kernel of several GB is never held twice.
+/// </summary>
+public static partial class NpyFile
+{
+    private static readonly byte[] Magic = { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y' };
+    private const int BlockBytes = 64 << 20;
+
+    public sealed record Header(string Descr, bool FortranOrder, long[] Shape, long DataOffset)
+    {
+        public ScalarType ScalarType => Descr switch
+        {
+            "<f8" => ScalarType.Float64,
+            "<f4" => ScalarType.Float32,
+            _ => throw new InvalidOperationException(Descr),
+        };
+
+        public int ElementSize => Descr == "<f8" ? 8 : 4;
+        public long ElementCount => Shape.Aggregate(1L, (a, b) => a * b);
+    }
+
+    /// <summary>Reads an array as a CPU tensor of the file's own dtype.</summary>
+    public static Tensor Read(string path)
+    {
+        using var stream = OpenForRead(path);
+        var header = ReadHeader(stream, path);
+        long expected = header.DataOffset + header.ElementCount * header.ElementSize;
+        if (stream.Length < expected)
+            throw Malformed(path, $"the file is truncated: its header promises shape ({string.Join(", ", header.Shape)}) " +
+                $"of {header.Descr}, {expected} bytes in all, but it has {stream.Length}.", "re-export the array with numpy.save.");
+        var tensor = empty(header.Shape, header.ScalarType);
+        var flat = tensor.view(-1);
+        long elementsPerBlock = Math.Max(1, BlockBytes / header.ElementSize);
+        for (long start = 0; start < header.ElementCount; start += elementsPerBlock)
+        {
+            long count = Math.Min(elementsPerBlock, header.ElementCount - start);
+            using var block = flat.narrow(0, start, count);
+            stream.ReadExactly(block.bytes);
+        }
+        return tensor;
+    }
+
+    /// <summary>Writes a float32 or float64 tensor (copied to CPU, C order), atomically.</summary>
+    public static void Write(string path, Tensor tensor)
+    {
+        string descr = tensor.dtype switch
+        {
+            ScalarType.Float64 => "<f8",
+            ScalarType.Float32 => "<f4",
+            _ => throw new ArgumentException($"only float32 and float64 are written, not {tensor.dtype}"),
+        };
+        using var data = tensor.cpu().contiguous();
+        string shape = data.shape.Length == 1 ? $"({data.shape[0]},)" : $"({string.Join(", ", data.shape)})";
+        string dict = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}";
+        int unpadded = Magic.Length + 2 + 2 + dict.Length + 1;
+        string headerText = dict + new string(' ', (64 - unpadded % 64) % 64) + "\n";
+        AtomicFile.Write(path, stream =>
+        {
+            stream.Write(Magic);
+            stream.Write(new byte[] { 1, 0, (byte)(headerText.Length & 0xff), (byte)(headerText.Length >> 8) });
+            stream.Write(Encoding.ASCII.GetBytes(headerText));
+            var flat = data.view(-1);
+            long perBlock = Math.Max(1, BlockBytes / (descr == "<f8" ? 8 : 4));
+            for (long start = 0; start < flat.shape[0]; start += perBlock)
+            {
+                using var block = flat.narrow(0, start, Math.Min(perBlock, flat.shape[0] - start));
+                stream.Write(block.bytes);
+            }
+        });
+    }
+
+    public static Header ReadHeader(Stream stream, string path)
+    {
+        Span<byte> prefix = stackalloc byte[8];
+        if (stream.ReadAtLeast(prefix, 8, throwOnEndOfStream: false) < 8 || !prefix[..6].SequenceEqual(Magic))
+            throw Malformed(path, "this is not a NumPy .npy file (the magic string \\x93NUMPY is missing).",
+                "save the array with numpy.save (not numpy.savez, pickle or text).");
+        int major = prefix[6];
+        int headerLength;
+        if (major == 1)
+        {
+            Span<byte> len = stackalloc byte[2];
+            stream.ReadExactly(len);
+            headerLength = len[0] | (len[1] << 8);
+        }
+        else if (major is 2 or 3)
+        {
+            Span<byte> len = stackalloc byte[4];
+            stream.ReadExactly(len);
+            headerLength = len[0] | (len[1] << 8) | (len[2] << 16) | (len[3] << 24);
+        }
+        else
+        {
+            throw Malformed(path, $"unsupported .npy format version {major}.{prefix[7]}.", "save the array with numpy.save.");
+        }
+        var headerBytes = new byte[headerLength];
+        if (stream.ReadAtLeast(headerBytes, headerLength, throwOnEndOfStream: false) < headerLength)
+            throw Malformed(path, "the file is truncated inside its header.", "re-export the array with numpy.save.");
+        string text = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(headerBytes);
+
+        var descr = DescrPattern().Match(text);
+        var fortran = FortranPattern().Match(text);
+        var shape = ShapePattern().Match(text);
+        if (!descr.Success || !fortran.Success || !shape.Success)
+            throw Malformed(path, $"its header cannot be read: {text.Trim()}", "save the array with numpy.save.");
+        if (descr.Groups[1].Value is not ("<f8" or "<f4"))
+            throw Malformed(path, $"its dtype is '{descr.Groups[1].Value}'; float64 ('<f8') or float32 ('<f4') is needed.",
+                "convert it first, e.g. numpy.save(path, a.astype(numpy.float64)).");
+        if (fortran.Groups[1].Value == "True")
+            throw Malformed(path, "it is stored in Fortran order; C order is needed.",
+                "save numpy.ascontiguousarray(a) instead.");
+        long[] dims = shape.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(long.Parse).ToArray();
+        return new Header(descr.Groups[1].Value, false, dims, stream.Position);
+    }
+
+    private static FileStream OpenForRead(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new InputException(ErrorCodes.FileNotFound, "the file does not exist.", "check the path (relative paths start at the current directory).",
+                new SourceLocation(path));
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new InputException(ErrorCodes.FileNotFound, $"the file cannot be read: {e.Message}", "check its permissions.", new SourceLocation(path));
+        }
+    }
+
+    private static InputException Malformed(string path, string message, string fix) =>
+        new(ErrorCodes.NpyMalformed, message, fix, new SourceLocation(path));
+
+    [GeneratedRegex(@"'descr'\s*:\s*'([^']*)'")]
+    private static partial Regex DescrPattern();
+
+    [GeneratedRegex(@"'fortran_order'\s*:\s*(True|False)")]
+    private static partial Regex FortranPattern();
+
+    [GeneratedRegex(@"'shape'\s*:\s*\(([^)]*)\)")]
+    private static partial Regex ShapePattern();
+}
