@@ -15,15 +15,14 @@ public static class ClosedFormLeaveOneOut
 {
     private const long ChunkBytes = 256L << 20;
 
-    public static LeaveOneOutResult Compute(KernelProblem problem, TrainingRun run, Tensor regularizedKernel, double oneNorm,
-        IProgress<EstimatorProgress>? progress)
+    public static LeaveOneOutResult Compute(KernelProblem problem, TrainingRun run, IProgress<EstimatorProgress>? progress)
     {
         long n = problem.SampleCount, k = problem.OutputCount, size = n * k;
         double lambda = run.WeightDecay;
-        var dtype = regularizedKernel.dtype;
+        var dtype = problem.TrainKernel.dtype;
 
         progress?.Report(new EstimatorProgress("factorizing the kernel", 0));
-        using var inverse = InvertPositiveDefinite(regularizedKernel, lambda, problem.NamesOrDefault.TrainKernel);
+        using var inverse = InvertRegularized(problem.TrainKernel, lambda, problem.NamesOrDefault.TrainKernel, out double oneNorm);
         double condition = oneNorm * Conditioning.SymmetricOneNorm(inverse);
         ConditionCheck.Require(condition, dtype, lambda);
 
@@ -40,7 +39,7 @@ public static class ClosedFormLeaveOneOut
         var trainChange = empty(n, dtype: dtype);
         var testChange = problem.HasTestSet ? empty(n, dtype: dtype) : null;
         long m = problem.TestSampleCount;
-        long chunk = Math.Max(1, ChunkBytes / (size * 8));
+        long chunk = Math.Max(1, ChunkBytes / (size * k * 8)); // the largest temporary is (b*k x N)
         for (long first = 0; first < n; first += chunk)
         {
             using var chunkScope = NewDisposeScope();
@@ -71,10 +70,18 @@ public static class ClosedFormLeaveOneOut
         return new LeaveOneOutResult(weightChange, trainChange, testChange, looPrediction, m, solver).MoveToOuter();
     }
 
-    /// <summary>B = Theta_l^{-1} from its Cholesky factor; the factor is freed as soon as B exists.</summary>
-    private static Tensor InvertPositiveDefinite(Tensor regularizedKernel, double lambda, string name)
+    /// <summary>
+    /// B = (Theta + lambda I)^{-1} from its Cholesky factor. Theta_l and the factor are freed as soon as they are
+    /// used, so at most three (nk)^2 matrices live at once (the input, the factor and B).
+    /// </summary>
+    private static Tensor InvertRegularized(Tensor kernel, double lambda, string name, out double oneNorm)
     {
-        var (factor, info) = linalg.cholesky_ex(regularizedKernel);
+        Tensor factor, info;
+        using (var regularized = Conditioning.Regularized(kernel, lambda))
+        {
+            oneNorm = Conditioning.SymmetricOneNorm(regularized);
+            (factor, info) = linalg.cholesky_ex(regularized);
+        }
         using (info)
         {
             if (info.ToInt64() != 0)

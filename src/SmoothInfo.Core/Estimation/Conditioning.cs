@@ -27,16 +27,17 @@ public static class Conditioning
     /// which one Cholesky attempt decides exactly. Leave-one-out kernels are principal submatrices, whose
     /// eigenvalues interlace, so checking the full kernel with the larger leave-one-out step covers every run.
     /// </summary>
-    public static void RequireConvergentStep(Tensor regularizedKernel, double oneNorm, TrainingRun run, long sampleCount)
+    public static void RequireConvergentStep(Tensor kernel, TrainingRun run, long sampleCount)
     {
         double step = run.LeaveOneOutLearningRate(sampleCount);
-        if (step * oneNorm < 2) return;
+        if (step * (SymmetricOneNorm(kernel) + run.WeightDecay) < 2) return;
         using var scope = NewDisposeScope();
-        var shifted = regularizedKernel.neg();
-        shifted.diagonal().add_(2 / step);
+        var shifted = kernel.neg();
+        shifted.diagonal().add_(2 / step - run.WeightDecay);
         var (_, info) = linalg.cholesky_ex(shifted);
         if (info.ToInt64() == 0) return;
-        double largest = LargestEigenvalue(regularizedKernel);
+        shifted.Dispose();
+        double largest = LargestEigenvalue(kernel) + run.WeightDecay;
         string which = run.Loss == LossReduction.Mean
             ? $"the leave-one-out step eta*n/(n-1) = {step:G4} (mean loss over n-1 samples)"
             : $"the step {step:G4}";
@@ -44,6 +45,14 @@ public static class Conditioning
             $"discrete gradient descent diverges: {which} times the largest eigenvalue of the kernel plus weight decay " +
             $"(about {largest:G4}) is {step * largest:G4}, and it must stay below 2.",
             $"lower --learning-rate below {2 / largest * run.LearningRate / step:G3}, or pass --continuous for gradient flow.");
+    }
+
+    /// <summary>Theta + lambda*I as a new tensor (the diagonal shifted in place: no identity matrix is formed).</summary>
+    public static Tensor Regularized(Tensor kernel, double weightDecay)
+    {
+        var regularized = kernel.clone();
+        regularized.diagonal().add_(weightDecay);
+        return regularized;
     }
 
     /// <summary>lambda_max of a symmetric PSD matrix by power iteration; only used to word an error message.</summary>

@@ -32,10 +32,11 @@ public static class FiniteTimeLeaveOneOut
         return 2 * run.Steps <= 12 * size ? FiniteTimeMethod.BatchedIteration : FiniteTimeMethod.Spectral;
     }
 
-    public static LeaveOneOutResult Compute(KernelProblem problem, TrainingRun run, Tensor regularizedKernel,
-        FiniteTimeMethod method, IProgress<EstimatorProgress>? progress)
+    public static LeaveOneOutResult Compute(KernelProblem problem, TrainingRun run, FiniteTimeMethod method,
+        IProgress<EstimatorProgress>? progress)
     {
         if (method == FiniteTimeMethod.Auto) method = Choose(run, problem.SampleCount, problem.OutputCount);
+        using var regularizedKernel = Conditioning.Regularized(problem.TrainKernel, run.WeightDecay);
         return method == FiniteTimeMethod.BatchedIteration
             ? BatchedIteration(problem, run, regularizedKernel, progress)
             : Spectral(problem, run, regularizedKernel, progress);

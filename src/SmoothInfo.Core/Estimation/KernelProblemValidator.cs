@@ -13,14 +13,20 @@ public static class KernelProblemValidator
     {
         var names = problem.NamesOrDefault;
         ValidateRun(run);
-        long n = RequireMatrix(problem.Targets, names.Targets, "n x k (one row per training sample, one column per output)").Rows;
-        long k = problem.OutputCount;
+        // k comes from the targets' columns and n from the kernel, so a file with the wrong number of rows is the one named.
+        long k = RequireMatrix(problem.Targets, names.Targets, "n x k (one row per training sample, one column per output)").Columns;
+        var (rows, columns) = RequireMatrix(problem.TrainKernel, names.TrainKernel, "a square (n*k, n*k) matrix");
+        if (rows != columns || rows % k != 0)
+            throw new InputException(ErrorCodes.ShapeMismatch,
+                $"has shape ({rows}, {columns}); expected a square (n*k, n*k) matrix with k = {k} outputs (the targets' columns).",
+                "check that the kernel is the train x train NTK, sample-major, and the targets have one column per output.",
+                new SourceLocation(names.TrainKernel));
+        long n = rows / k;
+        RequireShape(problem.Targets, new[] { n, k }, names.Targets, $"n = {n} samples, as the kernel ({rows} x {rows}) with k = {k} outputs implies");
         if (n < 2)
             throw new InputException(ErrorCodes.TooFewSamples, $"there are {n} training samples; leave-one-out needs at least 2.",
-                "pass the targets of every training sample.", new SourceLocation(names.Targets));
+                "pass the kernel and targets of every training sample.", new SourceLocation(names.Targets));
         RequireShape(problem.InitialPredictions, new[] { n, k }, names.InitialPredictions, $"the targets' shape ({n}, {k})");
-        RequireShape(problem.TrainKernel, new[] { n * k, n * k }, names.TrainKernel,
-            $"(n*k, n*k) = ({n * k}, {n * k}) for n = {n} samples with k = {k} outputs, sample-major");
 
         if (problem.TestKernel is null != problem.TestInitialPredictions is null)
             throw new InputException(ErrorCodes.ShapeMismatch, "a held-out set needs both its cross kernel and its initial predictions.",

@@ -33,15 +33,12 @@ public static class LeaveOneOutEstimator
             TestInitialPredictions = problem.TestInitialPredictions is null ? null : Convert(problem.TestInitialPredictions),
         };
 
-        var regularized = converted.TrainKernel.clone();
-        regularized.diagonal().add_(run.WeightDecay);
-        double oneNorm = Conditioning.SymmetricOneNorm(regularized);
         if (run.Dynamics == Dynamics.DiscreteGradientDescent)
-            Conditioning.RequireConvergentStep(regularized, oneNorm, run, problem.SampleCount);
+            Conditioning.RequireConvergentStep(converted.TrainKernel, run, problem.SampleCount);
 
         var result = run.IsConverged
-            ? ClosedFormLeaveOneOut.Compute(converted, run, regularized, oneNorm, options.Progress)
-            : FiniteTimeLeaveOneOut.Compute(converted, run, regularized, options.FiniteTimeMethod, options.Progress);
+            ? ClosedFormLeaveOneOut.Compute(converted, run, options.Progress)
+            : FiniteTimeLeaveOneOut.Compute(converted, run, options.FiniteTimeMethod, options.Progress);
         return ToCpu(result).MoveToOuter();
     }
 

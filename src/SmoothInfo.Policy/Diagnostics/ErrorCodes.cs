@@ -7,6 +7,7 @@ namespace SmoothInfo.Diagnostics;
 public static class ErrorCodes
 {
     public const string UsageError = "SI2000";
+    public const string DeviceUnavailable = "SI2001";
 
     public const string FileNotFound = "SI2101";
     public const string NpyMalformed = "SI2110";
@@ -19,4 +20,6 @@ public static class ErrorCodes
     public const string GradientDescentDiverges = "SI2206";
     public const string InvalidHyperparameter = "SI2207";
     public const string IllConditioned = "SI2208";
+
+    public const string InternalError = "SI3000";
 }
