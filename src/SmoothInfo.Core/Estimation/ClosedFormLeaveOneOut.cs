@@ -13,7 +13,7 @@ namespace SmoothInfo.Estimation;
 /// </summary>
 public static class ClosedFormLeaveOneOut
 {
-    private const long ChunkBytes = 256L << 20;
+    private const long ChunkBytes = 128L << 20;
 
     public static LeaveOneOutResult Compute(KernelProblem problem, TrainingRun run, IProgress<EstimatorProgress>? progress)
     {
@@ -39,14 +39,14 @@ public static class ClosedFormLeaveOneOut
         var trainChange = empty(n, dtype: dtype);
         var testChange = problem.HasTestSet ? empty(n, dtype: dtype) : null;
         long m = problem.TestSampleCount;
-        long chunk = Math.Max(1, ChunkBytes / (size * k * 8)); // the largest temporary is (b*k x N)
+        long chunk = Math.Max(1, ChunkBytes / (size * 8)); // temporaries are (b x N)
         for (long first = 0; first < n; first += chunk)
         {
             using var chunkScope = NewDisposeScope();
             long b = Math.Min(chunk, n - first);
             var vChunk = v.narrow(0, first, b);
             // Rows of B for these samples are the columns B[:, s] (B is symmetric): D_j = B[:, s_j] v_j.
-            var d = (inverse.narrow(0, first * k, b * k).view(b, k, size) * vChunk.unsqueeze(-1)).sum(1); // (b, N)
+            var d = vChunk.unsqueeze(1).bmm(inverse.narrow(0, first * k, b * k).view(b, k, size)).squeeze(1); // (b, N)
             var ownBlock = (vChunk * a.narrow(0, first, b)).sum(1);                                          // v^T B_ss v
             weightChange.narrow(0, first, b).copy_(ownBlock - lambda * d.square().sum(1));
 
@@ -58,7 +58,7 @@ public static class ClosedFormLeaveOneOut
 
             if (testTimesInverse is not null)
             {
-                var change = (testTimesInverse.view(m * k, n, k).narrow(1, first, b) * vChunk.unsqueeze(0)).sum(2); // (m*k, b)
+                var change = einsum("tbk,bk->tb", testTimesInverse.view(m * k, n, k).narrow(1, first, b), vChunk); // (m*k, b)
                 testChange!.narrow(0, first, b).copy_(change.view(m, k, b).square().sum(new long[] { 0, 1 }) / m);
             }
             progress?.Report(new EstimatorProgress("per-sample quantities", 0.5 + 0.5 * (first + b) / n));

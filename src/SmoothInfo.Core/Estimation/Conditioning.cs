@@ -51,7 +51,8 @@ public static class Conditioning
     public static Tensor Regularized(Tensor kernel, double weightDecay)
     {
         var regularized = kernel.clone();
-        regularized.diagonal().add_(weightDecay);
+        // Dispose the view at once: an undisposed view keeps the whole storage alive until the GC finalizes it.
+        using (var diagonal = regularized.diagonal()) diagonal.add_(weightDecay);
         return regularized;
     }
 

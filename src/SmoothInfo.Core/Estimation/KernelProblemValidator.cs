@@ -102,16 +102,16 @@ public static class KernelProblemValidator
     /// <summary>Symmetric up to round-off of the input's own precision, checked in row blocks to keep memory flat.</summary>
     private static void RequireSymmetric(Tensor kernel, string name)
     {
-        using var scope = NewDisposeScope();
-        double scale = kernel.abs().max().ToDouble();
-        double tolerance = (kernel.dtype == ScalarType.Float32 ? 1e-5 : 1e-10) * Math.Max(scale, double.Epsilon);
         long size = kernel.shape[0];
-        double worst = 0; long worstRow = 0, worstColumn = 0;
+        double worst = 0, scale = 0;
+        long worstRow = 0, worstColumn = 0;
         for (long start = 0; start < size; start += SymmetryRowBlock)
         {
             using var blockScope = NewDisposeScope();
             long rows = Math.Min(SymmetryRowBlock, size - start);
-            var difference = (kernel.narrow(0, start, rows) - kernel.narrow(1, start, rows).T).abs().view(-1);
+            var block = kernel.narrow(0, start, rows);
+            scale = Math.Max(scale, block.abs().max().ToDouble());
+            var difference = (block - kernel.narrow(1, start, rows).T).abs().view(-1);
             var (max, at) = difference.max(dim: 0);
             double value = max.ToDouble();
             if (value > worst)
@@ -121,6 +121,7 @@ public static class KernelProblemValidator
                 (worstRow, worstColumn) = (start + flat / size, flat % size);
             }
         }
+        double tolerance = (kernel.dtype == ScalarType.Float32 ? 1e-5 : 1e-10) * Math.Max(scale, double.Epsilon);
         if (worst > tolerance)
             throw new InputException(ErrorCodes.KernelNotSymmetric,
                 $"is not symmetric: entries ({worstRow}, {worstColumn}) and ({worstColumn}, {worstRow}) differ by {worst:G3} " +
