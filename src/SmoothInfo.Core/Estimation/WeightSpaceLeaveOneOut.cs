@@ -15,12 +15,10 @@ namespace SmoothInfo.Estimation;
 /// </summary>
 public static class WeightSpaceLeaveOneOut
 {
-    private const long ChunkBytes = 128L << 20;
-
     /// <param name="jacobian">J (n*k x p), sample-major.</param>
     /// <param name="testJacobian">J_te (m*k x p), or null.</param>
     public static LeaveOneOutResult Compute(Tensor jacobian, Tensor targets, Tensor initialPredictions, Tensor? testJacobian,
-        TrainingRun run, IProgress<EstimatorProgress>? progress = null)
+        TrainingRun run, IProgress<EstimatorProgress>? progress = null, long workingMemoryBytes = EstimatorOptions.DefaultWorkingMemoryBytes)
     {
         if (!run.IsConverged)
             throw new InputException(ErrorCodes.InvalidHyperparameter,
@@ -53,7 +51,7 @@ public static class WeightSpaceLeaveOneOut
         var trainChange = empty(n, dtype: dtype);
         var testChange = testGram is null ? null : empty(n, dtype: dtype);
         var looResidual = empty(n, k, dtype: dtype);
-        long chunk = Math.Max(1, ChunkBytes / (k * p * 8 * 3));
+        long chunk = Math.Max(1, workingMemoryBytes / (k * p * 8 * 3)); // J_s, J_s G and products per sample
         var identity = eye(k, dtype: dtype);
         for (long first = 0; first < n; first += chunk)
         {

@@ -95,6 +95,18 @@ public sealed class LeaveOneOutEstimatorTests
         Expect.Close(single.WeightChange.to(float64), exact.WeightChange, "float32 weight change", relative: 1e-3);
     }
 
+    [TestCase(double.PositiveInfinity, FiniteTimeMethod.Auto)]
+    [TestCase(12.0, FiniteTimeMethod.Spectral)]
+    public void ResultsDoNotDependOnTheWorkingMemory(double steps, FiniteTimeMethod method)
+    {
+        var model = RandomLinearizedModel.Create(n: 11, k: 3, d: 60, m: 4, seed: 12);
+        var run = new TrainingRun(model.StableLearningRate(0.1), steps, 0.1);
+        var roomy = LeaveOneOutEstimator.Estimate(model.Problem(true), run, new EstimatorOptions(FiniteTimeMethod: method));
+        // A budget below one sample's temporaries: one sample per chunk, so every chunk offset is exercised.
+        var tight = LeaveOneOutEstimator.Estimate(model.Problem(true), run, new EstimatorOptions(FiniteTimeMethod: method, WorkingMemoryBytes: 1));
+        Expect.SameLeaveOneOut(tight, roomy);
+    }
+
     [Test]
     public void SameInputsGiveBitIdenticalResults()
     {

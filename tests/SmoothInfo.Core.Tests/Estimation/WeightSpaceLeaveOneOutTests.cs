@@ -35,6 +35,17 @@ public sealed class WeightSpaceLeaveOneOutTests
     }
 
     [Test]
+    public void ResultsDoNotDependOnTheWorkingMemory()
+    {
+        var model = RandomLinearizedModel.Create(n: 9, k: 2, d: 7, m: 3, seed: 9);
+        var run = new TrainingRun(0.1, double.PositiveInfinity, 0.3);
+        var roomy = WeightSpaceLeaveOneOut.Compute(model.Jacobian, model.Targets, model.InitialPredictions, model.TestJacobian, run);
+        var tight = WeightSpaceLeaveOneOut.Compute(model.Jacobian, model.Targets, model.InitialPredictions, model.TestJacobian, run,
+            workingMemoryBytes: 1);
+        Expect.SameLeaveOneOut(tight, roomy);
+    }
+
+    [Test]
     public void FiniteTimeIsRefusedWithTheAlternative()
     {
         var model = RandomLinearizedModel.Create(n: 5, k: 1, d: 3, m: 1, seed: 1);
