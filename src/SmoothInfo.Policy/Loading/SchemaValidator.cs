@@ -126,7 +126,7 @@ internal sealed class SchemaValidator
             }
             return;
         }
-        if (YamlScalars.TryNumber(node, out double number) && schema.Allows("number"))
+        if (YamlScalars.TryNumber(node, out double number) && schema.Allows("integer"))
             CheckRange(node, schema, path, number);
         if (schema.PathRule is { } rule) CheckPathExists(node, rule, path, text);
     }
