@@ -32,7 +32,7 @@ public static partial class NpyFile
     /// <summary>Reads an array as a CPU tensor of the file's own dtype.</summary>
     public static Tensor Read(string path)
     {
-        using var stream = OpenForRead(path);
+        using var stream = DataFiles.OpenRead(path);
         var header = ReadHeader(stream, path);
         long expected = header.DataOffset + header.ElementCount * header.ElementSize;
         if (stream.Length < expected)
@@ -122,23 +122,6 @@ public static partial class NpyFile
         long[] dims = shape.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(long.Parse).ToArray();
         return new Header(descr.Groups[1].Value, false, dims, stream.Position);
-    }
-
-    private static FileStream OpenForRead(string path)
-    {
-        try
-        {
-            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new InputException(ErrorCodes.FileNotFound, "the file does not exist.", "check the path (relative paths start at the current directory).",
-                new SourceLocation(path));
-        }
-        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
-        {
-            throw new InputException(ErrorCodes.FileNotFound, $"the file cannot be read: {e.Message}", "check its permissions.", new SourceLocation(path));
-        }
     }
 
     private static InputException Malformed(string path, string message, string fix) =>
