@@ -45,7 +45,7 @@ internal sealed class DatasetBuilder
         if (bad >= 0)
             throw new InputException(ErrorCodes.NonFiniteFeature,
                 $"sample {locator} has the value {features[bad]} at feature {bad}; finite numbers are expected.",
-                "replace missing or infinite values in the data (e.g. impute them) or drop the sample.", Locate(locator));
+                "replace missing or infinite values in the data (e.g. impute them) or drop the sample.", locator.ToSourceLocation());
         EnsureCapacity((long)(Count + 1) * _featureCount);
         features.CopyTo(_features.AsSpan(Count * _featureCount));
         _labels.Add(label);
@@ -57,7 +57,7 @@ internal sealed class DatasetBuilder
     /// <summary>The error for a dataset over the sample budget (readers that know the count up front call it directly).</summary>
     public static InputException TooLarge(SampleLocator where, string count, int maxSamples) => new(ErrorCodes.DatasetTooLarge,
         $"the dataset has {count} samples; the budget 'estimator.maxSamples' allows {maxSamples} (the kernel grows with the square of the count).",
-        "raise 'estimator.maxSamples' in the policy, or train the gate on a sample of the data.", Locate(where));
+        "raise 'estimator.maxSamples' in the policy, or train the gate on a sample of the data.", where.ToSourceLocation());
 
     public Dataset Build(IReadOnlyList<string> declaredClasses, FeatureScaling scaling)
     {
@@ -71,8 +71,6 @@ internal sealed class DatasetBuilder
         FeatureScaler.Apply(features, Count, _featureCount, scaling);
         return new Dataset(features, _sampleShape, labels, classNames, _locators.ToArray(), hashes, _ids.ToArray(), _sources.ToArray());
     }
-
-    internal static SourceLocation Locate(SampleLocator locator) => locator.ToSourceLocation();
 
     private InputException TooLarge(SampleLocator where, string count) => TooLarge(where, count, _maxSamples);
 
