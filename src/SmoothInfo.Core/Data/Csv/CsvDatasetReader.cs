@@ -64,18 +64,19 @@ public static class CsvDatasetReader
     {
         var features = block.Features.AsSpan(index * columns.FeatureCount, columns.FeatureCount);
         var fields = new CsvFieldReader(row, delimiter);
+        InputException? valueError = null; // reported after the field count, which explains a bad value better when it is off
         int column = 0;
         while (fields.TryNext(out var field))
         {
             int role = column < columns.Roles.Length ? columns.Roles[column] : Ignored;
-            if (role >= 0)
+            if (role >= 0 && valueError is null)
             {
                 if (!double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
-                    return NotANumber(file, line, fields.Offset + 1, header.Names[column], field);
-                float single = (float)value;
-                if (!float.IsFinite(single))
-                    return NonFinite(file, line, fields.Offset + 1, header.Names[column], field);
-                features[role] = single;
+                    valueError = NotANumber(file, line, fields.Offset + 1, header.Names[column], field);
+                else if (!float.IsFinite((float)value))
+                    valueError = NonFinite(file, line, fields.Offset + 1, header.Names[column], field);
+                else
+                    features[role] = (float)value;
             }
             else if (role == Label) block.Labels[index] = Text(field);
             else if (role == Id) block.Ids[index] = Text(field);
@@ -83,7 +84,7 @@ public static class CsvDatasetReader
             column++;
         }
         if (fields.Error is { } error) return CsvErrors.Malformed(file, line, fields.Offset + 1, error);
-        return column == columns.Roles.Length ? null : CsvErrors.ColumnCount(file, line, column, header);
+        return column != columns.Roles.Length ? CsvErrors.ColumnCount(file, line, column, header) : valueError;
     }
 
     private static InputException NotANumber(string file, int line, int column, string name, ReadOnlySpan<byte> field)

@@ -33,13 +33,13 @@ internal sealed class CsvRecordScanner
     public bool NextBlock(List<CsvRecord> records)
     {
         records.Clear();
-        ShiftOut(_consumed);
         while (true)
         {
+            ShiftOut(_consumed);
             Fill();
             _consumed = Scan(records);
             if (records.Count > 0 || _endOfStream) return records.Count > 0;
-            if (_filled == _buffer.Length) Array.Resize(ref _buffer, _buffer.Length * 2); // one record longer than a block
+            if (_consumed == 0 && _filled == _buffer.Length) Array.Resize(ref _buffer, _buffer.Length * 2); // one record longer than a block
         }
     }
 

@@ -67,8 +67,17 @@ internal sealed class ImageDecoder
         return values;
     }
 
-    private static SKBitmap Load(string path) =>
-        SKBitmap.Decode(DataFiles.ReadAllBytes(path)) ?? throw Corrupt(path, "it is not a PNG or JPEG image that can be decoded");
+    /// <summary>Decodes the whole image; a file cut short decodes only partly, which counts as corrupt.</summary>
+    private static SKBitmap Load(string path)
+    {
+        using var data = SKData.CreateCopy(DataFiles.ReadAllBytes(path));
+        using var codec = SKCodec.Create(data) ?? throw Corrupt(path, "it is not a PNG or JPEG image");
+        var bitmap = new SKBitmap(new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        var result = codec.GetPixels(bitmap.Info, bitmap.GetPixels());
+        if (result == SKCodecResult.Success) return bitmap;
+        bitmap.Dispose();
+        throw Corrupt(path, $"decoding stopped ({result})");
+    }
 
     private static InputException Corrupt(string path, string reason) => new(ErrorCodes.ImageCorrupt,
         $"the image cannot be decoded: {reason}; a valid PNG or JPEG file is expected.",
