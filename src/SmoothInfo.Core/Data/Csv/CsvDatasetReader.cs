@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using SmoothInfo.Diagnostics;
 using SmoothInfo.Policy.Model;
@@ -71,7 +70,7 @@ public static class CsvDatasetReader
             int role = column < columns.Roles.Length ? columns.Roles[column] : Ignored;
             if (role >= 0 && valueError is null)
             {
-                if (!double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+                if (!CsvNumber.TryParse(field, out double value))
                     valueError = NotANumber(file, line, fields.Offset + 1, header.Names[column], field);
                 else if (!float.IsFinite((float)value))
                     valueError = NonFinite(file, line, fields.Offset + 1, header.Names[column], field);
