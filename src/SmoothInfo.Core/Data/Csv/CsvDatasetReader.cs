@@ -30,7 +30,7 @@ public static class CsvDatasetReader
         do
         {
             // Parse no further than one row past the budget: that row is the one the error names.
-            int wanted = Math.Min(records.Count, maxSamples - builder.Count + 1);
+            int wanted = (int)Math.Min(records.Count, (long)maxSamples - builder.Count + 1);
             var block = ParseBlock(file, scanner.Buffer, records, wanted, columns, delimiter, header);
             for (int i = 0; i < wanted; i++)
                 builder.Add(block.Features.AsSpan(i * columns.FeatureCount, columns.FeatureCount), block.Labels[i],
