@@ -59,7 +59,7 @@ internal static class StarterPolicy
         text.AppendLine();
         text.AppendLine("estimator:");
         text.AppendLine("  measures: [weight-si, functional-si]   # and/or loo-prediction");
-        text.AppendLine("  sigma: 0.001");
+        text.AppendLine("  sigma: 1                       # smoothing noise: SI = squared change / (2 sigma^2) nats");
         text.AppendLine("  device: auto                   # auto | cpu | cuda");
         text.AppendLine("  precision: float64             # float64 | float32");
         int budget = Math.Max(DefaultBudget, dataset.Count);

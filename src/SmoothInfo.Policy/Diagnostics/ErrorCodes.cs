@@ -8,17 +8,17 @@ public static class ErrorCodes
 {
     public const string UsageError = "SI2000";
 
-    // SI20xx: the policy file.
-    public const string PolicyNotFound = "SI2001";
-    public const string PolicySyntax = "SI2002";
-    public const string PolicyUnknownKey = "SI2003";
-    public const string PolicyWrongType = "SI2004";
-    public const string PolicyValueOutOfRange = "SI2005";
-    public const string PolicyMissingKey = "SI2006";
-    public const string PolicyInvalidValue = "SI2007";
-    public const string PolicyPathNotFound = "SI2008";
-    public const string PolicyInconsistent = "SI2009";
-    public const string PolicyExists = "SI2010";
+    // SI201x: the policy file (SI200x is left to command-line usage errors).
+    public const string PolicyNotFound = "SI2010";
+    public const string PolicySyntax = "SI2011";
+    public const string PolicyUnknownKey = "SI2012";
+    public const string PolicyWrongType = "SI2013";
+    public const string PolicyValueOutOfRange = "SI2014";
+    public const string PolicyMissingKey = "SI2015";
+    public const string PolicyInvalidValue = "SI2016";
+    public const string PolicyPathNotFound = "SI2017";
+    public const string PolicyInconsistent = "SI2018";
+    public const string PolicyExists = "SI2019";
 
     // SI21xx: datasets.
     public const string FileNotFound = "SI2101";
