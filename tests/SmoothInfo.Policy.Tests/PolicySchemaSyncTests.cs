@@ -51,6 +51,16 @@ public sealed class PolicySchemaSyncTests : PolicyFiles
         }
     }
 
+    [Test]
+    public void EveryKeyIsInTheReferenceTableOfDocsPolicyMd()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "SmoothInfo.Build.sln"))) root = root.Parent ?? throw new DirectoryNotFoundException("repository root");
+        string docs = File.ReadAllText(Path.Combine(root.FullName, "docs", "policy.md"));
+        foreach (string key in KeysOf(PolicySchema.Root, ""))
+            Assert.That(docs, Does.Contain($"| `{key}` |"), key);
+    }
+
     private static SchemaNode Find(string path) =>
         path.Split('.').Aggregate(PolicySchema.Root, (node, key) => node.Properties[key]);
 
