@@ -37,6 +37,21 @@ public sealed class NpyDatasetReaderTests : DataFolder
     }
 
     [Test]
+    public void ReadsInt64LabelsAsNumpySavesThem()
+    {
+        WriteFeatures("x.npy", new[] { 1f, 2f, 3f }, 3, 1);
+        // numpy.save("y.npy", numpy.array([2, 0, 1])): int64 is NumPy's default for class labels.
+        string header = "{'descr': '<i8', 'fortran_order': False, 'shape': (3,), }";
+        header += new string(' ', (64 - (10 + header.Length + 1) % 64) % 64) + "\n";
+        var bytes = new List<byte> { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0, (byte)header.Length, 0 };
+        bytes.AddRange(System.Text.Encoding.ASCII.GetBytes(header));
+        foreach (long label in new long[] { 2, 0, 1 }) bytes.AddRange(BitConverter.GetBytes(label));
+        WriteBytes("y.npy", bytes.ToArray());
+        var data = Read("format: npy\npath: x.npy\nlabels: y.npy\nclasses: [a, b, c]");
+        Assert.That(data.Labels.ToArray(), Is.EqualTo(new[] { 2, 0, 1 }));
+    }
+
+    [Test]
     public void TruncatedArrayNamesTheSampleWhereItEnds()
     {
         string x = WriteFeatures("x.npy", Enumerable.Range(0, 12).Select(i => (float)i).ToArray(), 4, 3);

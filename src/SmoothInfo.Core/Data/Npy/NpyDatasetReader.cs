@@ -53,7 +53,21 @@ public static class NpyDatasetReader
                 : (float)BinaryPrimitives.ReadDoubleLittleEndian(raw.Slice(8 * j));
     }
 
-    /// <summary>Labels as text: from a 1-D .npy of whole numbers, or one per line of a text file.</summary>
+    private static double LabelValue(ReadOnlySpan<byte> bytes, string descr) => descr switch
+    {
+        "<f8" => BinaryPrimitives.ReadDoubleLittleEndian(bytes),
+        "<f4" => BinaryPrimitives.ReadSingleLittleEndian(bytes),
+        "|u1" => bytes[0],
+        "|i1" => (sbyte)bytes[0],
+        "<u2" => BinaryPrimitives.ReadUInt16LittleEndian(bytes),
+        "<i2" => BinaryPrimitives.ReadInt16LittleEndian(bytes),
+        "<u4" => BinaryPrimitives.ReadUInt32LittleEndian(bytes),
+        "<i4" => BinaryPrimitives.ReadInt32LittleEndian(bytes),
+        "<u8" => BinaryPrimitives.ReadUInt64LittleEndian(bytes),
+        _ => BinaryPrimitives.ReadInt64LittleEndian(bytes),
+    };
+
+    /// <summary>Labels as text: from a 1-D .npy of whole numbers (integer or float dtype), or one per line of a text file.</summary>
     private static IReadOnlyList<string> ReadLabels(string path)
     {
         if (!path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
@@ -66,23 +80,22 @@ public static class NpyDatasetReader
             return lines;
         }
         using var npy = DataFiles.OpenRead(path);
-        var header = NpyFile.ReadHeader(npy, path);
+        var header = NpyFile.ReadHeader(npy, path, integersAllowed: true);
         if (header.Shape.Length != 1)
             throw new InputException(ErrorCodes.ShapeInconsistent, $"the labels array has shape ({string.Join(", ", header.Shape)}); a 1-D array with one label per sample is expected.",
-                "save the labels as a flat array, e.g. numpy.save(path, y.ravel().astype(numpy.float64)).", new SourceLocation(path));
+                "save the labels as a flat array, e.g. numpy.save(path, y.ravel()).", new SourceLocation(path));
         var raw = new byte[header.ElementCount * header.ElementSize];
         if (npy.ReadAtLeast(raw, raw.Length, throwOnEndOfStream: false) < raw.Length)
             throw new InputException(ErrorCodes.NpyMalformed, $"the labels file is truncated: its header promises {header.Shape[0]} labels.",
                 "save the labels again with numpy.save.", new SourceLocation(path));
-        var values = new float[header.Shape[0]];
-        Decode(raw, header.ElementSize, values);
-        var labels = new string[values.Length];
-        for (int i = 0; i < values.Length; i++)
+        var labels = new string[header.Shape[0]];
+        for (int i = 0; i < labels.Length; i++)
         {
-            if (values[i] != MathF.Round(values[i]) || values[i] < 0)
-                throw new InputException(ErrorCodes.LabelUnknown, $"label {i} is {values[i]}; a class number (a whole number from 0) is expected.",
+            double value = LabelValue(raw.AsSpan(i * header.ElementSize, header.ElementSize), header.Descr);
+            if (value != Math.Round(value) || value < 0)
+                throw new InputException(ErrorCodes.LabelUnknown, $"label {i} is {value.ToString(CultureInfo.InvariantCulture)}; a class number (a whole number from 0) is expected.",
                     "store class numbers, not scores or one-hot rows.", SampleLocator.AtIndex(path, i).ToSourceLocation());
-            labels[i] = ((long)values[i]).ToString(CultureInfo.InvariantCulture);
+            labels[i] = ((long)value).ToString(CultureInfo.InvariantCulture);
         }
         return labels;
     }

@@ -25,7 +25,10 @@ public static partial class NpyFile
             _ => throw new InvalidOperationException(Descr),
         };
 
-        public int ElementSize => Descr == "<f8" ? 8 : 4;
+        /// <summary>Bytes per element: the size digit of the dtype ('&lt;f8' 8, '|u1' 1).</summary>
+        public int ElementSize => Descr[2] - '0';
+
+        public bool IsInteger => Descr[1] is 'i' or 'u';
         public long ElementCount => Shape.Aggregate(1L, (a, b) => a * b);
     }
 
@@ -79,7 +82,10 @@ public static partial class NpyFile
         });
     }
 
-    public static Header ReadHeader(Stream stream, string path)
+    /// <summary>Integer dtypes that <see cref="ReadHeader"/> accepts on request (class labels); <see cref="Read"/> takes floats only.</summary>
+    public static readonly IReadOnlySet<string> IntegerDescrs = new HashSet<string> { "|u1", "|i1", "<u2", "<i2", "<u4", "<i4", "<u8", "<i8" };
+
+    public static Header ReadHeader(Stream stream, string path, bool integersAllowed = false)
     {
         Span<byte> prefix = stackalloc byte[8];
         if (stream.ReadAtLeast(prefix, 8, throwOnEndOfStream: false) < 8 || !prefix[..6].SequenceEqual(Magic))
@@ -112,8 +118,8 @@ public static partial class NpyFile
         var shape = ShapePattern().Match(text);
         if (!descr.Success || !fortran.Success || !shape.Success)
             throw Malformed(path, $"its header cannot be read: {text.Trim()}", "save the array with numpy.save.");
-        if (descr.Groups[1].Value is not ("<f8" or "<f4"))
-            throw Malformed(path, $"its dtype is '{descr.Groups[1].Value}'; float64 ('<f8') or float32 ('<f4') is needed.",
+        if (descr.Groups[1].Value is not ("<f8" or "<f4") && !(integersAllowed && IntegerDescrs.Contains(descr.Groups[1].Value)))
+            throw Malformed(path, $"its dtype is '{descr.Groups[1].Value}'; float64 ('<f8') or float32 ('<f4'){(integersAllowed ? " or a little-endian integer type" : "")} is needed.",
                 "convert it first, e.g. numpy.save(path, a.astype(numpy.float64)).");
         if (fortran.Groups[1].Value == "True")
             throw Malformed(path, "it is stored in Fortran order; C order is needed.",
