@@ -17,6 +17,7 @@ public static class SmoothInfoApp
             "Harutyunyan et al., ICLR 2021) and flags samples that carry too much of it.")
         {
             KernelCommand.Create(stderr),
+            InitCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -34,6 +35,11 @@ public static class SmoothInfoApp
         catch (InputException e)
         {
             stderr.WriteLine(e.ToDiagnosticLine());
+            return ExitCodes.UsageOrInputError;
+        }
+        catch (PolicyValidationException e)
+        {
+            foreach (string line in e.ToDiagnosticLines()) stderr.WriteLine(line);
             return ExitCodes.UsageOrInputError;
         }
         catch (Exception e)
