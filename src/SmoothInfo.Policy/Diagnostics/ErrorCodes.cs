@@ -47,5 +47,8 @@ public static class ErrorCodes
     public const string InvalidHyperparameter = "SI2207";
     public const string IllConditioned = "SI2208";
 
+    // SI24xx: the baseline file.
+    public const string BaselineMalformed = "SI2401";
+
     public const string InternalError = "SI3000";
 }
