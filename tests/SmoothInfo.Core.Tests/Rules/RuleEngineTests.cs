@@ -1,49 +1,24 @@
 using SmoothInfo.Data;
 using SmoothInfo.Policy.Model;
 using SmoothInfo.Rules;
+using static SmoothInfo.Tests.Rules.RuleFixtures;
 
 namespace SmoothInfo.Tests.Rules;
 
 public sealed class RuleEngineTests
 {
-    private static readonly CategoryRule RobustZ35 = new(true, ThresholdKind.RobustZ, 3.5);
-    private static readonly Budget Unset = new(null, null);
-
-    private static RulesPolicy Rules(Budget? overall = null, Budget? perClass = null, Budget? perSource = null, CategoryRule? atypical = null) =>
-        new(RobustZ35, RobustZ35, RobustZ35, atypical ?? RobustZ35, new BudgetsPolicy(overall ?? Unset, perClass ?? Unset, perSource ?? Unset));
-
-    /// <summary>n samples in 3 classes, from two sources; every sample's features differ, so every hash does.</summary>
-    private static Dataset Data(int n)
-    {
-        var builder = new DatasetBuilder("data.csv", new[] { 2 }, maxSamples: 1000);
-        for (int i = 0; i < n; i++)
-            builder.Add(new float[] { i, i * 0.5f }, (i % 3).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                SampleLocator.AtLine("data.csv", i + 2), source: i < n / 2 ? "crawl" : "vendor");
-        return builder.Build(Array.Empty<string>(), FeatureScaling.None);
-    }
-
-    /// <summary>Typical samples: LOO agrees with the label, score around 1 with a little spread.</summary>
-    private static List<SampleSignals> Typical(Dataset data) =>
-        Enumerable.Range(0, data.Count).Select(i => Signals(i, data.Labels[i], 1 + 0.01 * (i % 7), looClass: data.Labels[i], looScore: 0.9)).ToList();
-
-    private static SampleSignals Signals(int index, int label, double score, int looClass, double looScore)
-    {
-        var prediction = new double[3];
-        prediction[looClass] = looScore;
-        return new SampleSignals(index, label, WeightSI: score / 2, FunctionalSI: score, prediction);
-    }
 
     [Test]
     public void OutliersAreClassifiedByWhatTheModelTrainedWithoutThemPredicts()
     {
-        var data = Data(60);
-        var signals = Typical(data);
-        signals[4] = Signals(4, data.Labels[4], 9, looClass: (data.Labels[4] + 1) % 3, looScore: 0.93);   // another class, confident
-        signals[10] = Signals(10, data.Labels[10], 9, looClass: (data.Labels[10] + 1) % 3, looScore: 0.3); // another class, weakly
-        signals[20] = Signals(20, data.Labels[20], 9, looClass: data.Labels[20], looScore: 0.05);          // no class at all
-        signals[30] = Signals(30, data.Labels[30], 9, looClass: data.Labels[30], looScore: 0.6);           // its own class
+        var data = TinyDataset(60);
+        var signals = TypicalSignals(data);
+        signals[4] = SignalsOf(4, data.Labels[4], 9, looClass: (data.Labels[4] + 1) % 3, looScore: 0.93);   // another class, confident
+        signals[10] = SignalsOf(10, data.Labels[10], 9, looClass: (data.Labels[10] + 1) % 3, looScore: 0.3); // another class, weakly
+        signals[20] = SignalsOf(20, data.Labels[20], 9, looClass: data.Labels[20], looScore: 0.05);          // no class at all
+        signals[30] = SignalsOf(30, data.Labels[30], 9, looClass: data.Labels[30], looScore: 0.6);           // its own class
 
-        var result = RuleEngine.Evaluate(signals, data, Rules(), Baseline.Empty);
+        var result = RuleEngine.Evaluate(signals, data, RulesWith(), Baseline.Empty);
 
         Assert.That(result.Findings.Select(f => (f.SampleIndex, f.Category)), Is.EqualTo(new[]
         {
@@ -57,10 +32,10 @@ public sealed class RuleEngineTests
     [Test]
     public void ADisabledCategoryFindsNothing()
     {
-        var data = Data(30);
-        var signals = Typical(data);
-        signals[3] = Signals(3, data.Labels[3], 9, looClass: data.Labels[3], looScore: 0.6);
-        var result = RuleEngine.Evaluate(signals, data, Rules(atypical: RobustZ35 with { Enabled = false }), Baseline.Empty);
+        var data = TinyDataset(30);
+        var signals = TypicalSignals(data);
+        signals[3] = SignalsOf(3, data.Labels[3], 9, looClass: data.Labels[3], looScore: 0.6);
+        var result = RuleEngine.Evaluate(signals, data, RulesWith(atypical: RobustZ35 with { Enabled = false }), Baseline.Empty);
         Assert.That(result.Findings, Is.Empty);
         Assert.That(result.Passed, Is.True);
     }
@@ -71,9 +46,9 @@ public sealed class RuleEngineTests
     [TestCase(ThresholdKind.Quantile, 0.8, 5)] // the four tied 1.06 scores and the outlier
     public void ThresholdKinds(ThresholdKind kind, double threshold, int expected)
     {
-        var data = Data(30);
-        var signals = Typical(data);
-        signals[3] = Signals(3, data.Labels[3], 9, looClass: data.Labels[3], looScore: 0.6);
+        var data = TinyDataset(30);
+        var signals = TypicalSignals(data);
+        signals[3] = SignalsOf(3, data.Labels[3], 9, looClass: data.Labels[3], looScore: 0.6);
         var rule = new CategoryRule(true, kind, threshold);
         var rules = new RulesPolicy(rule, rule, rule, rule, new BudgetsPolicy(Unset, Unset, Unset));
         Assert.That(RuleEngine.Evaluate(signals, data, rules, Baseline.Empty).Findings, Has.Count.EqualTo(expected));
@@ -82,12 +57,12 @@ public sealed class RuleEngineTests
     [Test]
     public void BudgetsOverallPerClassAndPerSource()
     {
-        var data = Data(60);
-        var signals = Typical(data);
-        foreach (int i in new[] { 0, 3, 6, 40 }) signals[i] = Signals(i, data.Labels[i], 9, looClass: data.Labels[i], looScore: 0.6);
+        var data = TinyDataset(60);
+        var signals = TypicalSignals(data);
+        foreach (int i in new[] { 0, 3, 6, 40 }) signals[i] = SignalsOf(i, data.Labels[i], 9, looClass: data.Labels[i], looScore: 0.6);
         // Samples 0, 3, 6 are class 0 and from "crawl"; 40 is class 1 and from "vendor".
         var result = RuleEngine.Evaluate(signals, data,
-            Rules(overall: new Budget(10, null), perClass: new Budget(null, 0.1), perSource: new Budget(2, null)), Baseline.Empty);
+            RulesWith(overall: new Budget(10, null), perClass: new Budget(null, 0.1), perSource: new Budget(2, null)), Baseline.Empty);
 
         Assert.That(result.Violations, Is.EqualTo(new[]
         {
@@ -99,15 +74,15 @@ public sealed class RuleEngineTests
     [Test]
     public void TheBaselineAcceptsByContentHashAndReportsStaleEntries()
     {
-        var data = Data(30);
-        var signals = Typical(data);
-        signals[5] = Signals(5, data.Labels[5], 9, looClass: data.Labels[5], looScore: 0.6);
+        var data = TinyDataset(30);
+        var signals = TypicalSignals(data);
+        signals[5] = SignalsOf(5, data.Labels[5], 9, looClass: data.Labels[5], looScore: 0.6);
         var baseline = new Baseline(new[]
         {
             new BaselineEntry(data[5].ContentHash, "atypical", "renamed.csv(7)", null),
             new BaselineEntry("no-such-hash", "mislabeled", "gone.csv(3)", null),
         });
-        var result = RuleEngine.Evaluate(signals, data, Rules(), baseline);
+        var result = RuleEngine.Evaluate(signals, data, RulesWith(), baseline);
         Assert.That(result.Findings.Single().Accepted, Is.True);
         Assert.That(result.Passed, Is.True, "accepted findings do not fail the build");
         Assert.That(result.StaleBaselineEntries.Select(e => e.ContentHash), Is.EqualTo(new[] { "no-such-hash" }));
@@ -116,10 +91,10 @@ public sealed class RuleEngineTests
     [Test]
     public void BaselineRoundTripsThroughItsFile()
     {
-        var data = Data(30);
-        var signals = Typical(data);
-        signals[5] = Signals(5, data.Labels[5], 9, looClass: data.Labels[5], looScore: 0.6);
-        var findings = RuleEngine.Evaluate(signals, data, Rules(), Baseline.Empty).Findings;
+        var data = TinyDataset(30);
+        var signals = TypicalSignals(data);
+        signals[5] = SignalsOf(5, data.Labels[5], 9, looClass: data.Labels[5], looScore: 0.6);
+        var findings = RuleEngine.Evaluate(signals, data, RulesWith(), Baseline.Empty).Findings;
         string path = Path.Combine(Directory.CreateTempSubdirectory("baseline-").FullName, "baseline.json");
         Baseline.Write(path, findings);
         var loaded = Baseline.Load(path);
