@@ -25,11 +25,14 @@ public static class FindingText
 
     public static string Fix(Finding finding) => finding.Category.Fix();
 
-    public static string Budget(BudgetViolation violation) => violation.Scope switch
+    public static string Budget(BudgetViolation violation)
     {
-        "overall" => $"{violation.Count} findings among {violation.Samples} samples exceed the overall budget of {violation.Limit}.",
-        _ => $"{violation.Count} findings among the {violation.Samples} samples of {violation.Scope} '{violation.Group}' exceed its budget of {violation.Limit}.",
-    };
+        string findings = violation.Count == 1 ? "1 finding" : $"{violation.Count} findings";
+        string exceed = violation.Count == 1 ? "exceeds" : "exceed";
+        return violation.Scope == "overall"
+            ? $"{findings} among {violation.Samples} samples {exceed} the overall budget of {violation.Limit}."
+            : $"{findings} among the {violation.Samples} samples of {violation.Scope} '{violation.Group}' {exceed} its budget of {violation.Limit}.";
+    }
 
     public static string Number(double value) =>
         double.IsInfinity(value) ? (value > 0 ? "inf" : "-inf") : value.ToString(Math.Abs(value) >= 100 ? "F0" : "G2", CultureInfo.InvariantCulture);

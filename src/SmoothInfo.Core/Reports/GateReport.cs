@@ -18,8 +18,12 @@ public sealed record GateReport(
     double Sigma,
     SolverReport Solver,
     RuleEvaluation Evaluation,
-    IReadOnlyList<GroupSummary> Groups)
+    IReadOnlyList<GroupSummary> Groups,
+    IReadOnlyDictionary<int, string>? Thumbnails = null)
 {
+    /// <summary>PNG data URIs of image samples the HTML report shows (findings, most and least informative), by index.</summary>
+    public IReadOnlyDictionary<int, string> ThumbnailsOrEmpty => Thumbnails ?? new Dictionary<int, string>();
+
     public int SampleCount => Signals.Count;
     public bool Passed => Evaluation.Passed;
 }

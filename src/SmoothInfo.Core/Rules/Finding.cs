@@ -27,7 +27,8 @@ public sealed record RuleEvaluation(
     IReadOnlyList<Finding> Findings,
     IReadOnlyList<BudgetViolation> Violations,
     IReadOnlyList<BaselineEntry> StaleBaselineEntries,
-    ScoreDistribution Scores)
+    ScoreDistribution Scores,
+    IReadOnlyDictionary<Category, double> Cutoffs)
 {
     public bool Passed => Violations.Count == 0;
 }

@@ -36,7 +36,9 @@ public static class RuleEngine
 
         var flagged = findings.Select(f => f.ContentHash).ToHashSet(StringComparer.Ordinal);
         var stale = baseline.Entries.Where(e => !flagged.Contains(e.ContentHash)).ToList();
-        return new RuleEvaluation(findings, violations, stale, scores);
+        var cutoffs = Enum.GetValues<Category>().Select(c => (c, rule: RuleFor(rules, c))).Where(x => x.rule.Enabled)
+            .ToDictionary(x => x.c, x => scores.Cutoff(x.rule.Kind, x.rule.Threshold));
+        return new RuleEvaluation(findings, violations, stale, scores, cutoffs);
     }
 
     /// <summary>The most findings a budget tolerates among this many samples (the stricter of count and fraction), or null.</summary>

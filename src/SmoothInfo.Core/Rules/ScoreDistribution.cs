@@ -45,6 +45,15 @@ public sealed class ScoreDistribution
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
+    /// <summary>The score a threshold corresponds to on this dataset (what the reports draw).</summary>
+    public double Cutoff(ThresholdKind kind, double threshold) => kind switch
+    {
+        ThresholdKind.Absolute => threshold,
+        ThresholdKind.RobustZ => _median + threshold * _scale,
+        ThresholdKind.Quantile => Quantile(threshold),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
     private int UpperBound(double score)
     {
         int low = 0, high = _sorted.Length;

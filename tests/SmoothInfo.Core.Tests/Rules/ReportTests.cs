@@ -92,7 +92,7 @@ public sealed class ReportTests
         Assert.That(markdown, Does.StartWith("## SmoothInfo: failed (1 finding among 60 samples)"));
         Assert.That(markdown, Does.Contain("Findings: 1 mislabeled; 1 accepted by the baseline."));
         Assert.That(markdown, Does.Contain("| `data/train.csv(6)` | mislabeled | labelled 1, predicted 2 0.93"));
-        Assert.That(markdown, Does.Contain("exceed the overall budget of 0"));
+        Assert.That(markdown, Does.Contain("1 finding among 60 samples exceeds the overall budget of 0."));
         Assert.That(markdown, Does.Contain("| source crawl | 30 |"));
     }
 }

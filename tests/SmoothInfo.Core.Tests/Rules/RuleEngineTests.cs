@@ -120,5 +120,7 @@ public sealed class RuleEngineTests
         Assert.That(scores.RobustZ(100), Is.EqualTo(97 / 1.4826).Within(1e-12)); // MAD of {2,1,0,1,97} is 1
         Assert.That(scores.Quantile(0.75), Is.EqualTo(4));
         Assert.That(scores.PercentileRank(4), Is.EqualTo(80));
+        Assert.That(scores.Cutoff(ThresholdKind.RobustZ, 2), Is.EqualTo(3 + 2 * 1.4826).Within(1e-12));
+        Assert.That(scores.Exceeds(scores.Cutoff(ThresholdKind.Quantile, 0.6) + 1e-9, ThresholdKind.Quantile, 0.6), Is.True);
     }
 }
