@@ -95,4 +95,37 @@ public sealed class ReportTests
         Assert.That(markdown, Does.Contain("1 finding among 60 samples exceeds the overall budget of 0."));
         Assert.That(markdown, Does.Contain("| source crawl | 30 |"));
     }
+
+    [Test]
+    public void DiagnosticsAreErrorsWhenTheGateFailsAndPointAtTheSample()
+    {
+        var diagnostics = DiagnosticsFile.From(_report, baselineFile: null);
+        var first = diagnostics[0];
+        Assert.That((first.Severity, first.Code, first.Line, first.Column), Is.EqualTo(("error", "SI1001", 6, 1)));
+        Assert.That(first.File, Is.EqualTo(Path.Combine(_root, "data", "train.csv")));
+        Assert.That(first.Message, Does.Contain("Fix: correct the label"));
+        Assert.That(diagnostics.Single(d => d.Code == "SI1002").Severity, Is.EqualTo("message"), "accepted by the baseline");
+        Assert.That(diagnostics.Single(d => d.Code == "SI1100").File, Is.EqualTo(_report.PolicyFile));
+    }
+
+    [Test]
+    public void TheCapListsTheStrongestFindingsThenOneSummary()
+    {
+        var diagnostics = DiagnosticsFile.From(_report, baselineFile: null, cap: 1);
+        Assert.That(diagnostics.Select(d => d.Code), Is.EqualTo(new[] { "SI1001", "SI1000", "SI1100" }));
+        Assert.That(diagnostics[1].Message, Does.StartWith("1 more finding is not listed"));
+    }
+
+    [Test]
+    public void TheDiagnosticsFileFollowsTheTaskContract()
+    {
+        string path = Path.Combine(_root, "out", "diagnostics.json");
+        DiagnosticsFile.Write(path, _report, baselineFile: null);
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        Assert.That(doc.RootElement.GetProperty("schemaVersion").GetInt32(), Is.EqualTo(1));
+        Assert.That(doc.RootElement.GetProperty("outcome").GetString(), Is.EqualTo("failed"));
+        var d = doc.RootElement.GetProperty("diagnostics")[0];
+        Assert.That(d.GetProperty("severity").GetString(), Is.EqualTo("error"));
+        Assert.That(d.GetProperty("line").GetInt32(), Is.EqualTo(6));
+    }
 }
