@@ -10,8 +10,7 @@ namespace SmoothInfo.Benchmarks;
 /// The kernel-level estimator on random kernels K = J J^T (J Gaussian, rank d), all quantities with a held-out set:
 /// (1) t = infinity at n*k = 10,000 in float64, time and peak memory, and the float32 error;
 /// (2) the fast closed form against the per-sample reference path at n = 400, k = 10, in the same run;
-/// (3) finite t: the batched iteration and the spectral method at small sizes;
-/// (4) the weight-space regime: a linear head over 512 features, n = 60,000, k = 10.
+/// (3) finite t: the batched iteration and the spectral method at small sizes.
 /// Options: --n 1000 --k 10 --m 200 --rank 3000 --reference-samples 400 --threads 2
 /// </summary>
 public sealed class EstimatorBenchmark : IBenchmark
@@ -31,7 +30,6 @@ public sealed class EstimatorBenchmark : IBenchmark
         LargeClosedForm(options.Int("n", 1000), options.Int("k", 10), options.Int("m", 200), options.Int("rank", 3000), run);
         ReferenceComparison(400, 10, options.Int("reference-samples", 400), run);
         FiniteTime();
-        SharedFeatures(options.Int("head-n", 60000), options.Int("head-features", 512), 10, options.Int("head-m", 10000));
         return 0;
     }
 
@@ -86,22 +84,6 @@ public sealed class EstimatorBenchmark : IBenchmark
             var (result, elapsed) = Measure.Time(() => LeaveOneOutEstimator.Estimate(problem, run, new EstimatorOptions(FiniteTimeMethod: method)));
             Row($"t = {steps}, {dynamics}", n, k, 50, result.Solver.Method, elapsed, Measure.PeakResidentBytes(), double.NaN, "");
         }
-    }
-
-    /// <summary>The weight-space regime: a linear head (with bias) over fixed features, all per-sample quantities.</summary>
-    private static void SharedFeatures(int n, int q, int k, int m)
-    {
-        var generator = new Generator().manual_seed(4);
-        var features = cat(new[] { randn(new long[] { n, q }, dtype: float64, generator: generator), ones(n, 1, dtype: float64) }, 1);
-        var testFeatures = cat(new[] { randn(new long[] { m, q }, dtype: float64, generator: generator), ones(m, 1, dtype: float64) }, 1);
-        var labels = randint(k, new long[] { n }, generator: generator);
-        var targets = nn.functional.one_hot(labels, k).to(float64);
-        var initial = 0.01 * randn(new long[] { n, k }, dtype: float64, generator: generator);
-        Measure.ResetPeak();
-        var (result, elapsed) = Measure.Time(() => SharedFeatureLeaveOneOut.Compute(features, targets, initial, testFeatures,
-            new TrainingRun(0.1, double.PositiveInfinity, 1e-3)));
-        Row("t = inf, linear head over features", n, k, m, result.Solver.Method, elapsed, Measure.PeakResidentBytes(), 8e9,
-            $"{q} features + bias; condition number {result.Solver.ConditionNumber:G3}");
     }
 
     private static KernelProblem RandomProblem(int n, int k, int m, int rank, int seed)
