@@ -19,4 +19,10 @@ public static class ErrorCodes
     public const string GradientDescentDiverges = "SI2206";
     public const string InvalidHyperparameter = "SI2207";
     public const string IllConditioned = "SI2208";
+
+    public const string UnsupportedLayer = "SI2301";
+    public const string UnsupportedLayerConfiguration = "SI2302";
+    public const string UnknownParameterGroup = "SI2303";
+    public const string InvalidNetworkSpec = "SI2304";
+    public const string NetworkOutputShape = "SI2305";
 }
