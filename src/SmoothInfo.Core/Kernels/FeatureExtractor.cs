@@ -95,7 +95,7 @@ internal static class FeatureExtractor
         catch (ExternalException e)
         {
             throw new InputException(ErrorCodes.ShapeMismatch,
-                $"layer '{step.Name}' ({step.Module.GetType().Name}) rejects inputs of shape ({string.Join(", ", input.shape)}): {FirstLine(e.Message)}",
+                $"layer '{step.Name}' ({step.Module.GetType().Name}) rejects samples of shape ({string.Join(", ", input.shape.Skip(1))}): {FirstLine(e.Message)}",
                 "check that the samples' shape matches the network's declared input.");
         }
     }
