@@ -20,22 +20,29 @@ public static class EmpiricalNtk
         using var x = Prepare(inputs, linearized, "training inputs");
         using var blocks = new SampleBlocks(linearized, x, options, companionSamples: 0);
         long n = x.shape[0], k = blocks.Outputs;
-        var kernel = zeros(new[] { n * k, n * k }, linearized.DType, linearized.Device);
+        long rowsPerBlock = blocks.BlockSize * k;
+        var kernel = empty(new[] { n * k, n * k }, linearized.DType, linearized.Device);
+        using var scratch = empty(rowsPerBlock * rowsPerBlock, linearized.DType, linearized.Device);
+        using var diagonal = empty(rowsPerBlock * rowsPerBlock, linearized.DType, linearized.Device);
         long total = (long)blocks.Count * (blocks.Count + 1) / 2, done = 0;
         for (int i = 0; i < blocks.Count; i++)
         {
             for (int j = 0; j <= i; j++)
             {
                 using var scope = NewDisposeScope();
-                var block = blocks.Gram(i, blocks, j);
+                var target = kernel.narrow(0, blocks.Start(i) * k, blocks.Length(i) * k).narrow(1, blocks.Start(j) * k, blocks.Length(j) * k);
                 if (i == j)
                 {
-                    // The diagonal block G G^T is symmetric only up to rounding in matmul; make it exactly so.
-                    block = block.add(block.t()).mul_(0.5);
+                    // G G^T of a diagonal block is symmetric only up to rounding in BLAS; average it with its transpose.
+                    var square = diagonal.narrow(0, 0, target.shape[0] * target.shape[1]).view(target.shape);
+                    blocks.WriteGram(i, blocks, j, square, scratch);
+                    target.copy_(square).add_(square.t()).mul_(0.5);
                 }
-                kernel.narrow(0, blocks.Start(i) * k, blocks.Length(i) * k).narrow(1, blocks.Start(j) * k, blocks.Length(j) * k).copy_(block);
-                if (i != j)
-                    kernel.narrow(0, blocks.Start(j) * k, blocks.Length(j) * k).narrow(1, blocks.Start(i) * k, blocks.Length(i) * k).copy_(block.t());
+                else
+                {
+                    blocks.WriteGram(i, blocks, j, target, scratch);
+                    kernel.narrow(0, blocks.Start(j) * k, blocks.Length(j) * k).narrow(1, blocks.Start(i) * k, blocks.Length(i) * k).copy_(target.t());
+                }
                 options.Progress?.Report(new KernelProgress(++done, total));
             }
         }
@@ -52,15 +59,16 @@ public static class EmpiricalNtk
         using var columns = new SampleBlocks(linearized, xTrain, options, companionSamples: xTest.shape[0]);
         using var rows = new SampleBlocks(linearized, xTest, options, companionSamples: xTrain.shape[0]);
         long m = xTest.shape[0], n = xTrain.shape[0], k = columns.Outputs;
-        var kernel = zeros(new[] { m * k, n * k }, linearized.DType, linearized.Device);
+        var kernel = empty(new[] { m * k, n * k }, linearized.DType, linearized.Device);
+        using var scratch = empty((long)rows.BlockSize * k * columns.BlockSize * k, linearized.DType, linearized.Device);
         long total = (long)rows.Count * columns.Count, done = 0;
         for (int j = 0; j < columns.Count; j++)
         {
             for (int i = 0; i < rows.Count; i++)
             {
                 using var scope = NewDisposeScope();
-                var block = rows.Gram(i, columns, j);
-                kernel.narrow(0, rows.Start(i) * k, rows.Length(i) * k).narrow(1, columns.Start(j) * k, columns.Length(j) * k).copy_(block);
+                var target = kernel.narrow(0, rows.Start(i) * k, rows.Length(i) * k).narrow(1, columns.Start(j) * k, columns.Length(j) * k);
+                rows.WriteGram(i, columns, j, target, scratch);
                 options.Progress?.Report(new KernelProgress(++done, total));
             }
         }

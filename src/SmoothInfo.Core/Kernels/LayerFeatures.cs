@@ -5,12 +5,18 @@ namespace SmoothInfo.Kernels;
 /// <summary>
 /// What one linearized layer contributes to the kernel, for a block of b samples with k outputs each, in a form whose
 /// Gram product with another block gives that layer's part of J J^T: a (b*k, b'*k) sample-major block.
+/// The products are written in place into the kernel's own memory (BLAS with a leading dimension): at n*k = 20,000
+/// every temporary of the kernel's size costs seconds of page faults and memory traffic.
 /// </summary>
 internal abstract class LayerFeatures : IDisposable
 {
     public abstract long Bytes { get; }
 
-    public abstract Tensor Gram(LayerFeatures columns);
+    /// <summary>
+    /// Writes (overwrite) or adds this layer's Gram block against the columns into target, (b*k, b'*k), which may be a
+    /// strided view; scratch is a contiguous buffer of at least target's size.
+    /// </summary>
+    public abstract void AccumulateGram(LayerFeatures columns, Tensor target, Tensor scratch, bool overwrite);
 
     public abstract void Dispose();
 
@@ -42,19 +48,25 @@ internal sealed class DenseLayerFeatures : LayerFeatures
 
     public override long Bytes => BytesOf(Inputs) + BytesOf(OutputGradients);
 
-    public override Tensor Gram(LayerFeatures columns)
+    public override void AccumulateGram(LayerFeatures columns, Tensor target, Tensor scratch, bool overwrite)
     {
         var other = (DenseLayerFeatures)columns;
         long b = OutputGradients.shape[0], k = OutputGradients.shape[1], c = other.OutputGradients.shape[0];
         using var rowsG = OutputGradients.reshape(b * k, -1);
         using var colsG = other.OutputGradients.reshape(c * k, -1);
-        var product = rowsG.matmul(colsG.t());
-        if (Inputs is null) return product;
+        using var colsT = colsG.t();
+        if (Inputs is null)
+        {
+            target.addmm_(rowsG, colsT, beta: overwrite ? 0 : 1, alpha: 1);
+            return;
+        }
         using var inputGram = Inputs.matmul(other.Inputs!.t());
         if (BiasSelected) inputGram.add_(1.0);
-        using var blocks = product.view(b, k, c, k);
-        blocks.mul_(inputGram.view(b, 1, c, 1));
-        return product;
+        using var factor = inputGram.view(b, 1, c, 1);
+        using var product = overwrite ? target.view(b * k, c * k) : scratch.narrow(0, 0, b * k * c * k).view(b * k, c * k);
+        product.addmm_(rowsG, colsT, beta: 0, alpha: 1);
+        using (var blocks = product.view(b, k, c, k)) blocks.mul_(factor);
+        if (!overwrite) target.add_(product);
     }
 
     public override void DetachFromDisposeScope()
@@ -83,12 +95,13 @@ internal sealed class PerSampleGradientFeatures : LayerFeatures
 
     public override long Bytes => BytesOf(Gradients);
 
-    public override Tensor Gram(LayerFeatures columns)
+    public override void AccumulateGram(LayerFeatures columns, Tensor target, Tensor scratch, bool overwrite)
     {
         var other = (PerSampleGradientFeatures)columns;
         using var rows = Gradients.reshape(Gradients.shape[0] * Gradients.shape[1], -1);
         using var cols = other.Gradients.reshape(other.Gradients.shape[0] * other.Gradients.shape[1], -1);
-        return rows.matmul(cols.t());
+        using var colsT = cols.t();
+        target.addmm_(rows, colsT, beta: overwrite ? 0 : 1, alpha: 1);
     }
 
     public override void DetachFromDisposeScope() => Gradients.DetachFromDisposeScope();
@@ -111,16 +124,10 @@ internal sealed class BlockFeatures : IDisposable
     public long Outputs { get; }
     public long Bytes => Layers.Sum(l => l.Bytes);
 
-    /// <summary>This block's rows against the columns' samples: (Samples*k, columns.Samples*k), summed over layers.</summary>
-    public Tensor Gram(BlockFeatures columns)
+    /// <summary>Writes this block's rows against the columns' samples, summed over layers, into target (Samples*k, columns.Samples*k).</summary>
+    public void WriteGram(BlockFeatures columns, Tensor target, Tensor scratch)
     {
-        var sum = Layers[0].Gram(columns.Layers[0]);
-        for (int l = 1; l < Layers.Count; l++)
-        {
-            using var part = Layers[l].Gram(columns.Layers[l]);
-            sum.add_(part);
-        }
-        return sum;
+        for (int l = 0; l < Layers.Count; l++) Layers[l].AccumulateGram(columns.Layers[l], target, scratch, overwrite: l == 0);
     }
 
     public void Dispose()

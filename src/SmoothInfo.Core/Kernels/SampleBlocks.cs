@@ -31,11 +31,19 @@ internal sealed class SampleBlocks : IDisposable
         }
         long elementSize = inputs.element_size();
         _keep = (n + companionSamples) * BytesPerSample <= options.MemoryBudgetBytes / 2;
-        _blockSize = options.SamplesPerBlock ?? LargestBlock(n, options.MemoryBudgetBytes - (_keep ? (n + companionSamples) * BytesPerSample : 0), elementSize);
+        _blockSize = options.SamplesPerBlock ?? (int)Math.Min(
+            LargestBlock(n, options.MemoryBudgetBytes - (_keep ? (n + companionSamples) * BytesPerSample : 0), elementSize),
+            Math.Max(1, MaxBlockRows / Outputs));
         _blockSize = (int)Math.Clamp(_blockSize, 1, n);
         Count = (int)((n + _blockSize - 1) / _blockSize);
         _cache = new BlockFeatures?[Count];
     }
+
+    /// <summary>
+    /// Kernel rows per block when the budget allows more: products of 4096 rows still run BLAS at full speed, and
+    /// several blocks let a symmetric kernel compute only the blocks on and below the diagonal (n/b + 1 of 2 n/b).
+    /// </summary>
+    public const long MaxBlockRows = 4096;
 
     public long BytesPerSample { get; }
     public long Outputs { get; }
@@ -44,14 +52,14 @@ internal sealed class SampleBlocks : IDisposable
     public long Start(int block) => (long)block * _blockSize;
     public long Length(int block) => Math.Min(_blockSize, _inputs.shape[0] - Start(block));
 
-    /// <summary>Rows of block i against the columns of block j of another (or the same) set.</summary>
-    public Tensor Gram(int i, SampleBlocks columns, int j)
+    /// <summary>Writes rows of block i against the columns of block j of another (or the same) set into target.</summary>
+    public void WriteGram(int i, SampleBlocks columns, int j, Tensor target, Tensor scratch)
     {
         var rows = Features(i, out bool disposeRows);
         var cols = columns.Features(j, out bool disposeCols);
         try
         {
-            return rows.Gram(cols);
+            rows.WriteGram(cols, target, scratch);
         }
         finally
         {
@@ -59,6 +67,9 @@ internal sealed class SampleBlocks : IDisposable
             if (disposeCols && !ReferenceEquals(rows, cols)) cols.Dispose();
         }
     }
+
+    /// <summary>Samples per block: the largest that fits the budget, at most <see cref="MaxBlockRows"/> kernel rows.</summary>
+    public int BlockSize => _blockSize;
 
     private BlockFeatures Features(int block, out bool disposeAfterUse)
     {
@@ -70,7 +81,7 @@ internal sealed class SampleBlocks : IDisposable
         return features;
     }
 
-    /// <summary>The largest block whose two feature sets (unless kept) and two (b*k)^2 products fit the budget.</summary>
+    /// <summary>The largest block whose two feature sets (unless kept) and two (b*k)^2 scratch buffers fit the budget.</summary>
     private int LargestBlock(long n, long budget, long elementSize)
     {
         long features = _keep ? 0 : 2 * BytesPerSample;

@@ -9,6 +9,7 @@ public enum Activation
     Relu,
     Tanh,
     Gelu,
+    Softplus,
     Sigmoid,
     Identity,
 }
@@ -35,6 +36,7 @@ public static class Activations
         Activation.Relu => nn.ReLU(),
         Activation.Tanh => nn.Tanh(),
         Activation.Gelu => nn.GELU(),
+        Activation.Softplus => nn.Softplus(),
         Activation.Sigmoid => nn.Sigmoid(),
         Activation.Identity => nn.Identity(),
         _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, null),

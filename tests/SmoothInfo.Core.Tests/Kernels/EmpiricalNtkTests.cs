@@ -12,6 +12,7 @@ public sealed class EmpiricalNtkTests
     [TestCase(Activation.Relu)]
     [TestCase(Activation.Tanh)]
     [TestCase(Activation.Gelu)]
+    [TestCase(Activation.Softplus)]
     [TestCase(Activation.Sigmoid)]
     [TestCase(Activation.Identity)]
     public void MlpKernelEqualsNaiveJacobianProduct(Activation activation)

@@ -89,7 +89,7 @@ public sealed class ProbeNetworksTests
         var e = Assert.Throws<InputException>(() => Activations.Parse("swish"))!;
         Assert.That(e.Code, Is.EqualTo(ErrorCodes.InvalidNetworkSpec));
         Assert.That(e.Message, Does.Contain("swish"));
-        Assert.That(e.Fix, Does.Contain("relu, tanh, gelu, sigmoid, identity"));
+        Assert.That(e.Fix, Does.Contain("relu, tanh, gelu, softplus, sigmoid, identity"));
     }
 
     [Test]
