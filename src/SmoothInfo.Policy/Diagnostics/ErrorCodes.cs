@@ -25,4 +25,6 @@ public static class ErrorCodes
     public const string UnknownParameterGroup = "SI2303";
     public const string InvalidNetworkSpec = "SI2304";
     public const string NetworkOutputShape = "SI2305";
+    public const string WeightsMalformed = "SI2306";
+    public const string WeightsDoNotMatchNetwork = "SI2307";
 }
