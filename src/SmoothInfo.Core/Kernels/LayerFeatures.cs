@@ -18,6 +18,12 @@ internal abstract class LayerFeatures : IDisposable
     /// </summary>
     public abstract void AccumulateGram(LayerFeatures columns, Tensor target, Tensor scratch, bool overwrite);
 
+    /// <summary>
+    /// The class-shared form: sum over outputs c of the (i,c), (j,c) entries, (b, b'), written or added into target.
+    /// Dividing by k gives the average diagonal block, the n x n kernel K with Theta ~ K (x) I_k.
+    /// </summary>
+    public abstract void AccumulateSharedGram(LayerFeatures columns, Tensor target, bool overwrite);
+
     public abstract void Dispose();
 
     public abstract void DetachFromDisposeScope();
@@ -69,6 +75,26 @@ internal sealed class DenseLayerFeatures : LayerFeatures
         if (!overwrite) target.add_(product);
     }
 
+    /// <summary>sum_c (g_ic . g_jc) = vec(G_i) . vec(G_j), times the input Gram: one (b x k*out)(k*out x b') product.</summary>
+    public override void AccumulateSharedGram(LayerFeatures columns, Tensor target, bool overwrite)
+    {
+        var other = (DenseLayerFeatures)columns;
+        using var rowsG = OutputGradients.reshape(OutputGradients.shape[0], -1);
+        using var colsG = other.OutputGradients.reshape(other.OutputGradients.shape[0], -1);
+        using var colsT = colsG.t();
+        if (Inputs is null)
+        {
+            target.addmm_(rowsG, colsT, beta: overwrite ? 0 : 1, alpha: 1);
+            return;
+        }
+        using var product = rowsG.matmul(colsT);
+        using var inputGram = Inputs.matmul(other.Inputs!.t());
+        if (BiasSelected) inputGram.add_(1.0);
+        product.mul_(inputGram);
+        if (overwrite) target.copy_(product);
+        else target.add_(product);
+    }
+
     public override void DetachFromDisposeScope()
     {
         Inputs?.DetachFromDisposeScope();
@@ -104,6 +130,15 @@ internal sealed class PerSampleGradientFeatures : LayerFeatures
         target.addmm_(rows, colsT, beta: overwrite ? 0 : 1, alpha: 1);
     }
 
+    public override void AccumulateSharedGram(LayerFeatures columns, Tensor target, bool overwrite)
+    {
+        var other = (PerSampleGradientFeatures)columns;
+        using var rows = Gradients.reshape(Gradients.shape[0], -1);
+        using var cols = other.Gradients.reshape(other.Gradients.shape[0], -1);
+        using var colsT = cols.t();
+        target.addmm_(rows, colsT, beta: overwrite ? 0 : 1, alpha: 1);
+    }
+
     public override void DetachFromDisposeScope() => Gradients.DetachFromDisposeScope();
 
     public override void Dispose() => Gradients.Dispose();
@@ -128,6 +163,12 @@ internal sealed class BlockFeatures : IDisposable
     public void WriteGram(BlockFeatures columns, Tensor target, Tensor scratch)
     {
         for (int l = 0; l < Layers.Count; l++) Layers[l].AccumulateGram(columns.Layers[l], target, scratch, overwrite: l == 0);
+    }
+
+    /// <summary>Writes the class-shared block (sum over outputs), (Samples, columns.Samples), into target.</summary>
+    public void WriteSharedGram(BlockFeatures columns, Tensor target)
+    {
+        for (int l = 0; l < Layers.Count; l++) Layers[l].AccumulateSharedGram(columns.Layers[l], target, overwrite: l == 0);
     }
 
     public void Dispose()

@@ -53,13 +53,20 @@ internal sealed class SampleBlocks : IDisposable
     public long Length(int block) => Math.Min(_blockSize, _inputs.shape[0] - Start(block));
 
     /// <summary>Writes rows of block i against the columns of block j of another (or the same) set into target.</summary>
-    public void WriteGram(int i, SampleBlocks columns, int j, Tensor target, Tensor scratch)
+    public void WriteGram(int i, SampleBlocks columns, int j, Tensor target, Tensor scratch) =>
+        WithFeatures(i, columns, j, (rows, cols) => rows.WriteGram(cols, target, scratch));
+
+    /// <summary>Writes the class-shared block (sum over outputs) of block i against block j into target.</summary>
+    public void WriteSharedGram(int i, SampleBlocks columns, int j, Tensor target) =>
+        WithFeatures(i, columns, j, (rows, cols) => rows.WriteSharedGram(cols, target));
+
+    private void WithFeatures(int i, SampleBlocks columns, int j, Action<BlockFeatures, BlockFeatures> write)
     {
         var rows = Features(i, out bool disposeRows);
         var cols = columns.Features(j, out bool disposeCols);
         try
         {
-            rows.WriteGram(cols, target, scratch);
+            write(rows, cols);
         }
         finally
         {
