@@ -1,5 +1,7 @@
 using SmoothInfo.Benchmarks;
 
+SmoothInfo.Runtime.NativeMemory.ReturnLargeBuffersToTheSystem();
+
 // Usage: dotnet run --project tests/SmoothInfo.Benchmarks -c Release -- <benchmark> [options]
 // Each benchmark prints a Markdown table row set that goes into docs/benchmarks.md.
 var benchmarks = typeof(IBenchmark).Assembly.GetTypes()

@@ -7,6 +7,7 @@ namespace SmoothInfo.Diagnostics;
 public static class ErrorCodes
 {
     public const string UsageError = "SI2000";
+    public const string DeviceUnavailable = "SI2001";
 
     public const string FileNotFound = "SI2101";
     public const string NpyMalformed = "SI2110";
@@ -27,4 +28,6 @@ public static class ErrorCodes
     public const string NetworkOutputShape = "SI2305";
     public const string WeightsMalformed = "SI2306";
     public const string WeightsDoNotMatchNetwork = "SI2307";
+
+    public const string InternalError = "SI3000";
 }

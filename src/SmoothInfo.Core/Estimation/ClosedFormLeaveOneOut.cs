@@ -1,0 +1,106 @@
+using TorchSharp;
+using SmoothInfo.Diagnostics;
+using static TorchSharp.torch;
+
+namespace SmoothInfo.Estimation;
+
+/// <summary>
+/// Exact leave-one-out at t = infinity from one Cholesky factorization of Theta_l = Theta + lambda*I.
+/// With B = Theta_l^{-1}, a = B r and s the k rows of sample i (design note, "Fast exact leave-one-out"):
+/// v_i = B_ss^{-1} a_s; r_i - (f_{-i}(x_i) - f0_i) = v_i; dc_i = B[:, s] v_i;
+/// ||dw_i||^2 = v_i^T B_ss v_i - lambda ||B[:, s] v_i||^2; Theta dc_i = (I - lambda B)[:, s] v_i;
+/// Theta_te dc_i = (Theta_te B)[:, s] v_i. Cost: O((nk)^3) once, then O((nk)^2 k) for all samples.
+/// </summary>
+public static class ClosedFormLeaveOneOut
+{
+    private const long ChunkBytes = 128L << 20;
+
+    public static LeaveOneOutResult Compute(KernelProblem problem, TrainingRun run, IProgress<EstimatorProgress>? progress)
+    {
+        long n = problem.SampleCount, k = problem.OutputCount, size = n * k;
+        double lambda = run.WeightDecay;
+        var dtype = problem.TrainKernel.dtype;
+
+        progress?.Report(new EstimatorProgress("factorizing the kernel", 0));
+        using var inverse = InvertRegularized(problem.TrainKernel, lambda, problem.NamesOrDefault.TrainKernel, out double oneNorm);
+        double condition = oneNorm * Conditioning.SymmetricOneNorm(inverse);
+        ConditionCheck.Require(condition, dtype, lambda);
+
+        using var scope = NewDisposeScope();
+        var residual = (problem.Targets - problem.InitialPredictions).reshape(size);
+        var a = inverse.matmul(residual).view(n, k);
+        var diagonalBlocks = inverse.view(n, k, n, k).diagonal(0, 0, 2).permute(2, 0, 1); // (n, k, k) = B_ss
+        var v = linalg.solve(diagonalBlocks, a.unsqueeze(-1)).squeeze(-1);                // (n, k)
+
+        progress?.Report(new EstimatorProgress("held-out kernel products", 0.5));
+        Tensor? testTimesInverse = problem.TestKernel?.matmul(inverse);                    // Theta_te B, (m*k, n*k)
+
+        var weightChange = empty(n, dtype: dtype);
+        var trainChange = empty(n, dtype: dtype);
+        var testChange = problem.HasTestSet ? empty(n, dtype: dtype) : null;
+        long m = problem.TestSampleCount;
+        long chunk = Math.Max(1, ChunkBytes / (size * 8)); // temporaries are (b x N)
+        for (long first = 0; first < n; first += chunk)
+        {
+            using var chunkScope = NewDisposeScope();
+            long b = Math.Min(chunk, n - first);
+            var vChunk = v.narrow(0, first, b);
+            // Rows of B for these samples are the columns B[:, s] (B is symmetric): D_j = B[:, s_j] v_j.
+            var d = vChunk.unsqueeze(1).bmm(inverse.narrow(0, first * k, b * k).view(b, k, size)).squeeze(1); // (b, N)
+            var ownBlock = (vChunk * a.narrow(0, first, b)).sum(1);                                          // v^T B_ss v
+            weightChange.narrow(0, first, b).copy_(ownBlock - lambda * d.square().sum(1));
+
+            // Other samples' rows of Theta dc_i are -lambda D_i: zero sample i's own rows, then sum squares.
+            var index = arange(b, ScalarType.Int64, d.device);
+            var others = d.view(b, n, k).clone();
+            others.index_put_(zeros(1, dtype: dtype, device: d.device), TensorIndex.Tensor(index), TensorIndex.Tensor(index + first));
+            trainChange.narrow(0, first, b).copy_(others.square().sum(new long[] { 1, 2 }) * (lambda * lambda / (n - 1)));
+
+            if (testTimesInverse is not null)
+            {
+                var change = einsum("tbk,bk->tb", testTimesInverse.view(m * k, n, k).narrow(1, first, b), vChunk); // (m*k, b)
+                testChange!.narrow(0, first, b).copy_(change.view(m, k, b).square().sum(new long[] { 0, 1 }) / m);
+            }
+            progress?.Report(new EstimatorProgress("per-sample quantities", 0.5 + 0.5 * (first + b) / n));
+        }
+        var looPrediction = problem.Targets.to(dtype) - v;
+        var solver = new SolverReport("closed-form",
+            "t = infinity: one Cholesky factorization of Theta + lambda*I gives every leave-one-out problem exactly",
+            condition, dtype.ToString().ToLowerInvariant());
+        return new LeaveOneOutResult(weightChange, trainChange, testChange, looPrediction, m, solver).MoveToOuter();
+    }
+
+    /// <summary>
+    /// B = (Theta + lambda I)^{-1} from its Cholesky factor. Theta_l and the factor are freed as soon as they are
+    /// used, so at most three (nk)^2 matrices live at once (the input, the factor and B).
+    /// </summary>
+    private static Tensor InvertRegularized(Tensor kernel, double lambda, string name, out double oneNorm)
+    {
+        Tensor factor, info;
+        using (var regularized = Conditioning.Regularized(kernel, lambda))
+        {
+            oneNorm = Conditioning.SymmetricOneNorm(regularized);
+            (factor, info) = linalg.cholesky_ex(regularized);
+        }
+        using (info)
+        {
+            if (info.ToInt64() != 0)
+            {
+                factor.Dispose();
+                throw lambda == 0
+                    ? new InputException(ErrorCodes.SingularSystem,
+                        "the kernel is singular (not positive definite), so training to convergence without weight decay has no " +
+                        "unique answer: some direction of the data is never pinned down.",
+                        "add weight decay (e.g. --weight-decay 1e-3), or measure a finite run with --steps N.", new SourceLocation(name))
+                    : new InputException(ErrorCodes.SingularSystem,
+                        $"the kernel plus weight decay {lambda:G3} is not positive definite: the kernel has an eigenvalue below " +
+                        $"-{lambda:G3}, which an NTK J J^T cannot have.",
+                        "check that the file holds the train x train kernel J J^T, sample-major.", new SourceLocation(name));
+            }
+        }
+        using (factor)
+        {
+            return cholesky_inverse(factor);
+        }
+    }
+}

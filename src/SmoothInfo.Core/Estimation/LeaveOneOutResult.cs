@@ -1,0 +1,46 @@
+using static TorchSharp.torch;
+
+namespace SmoothInfo.Estimation;
+
+/// <summary>
+/// Per training sample i, comparing training with and without i (all tensors on CPU, float64 or the
+/// requested precision):
+/// <list type="bullet">
+/// <item><see cref="WeightChange"/>: ||w - w_{-i}||^2 (n).</item>
+/// <item><see cref="TrainPredictionChange"/>: mean over the other n-1 training samples of the squared
+/// prediction change summed over outputs (n).</item>
+/// <item><see cref="TestPredictionChange"/>: the same mean over the m held-out samples (n), when given.</item>
+/// <item><see cref="LeaveOneOutPrediction"/>: f_{-i}(x_i), what the model trained without i predicts for it (n x k).</item>
+/// </list>
+/// </summary>
+public sealed record LeaveOneOutResult(
+    Tensor WeightChange,
+    Tensor TrainPredictionChange,
+    Tensor? TestPredictionChange,
+    Tensor LeaveOneOutPrediction,
+    long TestSampleCount,
+    SolverReport Solver)
+{
+    public long SampleCount => WeightChange.shape[0];
+
+    /// <summary>Hands the tensors to the enclosing dispose scope.</summary>
+    public LeaveOneOutResult MoveToOuter()
+    {
+        Tensors.MoveToOuterScope(WeightChange, TrainPredictionChange, TestPredictionChange, LeaveOneOutPrediction);
+        return this;
+    }
+
+    /// <summary>Weight SI in nats: KL between isotropic Gaussians around w and w_{-i}, ||dw||^2 / (2 sigma^2).</summary>
+    public Tensor WeightSI(double sigma) => WeightChange / (2 * sigma * sigma);
+
+    /// <summary>
+    /// Functional SI in nats: the squared prediction change summed over outputs and over the held-out
+    /// samples (the other training samples when there is no held-out set), over 2 sigma^2.
+    /// </summary>
+    public Tensor FunctionalSI(double sigma) => TestPredictionChange is not null
+        ? TestPredictionChange * (TestSampleCount / (2 * sigma * sigma))
+        : TrainPredictionChange * ((SampleCount - 1) / (2 * sigma * sigma));
+}
+
+/// <summary>Which exact method ran, why, and how well conditioned the linear system was.</summary>
+public sealed record SolverReport(string Method, string Reason, double? ConditionNumber, string Precision);

@@ -1,0 +1,36 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SmoothInfo.Estimation;
+
+/// <summary>
+/// The map from residual to coefficients after t steps, as a function of an eigenvalue lambda of
+/// Theta_l: c = phi(Theta_l) r with phi(lambda) = (1 - e_t(lambda)) / lambda, where
+/// e_t = (1 - h*lambda)^t for gradient descent and exp(-h*t*lambda) for gradient flow.
+/// Written with expm1/log1p so that eigenvalues near zero (lambda = 0 kernels) keep full precision;
+/// phi(0) = h*t exactly.
+/// </summary>
+public static class SpectralFilter
+{
+    public static Tensor Coefficients(Tensor eigenvalues, double step, double steps, Dynamics dynamics)
+    {
+        using var scope = NewDisposeScope();
+        Tensor oneMinusDecay; // 1 - e_t(lambda)
+        if (dynamics == Dynamics.GradientFlow)
+        {
+            oneMinusDecay = -torch.expm1(eigenvalues * (-step * steps));
+        }
+        else
+        {
+            var x = eigenvalues * step;
+            // Below 1, (1 - x)^t = exp(t*log1p(-x)) without cancellation; at or above 1 the base is <= 0
+            // and |1 - x| < 1 (the step check guarantees x < 2), so a plain power is accurate.
+            var smooth = -torch.expm1(torch.log1p(-x.clamp_max(0.5)) * steps);
+            var plain = 1 - torch.pow(1 - x, steps);
+            oneMinusDecay = torch.where(x < 0.5, smooth, plain);
+        }
+        var safe = torch.where(eigenvalues == 0, torch.ones_like(eigenvalues), eigenvalues);
+        var phi = torch.where(eigenvalues == 0, torch.full_like(eigenvalues, step * steps), oneMinusDecay / safe);
+        return phi.MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,31 @@
+using System.Runtime.InteropServices;
+
+namespace SmoothInfo.Runtime;
+
+/// <summary>
+/// Makes freed tensor buffers go back to the operating system at once. glibc raises its mmap threshold after
+/// large frees and then keeps freed (n*k)^2 buffers in the heap, so the process's resident memory grows past
+/// what is alive. Fixing the threshold at 1 MiB keeps every large buffer mmapped and unmapped on free.
+/// Called once at start-up by the executables; a no-op where glibc is not the allocator.
+/// </summary>
+public static class NativeMemory
+{
+    private const int MmapThreshold = -3; // M_MMAP_THRESHOLD in glibc's malloc.h
+
+    public static void ReturnLargeBuffersToTheSystem()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        try
+        {
+            _ = SetMallocOption(MmapThreshold, 1 << 20);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Not glibc (e.g. musl): its allocator already returns large buffers.
+        }
+    }
+
+    // DllImport (not LibraryImport): int arguments need no marshalling, and the library stays free of unsafe code.
+    [DllImport("libc", EntryPoint = "mallopt")]
+    private static extern int SetMallocOption(int parameter, int value);
+}
