@@ -1,0 +1,45 @@
+using System.Globalization;
+using SmoothInfo.Models;
+using TorchSharp.Modules;
+
+namespace SmoothInfo.Kernels;
+
+public enum FormulationKind
+{
+    /// <summary>The (n k x n k) kernel and the estimator on it: cost O((n k)^3), memory O((n k)^2).</summary>
+    FunctionSpace,
+
+    /// <summary>Woodbury on the final Linear layer's q x q system: cost O(n q^2 + q^3), linear in n.</summary>
+    WeightSpaceLinearHead,
+}
+
+/// <summary>Which exact formulation runs, and why, in words the output can show.</summary>
+public sealed record Formulation(FormulationKind Kind, string Reason, long Samples, long Outputs, long LinearizedParameters)
+{
+    /// <summary>
+    /// Chooses the cheaper exact formulation. Weight space is cheaper when its dimension is below n k; it is built for
+    /// a linearized final Linear layer, where the Jacobian's Kronecker structure shrinks the system to q = in + 1.
+    /// </summary>
+    public static Formulation Choose(Sequential network, ParameterSelection selection, long samples, long outputs)
+    {
+        var linearized = LinearizedNetwork.Create(network, selection);
+        long d = linearized.LinearizedParameterCount, nk = samples * outputs;
+        string size = string.Create(CultureInfo.InvariantCulture, $"n k = {nk}, d = {d}");
+        if (LinearHead.Applies(network, selection))
+        {
+            long q = d / outputs;
+            // Function space costs (n k)^3 / 3 for its factorization; the head costs n q^2 + q^3 / 3.
+            double functionCost = Math.Pow(nk, 3) / 3, headCost = samples * (double)q * q + Math.Pow(q, 3) / 3;
+            if (headCost < functionCost)
+                return new(FormulationKind.WeightSpaceLinearHead,
+                    $"weight space: only the final Linear layer is linearized ({size}), so a {q} x {q} system replaces the {nk} x {nk} kernel",
+                    samples, outputs, d);
+            return new(FormulationKind.FunctionSpace,
+                $"function space: the {nk} x {nk} kernel is smaller than the head's {q} x {q} system ({size})", samples, outputs, d);
+        }
+        return new(FormulationKind.FunctionSpace, d >= nk
+            ? $"function space: the Jacobian is wide ({size}, d >= n k)"
+            : $"function space: d < n k ({size}) would favour weight space, but weight space is built only for a linearized final Linear layer",
+            samples, outputs, d);
+    }
+}
