@@ -28,14 +28,14 @@ public sealed class KernelBenchmark : IBenchmark
     {
         var options = Options.Parse(args);
         set_num_threads(options.Int("threads", 2));
-        Console.WriteLine($"threads: {get_num_threads()}; load average before: {LoadAverage()}");
+        Console.WriteLine($"threads: {get_num_threads()}; load average before: {MachineLoad.Current()}");
         Console.WriteLine("| case | network | n | k | d | method | time (s) | peak RSS (GB) | note |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
         ExactKernel(Mnist, options.Int("n", 2000));
         SharedKernel(Mnist, options.Int("n", 2000));
         SpeedUp(Reference, 400);
         SpeedUp(Mnist, options.Int("naive-samples", 50));
-        Console.WriteLine($"load average after: {LoadAverage()} (the machine's 2 cores are shared: a load above 2 slows every row)");
+        Console.WriteLine($"load average after: {MachineLoad.Current()} (the machine's 2 cores are shared: a load above 2 slows every row)");
         return 0;
     }
 
@@ -90,9 +90,6 @@ public sealed class KernelBenchmark : IBenchmark
         Console.WriteLine($"| {what} | MLP {widths} | {n} | {spec.Outputs} | {d} | {method} | " +
             $"{elapsed.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)} | {Gb(peak)} | {note} |");
     }
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     private static string Gb(long bytes) => (bytes / 1e9).ToString("F2", CultureInfo.InvariantCulture);
 }

@@ -77,8 +77,12 @@ public sealed class LinearHeadTests
         Assert.That(head.Kind, Is.EqualTo(FormulationKind.WeightSpaceLinearHead));
         Assert.That(head.Reason, Does.Contain("5 x 5").And.Contain("300 x 300"));
 
-        var tiny = Formulation.Choose(network, ParameterSelection.LastLayers(1), samples: 1, outputs: 3);
-        Assert.That(tiny.Kind, Is.EqualTo(FormulationKind.FunctionSpace));
+        var fewSamples = Formulation.Choose(network, ParameterSelection.LastLayers(1), samples: 4, outputs: 3);
+        Assert.That(fewSamples.Kind, Is.EqualTo(FormulationKind.FunctionSpace));
+        Assert.That(fewSamples.Reason, Does.Contain("5 inputs and only 4 samples"));
+
+        var oneOutput = Formulation.Choose(network, ParameterSelection.LastLayers(1), samples: 6, outputs: 1);
+        Assert.That(oneOutput.Kind, Is.EqualTo(FormulationKind.FunctionSpace), "6^3/3 = 72 < 6*25 + 125/3: function space is cheaper");
 
         var wide = Formulation.Choose(network, ParameterSelection.All, samples: 10, outputs: 3);
         Assert.That(wide.Kind, Is.EqualTo(FormulationKind.FunctionSpace));
