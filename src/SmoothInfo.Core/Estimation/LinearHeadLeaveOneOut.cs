@@ -65,8 +65,8 @@ public static class LinearHeadLeaveOneOut
             });
 
         var eigenvalues = linalg.eigvalsh(gram);
-        // Theta + lambda I has the eigenvalues of C and, when n k > q, lambda itself.
-        double condition = eigenvalues.max().item<double>() / (n * k > q ? lambda : eigenvalues.min().item<double>());
+        // The condition of the system solved here (C), which bounds the accuracy of this path.
+        double condition = eigenvalues.max().item<double>() / eigenvalues.min().item<double>();
         ConditionCheck.Require(condition, dtype, lambda);
         var factor = linalg.cholesky(gram);
         var fit = cholesky_solve(rhs, factor);                                          // W, (q, k)

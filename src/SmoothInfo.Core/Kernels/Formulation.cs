@@ -11,15 +11,18 @@ public enum FormulationKind
 
     /// <summary>Woodbury on the final Linear layer's q x q system: cost O(n q^2 + q^3), linear in n.</summary>
     WeightSpaceLinearHead,
+
+    /// <summary>Woodbury on the d x d system lambda I + J^T J from explicit Jacobian rows: cost O(n k d^2 + d^3), linear in n.</summary>
+    WeightSpace,
 }
 
 /// <summary>Which exact formulation runs, and why, in words the output can show.</summary>
 public sealed record Formulation(FormulationKind Kind, string Reason, long Samples, long Outputs, long LinearizedParameters)
 {
     /// <summary>
-    /// Chooses the cheaper exact formulation. Weight space is cheaper when its dimension is below n k; it is built for
-    /// a linearized final Linear layer, where the Jacobian's Kronecker structure shrinks the system to q = in + 1, and
-    /// chosen only with more samples than head inputs (q &lt; n), where it is also accurate.
+    /// Chooses the cheaper exact formulation by operation count. Weight space needs its dimension below n k; for a
+    /// linearized final Linear layer the Jacobian's Kronecker structure shrinks the system to q = in + 1, chosen only
+    /// with more samples than head inputs (q &lt; n), where it is also accurate.
     /// </summary>
     public static Formulation Choose(Sequential network, ParameterSelection selection, long samples, long outputs)
     {
@@ -44,9 +47,14 @@ public sealed record Formulation(FormulationKind Kind, string Reason, long Sampl
             return new(FormulationKind.FunctionSpace,
                 $"function space: the {nk} x {nk} kernel is cheaper than the head's {q} x {q} system ({size})", samples, outputs, d);
         }
-        return new(FormulationKind.FunctionSpace, d >= nk
-            ? $"function space: the Jacobian is wide ({size}, d >= n k)"
-            : $"function space: d < n k ({size}) would favour weight space, but weight space is built only for a linearized final Linear layer",
-            samples, outputs, d);
+        if (d >= nk)
+            return new(FormulationKind.FunctionSpace, $"function space: the Jacobian is wide ({size}, d >= n k)", samples, outputs, d);
+        // Function space costs (n k)^3 / 3; weight space n k d^2 for Z = J M^-1 plus d^3 / 3.
+        if (nk * (double)d * d + Math.Pow(d, 3) / 3 < Math.Pow(nk, 3) / 3)
+            return new(FormulationKind.WeightSpace,
+                $"weight space: the Jacobian is thin ({size}), so the {d} x {d} system lambda I + J^T J replaces the {nk} x {nk} kernel",
+                samples, outputs, d);
+        return new(FormulationKind.FunctionSpace,
+            $"function space: d < n k ({size}) but the {nk} x {nk} kernel is still cheaper than n k d^2 for weight space", samples, outputs, d);
     }
 }

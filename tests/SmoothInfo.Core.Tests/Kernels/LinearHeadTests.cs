@@ -88,9 +88,13 @@ public sealed class LinearHeadTests
         Assert.That(wide.Kind, Is.EqualTo(FormulationKind.FunctionSpace));
         Assert.That(wide.Reason, Does.Contain("wide").And.Contain("d = 89"));
 
-        var thin = Formulation.Choose(network, ParameterSelection.All, samples: 100, outputs: 3);
-        Assert.That(thin.Kind, Is.EqualTo(FormulationKind.FunctionSpace));
-        Assert.That(thin.Reason, Does.Contain("built only for a linearized final Linear layer"));
+        var between = Formulation.Choose(network, ParameterSelection.All, samples: 40, outputs: 3);
+        Assert.That(between.Kind, Is.EqualTo(FormulationKind.FunctionSpace), "120^3/3 = 576,000 < 120 * 89^2 + 89^3/3");
+        Assert.That(between.Reason, Does.Contain("still cheaper"));
+
+        var thin = Formulation.Choose(network, ParameterSelection.All, samples: 1000, outputs: 3);
+        Assert.That(thin.Kind, Is.EqualTo(FormulationKind.WeightSpace));
+        Assert.That(thin.Reason, Does.Contain("89 x 89").And.Contain("3000 x 3000"));
     }
 
     [Test]
