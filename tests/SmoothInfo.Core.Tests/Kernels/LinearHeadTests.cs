@@ -2,6 +2,7 @@ using SmoothInfo.Diagnostics;
 using SmoothInfo.Estimation;
 using SmoothInfo.Kernels;
 using SmoothInfo.Models;
+using SmoothInfo.Reference;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -67,6 +68,28 @@ public sealed class LinearHeadTests
         var problem = LinearHead.Problem(network, x, y, xTest);
         Assert.That(problem.HasBias, Is.False);
         AssertSameResults(LinearHeadLeaveOneOut.Compute(problem, run), FunctionSpace(network, x, y, xTest, run));
+    }
+
+    [Test]
+    public void EqualsWeightSpaceRetrainingWhereTheFunctionSpaceWeightChangeLosesDigits()
+    {
+        // n k = 600 far above q = 9 with a small weight decay: Theta + lambda I has condition ~1e6 and the function-space
+        // ||dw||^2 = v^T B_ss v - lambda ||B[:, s] v||^2 cancels (measured: about 6 digits lost); dw = z_i v_i^T does not.
+        var head = nn.Sequential(("0", nn.Linear(8, 10)));
+        StandardParameterization.Initialize(head, 1);
+        head.to(float64);
+        using var g = new Generator().manual_seed(2);
+        using var x = randn(new long[] { 60, 8 }, float64, generator: g);
+        using var xTest = randn(new long[] { 5, 8 }, float64, generator: g);
+        using var y = randn(new long[] { 60, 10 }, float64, generator: g);
+        var run = new TrainingRun(1e-4, double.PositiveInfinity, 1e-3);
+        var problem = LinearHead.Problem(head, x, y, xTest);
+        var actual = LinearHeadLeaveOneOut.Compute(problem, run);
+        var rows = JacobianRows.Exact(head, ParameterSelection.LastLayers(1));
+        using var j = rows.Rows(x);
+        using var jTest = rows.Rows(xTest);
+        var expected = WeightSpaceRetraining.Run(j, y, problem.InitialPredictions, jTest, run);
+        AssertSameResults(actual, expected);
     }
 
     [Test]
