@@ -13,6 +13,7 @@ namespace SmoothInfo.Benchmarks;
 /// (issue target: n = 2,000 under 60 s on 2 cores), and its class-shared n x n kernel with the measured error; (2) the batched layer-wise kernel against the naive
 /// per-(sample, output) Jacobian in the same run, at n = 400, k = 10 on the MLP 30-100-10 of the design's reference
 /// table, and on the 784-256-256-10 MLP at --naive-samples samples (its full naive Jacobian at n = 400 would take 8.6 GB).
+/// (3) the float32 kernel's error against float64 (CPU; no GPU here) and the error of coordinate-subset projections.
 /// Inputs are standard normal: the cost does not depend on the values.
 /// Options: --n 2000 --naive-samples 50 --threads 2
 /// </summary>
@@ -35,6 +36,8 @@ public sealed class KernelBenchmark : IBenchmark
         SharedKernel(Mnist, options.Int("n", 2000));
         SpeedUp(Reference, 400);
         SpeedUp(Mnist, options.Int("naive-samples", 50));
+        Float32Error(Mnist, 500);
+        ProjectionError(Mnist, 200, new long[] { 1000, 10000, 100000 });
         Console.WriteLine($"load average after: {MachineLoad.Current()} (the machine's 2 cores are shared: a load above 2 slows every row)");
         return 0;
     }
@@ -75,6 +78,48 @@ public sealed class KernelBenchmark : IBenchmark
             $"speed-up {naiveElapsed / fastElapsed:F1}x; max relative difference {error:G2}");
         fast.Dispose();
         naive.Dispose();
+    }
+
+    /// <summary>The kernel of the same network (same seed) built in float32, against float64.</summary>
+    private static void Float32Error(MlpSpec spec, int n)
+    {
+        using var wide = ProbeNetworks.Build(spec, seed: 1, dtype: ScalarType.Float64);
+        using var narrow = ProbeNetworks.Build(spec, seed: 1, dtype: ScalarType.Float32);
+        using var x = Inputs(spec, n);
+        using var exact = EmpiricalNtk.Train(wide, x);
+        var (single, elapsed) = Measure.Time(() => EmpiricalNtk.Train(narrow, x));
+        using var singleAs64 = single.to_type(ScalarType.Float64);
+        double maxError = ((singleAs64 - exact).abs().max() / exact.abs().max()).item<double>();
+        double frobenius = (linalg.norm(singleAs64 - exact) / linalg.norm(exact)).item<double>();
+        Row("float32 kernel (CPU)", spec, wide, n, "batched layer-wise Gram, float32", elapsed, Measure.PeakResidentBytes(),
+            string.Create(CultureInfo.InvariantCulture, $"vs float64: max abs error / max entry {maxError:G2}, Frobenius {frobenius:G2}"));
+        single.Dispose();
+    }
+
+    /// <summary>Coordinate-subset projections of the Jacobian to p columns: relative Frobenius error of J_p J_p^T against the exact kernel.</summary>
+    private static void ProjectionError(MlpSpec spec, int n, long[] dimensions)
+    {
+        using var network = ProbeNetworks.Build(spec, seed: 1);
+        using var x = Inputs(spec, n);
+        using var exact = EmpiricalNtk.Train(network, x);
+        foreach (long p in dimensions)
+        {
+            var rows = JacobianRows.CoordinateSubset(network, ParameterSelection.All, p, seed: 7);
+            var (kernel, elapsed) = Measure.Time(() =>
+            {
+                // J_p in blocks of 20 samples: the rows are formed from all d columns first (20 * k * d values).
+                var blocks = new List<Tensor>();
+                for (long first = 0; first < n; first += 20)
+                    blocks.Add(rows.Rows(x.narrow(0, first, Math.Min(20, n - first))));
+                using var j = cat(blocks, 0);
+                foreach (var b in blocks) b.Dispose();
+                return j.matmul(j.t());
+            });
+            double error = (linalg.norm(kernel - exact) / linalg.norm(exact)).item<double>();
+            Row($"projected kernel, p = {p}", spec, network, n, "coordinate subset, J_p J_p^T", elapsed, Measure.PeakResidentBytes(),
+                string.Create(CultureInfo.InvariantCulture, $"relative Frobenius error vs exact {error:G3} (p / d = {(double)p / rows.FullDimension:G2})"));
+            kernel.Dispose();
+        }
     }
 
     private static Tensor Inputs(MlpSpec spec, int n)
