@@ -26,25 +26,11 @@ public static class WeightSpaceLeaveOneOut
     public static LeaveOneOutResult Compute(JacobianSource train, Tensor targets, Tensor initialPredictions, TrainingRun run,
         JacobianSource? test = null, long blockSamples = DefaultBlockSamples)
     {
-        if (!run.IsConverged || !(run.WeightDecay > 0))
-            throw new InputException(ErrorCodes.InvalidHyperparameter,
-                $"the weight-space path needs t = infinity and weight decay > 0 (got steps {run.Steps}, weight decay {run.WeightDecay}).",
-                "use the function-space estimator for finite t or no weight decay.");
-        long n = train.Samples, k = targets.shape[1], dim = train.Dimension;
-        if (n < 2) throw new InputException(ErrorCodes.TooFewSamples, $"leave-one-out needs at least 2 samples (got {n}).");
+        using var scope = NewDisposeScope();
+        var fit = WeightSpaceFit.Create(train, targets, initialPredictions, run, blockSamples);
+        long n = fit.Samples, k = fit.Outputs, dim = train.Dimension;
         double lambda = run.WeightDecay;
         var dtype = targets.dtype;
-        using var scope = NewDisposeScope();
-        var residual = (targets - initialPredictions).reshape(n * k);
-
-        var gram = lambda * eye(dim, dtype: dtype, device: targets.device);
-        var projectedResidual = zeros(new[] { dim, 1L }, dtype, targets.device);
-        ForBlocks(n, blockSamples, (first, count) =>
-        {
-            var rows = train.Rows(first, count);
-            gram.addmm_(rows.t(), rows, beta: 1, alpha: 1);
-            projectedResidual.addmm_(rows.t(), residual.narrow(0, first * k, count * k).unsqueeze(1), beta: 1, alpha: 1);
-        });
         Tensor? testGram = null;
         if (test is not null)
         {
@@ -56,45 +42,30 @@ public static class WeightSpaceLeaveOneOut
             });
         }
 
-        var eigenvalues = linalg.eigvalsh(gram);
-        // The condition of the system solved here (lambda I + J^T J), which bounds the accuracy of this path.
-        double condition = eigenvalues.max().item<double>() / eigenvalues.min().item<double>();
-        ConditionCheck.Require(condition, dtype, lambda);
-        var factor = linalg.cholesky(gram);
-        var fit = cholesky_solve(projectedResidual, factor);                               // w, (D, 1)
-
         var weightChange = empty(n, dtype: dtype);
         var trainChange = empty(n, dtype: dtype);
         var testChange = testGram is null ? null : empty(n, dtype: dtype);
         var looPrediction = empty(new[] { n, k }, dtype);
-        var identity = eye(k, dtype: dtype, device: targets.device);
-        ForBlocks(n, blockSamples, (first, count) =>
+        fit.ForEachBlock((first, count, block) =>
         {
-            var rows = train.Rows(first, count);                                            // (b k, D)
-            var z = cholesky_solve(rows.t(), factor).t().reshape(count, k, dim);          // Z_s
-            var j = rows.reshape(count, k, dim);
-            var p = z.bmm(j.transpose(1, 2));                                               // P_s, (b, k, k)
-            var r = residual.narrow(0, first * k, count * k).reshape(count, k);
-            var a = r - rows.matmul(fit).reshape(count, k);                                 // r_s - J_s w
-            var v = linalg.solve(identity - p, a.unsqueeze(-1));                          // (b, k, 1)
-            var dw = z.transpose(1, 2).bmm(v).squeeze(-1);                                 // (b, D)
+            var dw = block.WeightChange;
             var dwNorm = dw.square().sum(1);
-            var own = j.bmm(dw.unsqueeze(-1)).squeeze(-1).square().sum(1);                  // ||J_s dw||^2
-            var vpv = v.transpose(1, 2).bmm(p).bmm(v).reshape(count);
+            var own = block.Jacobian.bmm(dw.unsqueeze(-1)).squeeze(-1).square().sum(1);   // ||J_s dw||^2
+            var vpv = block.V.transpose(1, 2).bmm(block.P).bmm(block.V).reshape(count);
             weightChange.narrow(0, first, count).copy_(dwNorm);
             trainChange.narrow(0, first, count).copy_((vpv - lambda * dwNorm - own) / (n - 1));
             if (testGram is not null)
                 testChange!.narrow(0, first, count).copy_((dw.matmul(testGram) * dw).sum(1) / test!.Samples);
-            looPrediction.narrow(0, first, count).copy_(targets.narrow(0, first, count) - v.squeeze(-1));
+            looPrediction.narrow(0, first, count).copy_(targets.narrow(0, first, count) - block.V.squeeze(-1));
         });
 
         var solver = new SolverReport("weight-space",
-            $"Woodbury on the {dim} x {dim} system lambda I + J^T J instead of the {n * k} x {n * k} kernel", condition,
+            $"Woodbury on the {dim} x {dim} system lambda I + J^T J instead of the {n * k} x {n * k} kernel", fit.Condition,
             dtype.ToString().ToLowerInvariant());
         return new LeaveOneOutResult(weightChange, trainChange, testChange, looPrediction, test?.Samples ?? 0, solver).MoveToOuter();
     }
 
-    private static void ForBlocks(long n, long blockSamples, Action<long, long> body)
+    internal static void ForBlocks(long n, long blockSamples, Action<long, long> body)
     {
         for (long first = 0; first < n; first += blockSamples)
         {
