@@ -47,6 +47,15 @@ public static class ErrorCodes
     public const string InvalidHyperparameter = "SI2207";
     public const string IllConditioned = "SI2208";
 
+    // SI23xx: networks, kernels and weights.
+    public const string UnsupportedLayer = "SI2301";
+    public const string UnsupportedLayerConfiguration = "SI2302";
+    public const string UnknownParameterGroup = "SI2303";
+    public const string InvalidNetworkSpec = "SI2304";
+    public const string NetworkOutputShape = "SI2305";
+    public const string WeightsMalformed = "SI2306";
+    public const string WeightsDoNotMatchNetwork = "SI2307";
+
     // SI24xx: the baseline file.
     public const string BaselineMalformed = "SI2401";
 
