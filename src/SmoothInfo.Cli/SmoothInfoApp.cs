@@ -16,8 +16,10 @@ public static class SmoothInfoApp
             "smoothinfo: measures how much each training sample informs a neural network (Smooth Unique Information, " +
             "Harutyunyan et al., ICLR 2021) and flags samples that carry too much of it.")
         {
-            KernelCommand.Create(stderr),
+            CheckCommand.Create(stderr),
             InitCommand.Create(),
+            BaselineCommand.Create(stderr),
+            KernelCommand.Create(stderr),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

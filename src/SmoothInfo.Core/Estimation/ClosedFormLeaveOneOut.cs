@@ -31,7 +31,7 @@ public static class ClosedFormLeaveOneOut
         var diagonalBlocks = inverse.view(n, k, n, k).diagonal(0, 0, 2).permute(2, 0, 1); // (n, k, k) = B_ss
         var v = linalg.solve(diagonalBlocks, a.unsqueeze(-1)).squeeze(-1);                // (n, k)
 
-        progress?.Report(new EstimatorProgress("held-out kernel products", 0.5));
+        if (problem.HasTestSet) progress?.Report(new EstimatorProgress("held-out kernel products", 0.5));
         Tensor? testTimesInverse = problem.TestKernel?.matmul(inverse);                    // Theta_te B, (m*k, n*k)
 
         var weightChange = empty(n, dtype: dtype);
