@@ -226,6 +226,15 @@ public sealed class PolicyLoaderTests : PolicyFiles
     }
 
     [Test]
+    public void KeyForAnotherFormatIsInconsistentRatherThanSilentlyIgnored()
+    {
+        var e = SingleError(MinimalPolicy + "  labels: train.csv\n");
+        Assert.That(e.Code, Is.EqualTo(ErrorCodes.PolicyInconsistent));
+        Assert.That((e.Location!.Line, e.Location.Column), Is.EqualTo((5, 11)));
+        Assert.That(e.Message, Is.EqualTo("'dataset.labels' applies only to idx, npy datasets; this one is 'csv', so it would be ignored."));
+    }
+
+    [Test]
     public void QuantileThresholdOutsideZeroOneIsOutOfRange()
     {
         var e = SingleError(MinimalPolicy + "rules:\n  atypical:\n    kind: quantile\n    threshold: 3\n");
