@@ -175,7 +175,7 @@ internal sealed class SchemaValidator
         schema.HasDefault ? $"write {Expected(schema)}, e.g. {ExampleFor(schema)}; or remove '{path}' to use the default." : $"write {Expected(schema)}, e.g. {ExampleFor(schema)}.";
 
     private static string ExampleFor(SchemaNode schema) =>
-        schema.DefaultJson is { } json && json != "null" ? $"{json.Replace("\"", "", StringComparison.Ordinal)}"
+        schema.DefaultJson is { } json && json != "null" ? json.Replace("\"", "", StringComparison.Ordinal)
         : schema.Types.Contains("array") ? "[1, 2]" : schema.Types.Contains("object") ? "a block of keys indented below it" : "a value";
 
     private static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
