@@ -114,7 +114,7 @@ public sealed class PolicyLoaderTests : PolicyFiles
     }
 
     [TestCase("training:\n  learningRate: 0\n", "'training.learningRate' is 0; it must be greater than 0.")]
-    [TestCase("estimator:\n  maxSamples: 0\n", "'estimator.maxSamples' is 0; it must be at least 1.")]
+    [TestCase("estimator:\n  maxSamples: 0\n", "'estimator.maxSamples' is 0; it must be between 1 and 2147483647.")]
     [TestCase("rules:\n  budgets:\n    overall: { maxFraction: 1.5 }\n", "'rules.budgets.overall.maxFraction' is 1.5; it must be between 0 and 1.")]
     public void ValueOutOfRangeSaysTheAllowedRange(string section, string message)
     {

@@ -159,7 +159,12 @@ internal sealed class SchemaValidator
         {
             "object" => "a mapping of keys",
             "array" => schema.Items is { } items ? $"a list of {Plural(items)}" : "a list",
-            "integer" => schema.Minimum is double min ? $"an integer of at least {Format(min)}" : "an integer",
+            "integer" => (schema.Minimum, schema.Maximum) switch
+            {
+                (double min, double max) => $"an integer from {Format(min)} to {Format(max)}",
+                (double min, null) => $"an integer of at least {Format(min)}",
+                _ => "an integer",
+            },
             "number" => "a number",
             "boolean" => "true or false",
             _ => "a text",
