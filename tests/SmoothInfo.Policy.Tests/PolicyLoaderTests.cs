@@ -201,6 +201,15 @@ public sealed class PolicyLoaderTests : PolicyFiles
     }
 
     [Test]
+    public void SecondYamlDocumentIsAnErrorNotIgnored()
+    {
+        var e = SingleError(MinimalPolicy + "---\nversion: 2\n");
+        Assert.That(e.Code, Is.EqualTo(ErrorCodes.PolicySyntax));
+        Assert.That(e.Location!.Line, Is.EqualTo(6));
+        Assert.That(e.Message, Does.Contain("more than one YAML document"));
+    }
+
+    [Test]
     public void MissingPolicyFile()
     {
         var e = Assert.Throws<PolicyValidationException>(() => Loading.PolicyLoader.Load(Path.Combine(Dir, "none.yml")))!.Errors.Single();
