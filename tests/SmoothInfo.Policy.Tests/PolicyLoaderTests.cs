@@ -114,7 +114,7 @@ public sealed class PolicyLoaderTests : PolicyFiles
     }
 
     [TestCase("training:\n  learningRate: 0\n", "'training.learningRate' is 0; it must be greater than 0.")]
-    [TestCase("estimator:\n  maxSamples: 0\n", "'estimator.maxSamples' is 0; it must be at least 1.")]
+    [TestCase("estimator:\n  maxSamples: 0\n", "'estimator.maxSamples' is 0; it must be between 1 and 2147483647.")]
     [TestCase("rules:\n  budgets:\n    overall: { maxFraction: 1.5 }\n", "'rules.budgets.overall.maxFraction' is 1.5; it must be between 0 and 1.")]
     public void ValueOutOfRangeSaysTheAllowedRange(string section, string message)
     {
@@ -201,6 +201,15 @@ public sealed class PolicyLoaderTests : PolicyFiles
     }
 
     [Test]
+    public void SecondYamlDocumentIsAnErrorNotIgnored()
+    {
+        var e = SingleError(MinimalPolicy + "---\nversion: 2\n");
+        Assert.That(e.Code, Is.EqualTo(ErrorCodes.PolicySyntax));
+        Assert.That(e.Location!.Line, Is.EqualTo(6));
+        Assert.That(e.Message, Does.Contain("more than one YAML document"));
+    }
+
+    [Test]
     public void MissingPolicyFile()
     {
         var e = Assert.Throws<PolicyValidationException>(() => Loading.PolicyLoader.Load(Path.Combine(Dir, "none.yml")))!.Errors.Single();
@@ -223,6 +232,15 @@ public sealed class PolicyLoaderTests : PolicyFiles
         Assert.That(e.Code, Is.EqualTo(ErrorCodes.PolicyInconsistent));
         Assert.That(e.Location!.Line, Is.EqualTo(3));
         Assert.That(e.Message, Does.Contain("needs 'dataset.labels'"));
+    }
+
+    [Test]
+    public void KeyForAnotherFormatIsInconsistentRatherThanSilentlyIgnored()
+    {
+        var e = SingleError(MinimalPolicy + "  labels: train.csv\n");
+        Assert.That(e.Code, Is.EqualTo(ErrorCodes.PolicyInconsistent));
+        Assert.That((e.Location!.Line, e.Location.Column), Is.EqualTo((5, 11)));
+        Assert.That(e.Message, Is.EqualTo("'dataset.labels' applies only to idx, npy datasets; this one is 'csv', so it would be ignored."));
     }
 
     [Test]

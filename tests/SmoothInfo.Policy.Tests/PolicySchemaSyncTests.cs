@@ -52,6 +52,27 @@ public sealed class PolicySchemaSyncTests : PolicyFiles
     }
 
     [Test]
+    public void EveryIntegerFitsTheModelsInt()
+    {
+        // The model binds integers as int except these (long); a bigger value must be a range error, not an overflow.
+        var longKeys = new[] { "estimator.seed", "training.steps", "rules.budgets.overall.maxCount", "rules.budgets.perClass.maxCount", "rules.budgets.perSource.maxCount" };
+        foreach (var (path, schema, _) in Walk(PolicySchema.Root, "").Where(w => !longKeys.Contains(w.Path)))
+        {
+            var integers = new[] { schema, schema.Items }.Concat(schema.AnyOf).Where(n => n is not null && n.Types.Contains("integer") && n.Enum is null);
+            foreach (var node in integers)
+                Assert.That(node!.Maximum, Is.Not.Null.And.LessThanOrEqualTo(int.MaxValue), path);
+        }
+    }
+
+    [TestCase("model:\n  probe: { widths: [99999999999] }\n", "'model.probe.widths[0]' is 99999999999; it must be between 1 and 65536.")]
+    [TestCase("model:\n  linearize: 99999999999\n", "'model.linearize' is the integer 99999999999; 'all' or an integer from 1 to 1000 is expected.")]
+    public void HugeIntegersAreRangeErrorsNotOverflows(string section, string message)
+    {
+        var e = SingleError(MinimalPolicy + section);
+        Assert.That(e.Message, Is.EqualTo(message));
+    }
+
+    [Test]
     public void EveryKeyIsInTheReferenceTableOfDocsPolicyMd()
     {
         var root = new DirectoryInfo(AppContext.BaseDirectory);

@@ -35,6 +35,27 @@ internal sealed class DatasetBuilder
 
     public int Count => _labels.Count;
 
+    /// <summary>Largest number of feature values one sample may have (a 16384 x 16384 RGB image is 805 M).</summary>
+    public const long MaxFeaturesPerSample = 1L << 30;
+
+    /// <summary>
+    /// The features per sample of a file's declared sample shape; a shape too large to hold (a damaged or
+    /// hostile header) is an input error here rather than an arithmetic overflow later.
+    /// </summary>
+    public static int FeatureCountOf(IReadOnlyList<long> sampleShape, string file, string code)
+    {
+        long product = 1;
+        foreach (long d in sampleShape)
+        {
+            product = d <= 0 ? 0 : Math.Min(product * Math.Min(d, MaxFeaturesPerSample + 1), MaxFeaturesPerSample + 1);
+        }
+        if (product > MaxFeaturesPerSample || product == 0)
+            throw new InputException(code,
+                $"the header declares samples of shape ({string.Join(", ", sampleShape)}); between 1 and {MaxFeaturesPerSample} values per sample are expected.",
+                "the header is damaged or the array is not one sample per row: re-export the data.", new SourceLocation(file));
+        return (int)product;
+    }
+
     /// <summary>Adds one sample. <paramref name="label"/> is the label as written (a class name or number); empty when missing.</summary>
     public void Add(ReadOnlySpan<float> features, string label, SampleLocator locator, string? id = null, string? source = null)
     {
@@ -47,7 +68,7 @@ internal sealed class DatasetBuilder
                 $"sample {locator} has the value {features[bad]} at feature {bad}; finite numbers are expected.",
                 "replace missing or infinite values in the data (e.g. impute them) or drop the sample.", locator.ToSourceLocation());
         EnsureCapacity((long)(Count + 1) * _featureCount);
-        features.CopyTo(_features.AsSpan(Count * _featureCount));
+        features.CopyTo(_features.AsSpan((int)((long)Count * _featureCount)));
         _labels.Add(label);
         _locators.Add(locator);
         _ids.Add(id);
@@ -88,6 +109,10 @@ internal sealed class DatasetBuilder
     private void EnsureCapacity(long needed)
     {
         if (needed <= _features.Length) return;
+        if (needed > Array.MaxLength)
+            throw new InputException(ErrorCodes.DatasetTooLarge,
+                $"the dataset's features exceed {Array.MaxLength} values ({Count + 1} samples of {_featureCount}), more than one process can hold.",
+                "lower 'estimator.maxSamples' and train the gate on a sample of the data, or a smaller 'preprocessing.imageSize'.", new SourceLocation(_datasetPath));
         long grown = Math.Min(Math.Max(needed, _features.Length * 2L), Array.MaxLength);
         Array.Resize(ref _features, (int)grown);
     }

@@ -47,8 +47,7 @@ public static class DatasetInference
 
     private static InferredDataset FromFolder(string folder)
     {
-        var images = Directory.GetDirectories(folder).Order(StringComparer.Ordinal)
-            .SelectMany(d => Directory.GetFiles(d).Where(ImageDecoder.IsImage).Order(StringComparer.Ordinal)).ToList();
+        var images = ImageFolderLayout.Enumerate(folder).Select(e => e.Image).ToList();
         if (images.Count == 0)
             throw new InputException(ErrorCodes.FormatNotRecognised, "the folder has no sub-folders with .png, .jpg or .jpeg images; one sub-folder per class is expected.",
                 "arrange the images as <folder>/<class>/<image>.png, or point --dataset at a CSV or IDX file.", new SourceLocation(folder));

@@ -40,11 +40,29 @@ internal static class PolicyBinder
                 $"a dataset of format '{KebabCase.Of(format)}' needs 'dataset.labels', the file with one label per sample.",
                 format == DatasetFormat.Idx ? "add e.g. 'labels: train-labels-idx1-ubyte.gz' under 'dataset'." : "add e.g. 'labels: labels.npy' under 'dataset'.",
                 s.Locate("format")));
+        foreach (var (key, formats) in FormatSpecificKeys)
+        {
+            if (s.IsWritten(key) && !formats.Contains(format))
+                errors.Add(new InputException(ErrorCodes.PolicyInconsistent,
+                    $"'dataset.{key}' applies only to {string.Join(", ", formats.Select(KebabCase.Of))} datasets; this one is '{KebabCase.Of(format)}', so it would be ignored.",
+                    $"remove '{key}', or change 'dataset.format'.", s.Locate(key)));
+        }
         if (dataset.Classes.Distinct(StringComparer.Ordinal).Count() != dataset.Classes.Count)
             errors.Add(new InputException(ErrorCodes.PolicyInconsistent, "'dataset.classes' names a class twice.",
                 "list each class name once, in label order.", s.Locate("classes")));
         return dataset;
     }
+
+    /// <summary>Dataset keys that mean something for some formats only: written for another, they signal a mistake.</summary>
+    private static readonly (string Key, DatasetFormat[] Formats)[] FormatSpecificKeys =
+    {
+        ("labels", new[] { DatasetFormat.Idx, DatasetFormat.Npy }),
+        ("labelColumn", new[] { DatasetFormat.Csv, DatasetFormat.Tsv, DatasetFormat.ImageCsv }),
+        ("featureColumns", new[] { DatasetFormat.Csv, DatasetFormat.Tsv }),
+        ("idColumn", new[] { DatasetFormat.Csv, DatasetFormat.Tsv, DatasetFormat.ImageCsv }),
+        ("sourceColumn", new[] { DatasetFormat.Csv, DatasetFormat.Tsv, DatasetFormat.ImageCsv }),
+        ("imageColumn", new[] { DatasetFormat.ImageCsv }),
+    };
 
     private static PreprocessingPolicy BindPreprocessing(PolicySection s)
     {

@@ -62,6 +62,12 @@ public static class PolicyLoader
         }
         if (stream.Documents.Count == 0)
             throw Single(ErrorCodes.PolicyMissingKey, "the policy file is empty.", "start from `smoothinfo init --dataset <data>`.", new SourceLocation(policyFile));
+        if (stream.Documents.Count > 1)
+        {
+            var second = stream.Documents[1].RootNode;
+            throw Single(ErrorCodes.PolicySyntax, "the policy file holds more than one YAML document (a second one starts after '---'); one is expected.",
+                "merge the documents into one, or remove the extra '---' line.", new SourceLocation(policyFile, (int)second.Start.Line, (int)second.Start.Column));
+        }
         var root = stream.Documents[0].RootNode;
         if (root is not YamlMappingNode)
             throw Single(ErrorCodes.PolicyWrongType, $"the policy is {YamlScalars.Describe(root)}; a mapping of keys (version, dataset, ...) is expected.",

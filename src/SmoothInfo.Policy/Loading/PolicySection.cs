@@ -67,6 +67,9 @@ internal sealed class PolicySection
         ? System.IO.Path.GetFullPath(relative, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(PolicyFile))!)
         : null;
 
+    /// <summary>Whether the user wrote the key (rather than leaving it to its default).</summary>
+    public bool IsWritten(string key) => Written(key) is not null;
+
     /// <summary>Where a key's value (or, when left out, its mapping) is written, for checks across keys.</summary>
     public SourceLocation Locate(string key)
     {

@@ -159,7 +159,12 @@ internal sealed class SchemaValidator
         {
             "object" => "a mapping of keys",
             "array" => schema.Items is { } items ? $"a list of {Plural(items)}" : "a list",
-            "integer" => schema.Minimum is double min ? $"an integer of at least {Format(min)}" : "an integer",
+            "integer" => (schema.Minimum, schema.Maximum) switch
+            {
+                (double min, double max) => $"an integer from {Format(min)} to {Format(max)}",
+                (double min, null) => $"an integer of at least {Format(min)}",
+                _ => "an integer",
+            },
             "number" => "a number",
             "boolean" => "true or false",
             _ => "a text",
@@ -175,7 +180,7 @@ internal sealed class SchemaValidator
         schema.HasDefault ? $"write {Expected(schema)}, e.g. {ExampleFor(schema)}; or remove '{path}' to use the default." : $"write {Expected(schema)}, e.g. {ExampleFor(schema)}.";
 
     private static string ExampleFor(SchemaNode schema) =>
-        schema.DefaultJson is { } json && json != "null" ? $"{json.Replace("\"", "", StringComparison.Ordinal)}"
+        schema.DefaultJson is { } json && json != "null" ? json.Replace("\"", "", StringComparison.Ordinal)
         : schema.Types.Contains("array") ? "[1, 2]" : schema.Types.Contains("object") ? "a block of keys indented below it" : "a value";
 
     private static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";

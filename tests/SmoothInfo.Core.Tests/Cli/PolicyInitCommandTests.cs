@@ -84,6 +84,41 @@ public sealed class PolicyInitCommandTests
     }
 
     [Test]
+    public void CsvListingImagesBecomesAnImageCsvPolicy()
+    {
+        WriteGreyPng("img/1.png", 3, 3);
+        WriteGreyPng("img/2.png", 3, 3);
+        Write("list.csv", "image,label\nimg/1.png,ok\nimg/2.png,bad\n");
+        Assert.That(Init("--dataset", Path.Combine(_dir, "list.csv"), "--out", PolicyFile), Is.EqualTo(0), _stderr.ToString());
+        var policy = PolicyLoader.Load(PolicyFile);
+        Assert.That(policy.Dataset.Format, Is.EqualTo(DatasetFormat.ImageCsv));
+        Assert.That((policy.Dataset.ImageColumn, policy.Dataset.LabelColumn), Is.EqualTo(("image", "label")));
+        Assert.That(policy.Dataset.Preprocessing.Channels, Is.EqualTo(3), "channels are inferred for image folders only");
+    }
+
+    [Test]
+    public void NpyPolicyFindsTheLabelsBesideTheFeatures()
+    {
+        using (var x = TorchSharp.torch.ones(4, 2)) SmoothInfo.Data.Npy.NpyFile.Write(Path.Combine(_dir, "train_x.npy"), x);
+        Write("train_y.npy.txt", "unrelated");
+        Write("labels.txt", "a\nb\na\nb\n");
+        Assert.That(Init("--dataset", Path.Combine(_dir, "train_x.npy"), "--out", PolicyFile), Is.EqualTo(0), _stderr.ToString());
+        var policy = PolicyLoader.Load(PolicyFile);
+        Assert.That(policy.Dataset.Format, Is.EqualTo(DatasetFormat.Npy));
+        Assert.That(policy.Dataset.Labels, Is.EqualTo(Path.Combine(_dir, "labels.txt")));
+        Assert.That(policy.Dataset.Classes, Is.EqualTo(new[] { "a", "b" }));
+    }
+
+    [Test]
+    public void NpyWithoutALabelsFileSaysWhichNamesWereTried()
+    {
+        using (var x = TorchSharp.torch.ones(2, 2)) SmoothInfo.Data.Npy.NpyFile.Write(Path.Combine(_dir, "features.npy"), x);
+        Assert.That(Init("--dataset", Path.Combine(_dir, "features.npy"), "--out", PolicyFile), Is.EqualTo(2));
+        Assert.That(_stderr.ToString(), Does.Contain(ErrorCodes.FormatNotRecognised).And.Contain("labels.npy, y.npy or labels.txt"));
+        Assert.That(File.Exists(PolicyFile), Is.False);
+    }
+
+    [Test]
     public void ExistingPolicyIsNotOverwrittenWithoutForce()
     {
         string csv = Write("t.csv", "x,label\n1,a\n");

@@ -30,14 +30,16 @@ public sealed class CsvDatasetReaderTests : DataFolder
     [Test]
     public void QuotedFieldsFollowRfc4180AndLinesCountTheirLineBreaks()
     {
-        string file = WriteText("q.csv", "note,x,label\r\n\"a, \"\"quoted\"\"\nnote\",\"1.5\",a\r\n\r\nplain,2,b\r\n");
+        string file = WriteText("q.csv", "note,x,label\r\n\"a, \"\"quoted\"\"\nnote\",\"1.5\",a\r\n\r\nplain,2,\"\"\"b\"\"\"\r\n");
         var data = Read("format: csv\npath: q.csv\nidColumn: note");
         Assert.That(data[0].Id, Is.EqualTo("a, \"quoted\"\nnote"));
         Assert.That(data.Features.ToArray(), Is.EqualTo(new[] { 1.5f, 2f }));
         Assert.That(data[1].Locator, Is.EqualTo(SampleLocator.AtLine(file, 5)), "a blank line is skipped but counted");
+        Assert.That(data.ClassNames, Is.EqualTo(new[] { "\"b\"", "a" }));
     }
 
     [TestCase("x,label\n1,a\n2,\"b\"c\n", 3, "text follows the closing quote")]
+    [TestCase("x,label\n1,a\n2,\"b\"\"\"c\n", 3, "text follows the closing quote")]
     [TestCase("x,label\n1,a\n2,b\"c\n", 3, "a double quote appears inside an unquoted field")]
     [TestCase("x,label\n1,a\n\"2,b\n3,c\n", 3, "a quoted field is never closed")]
     public void MalformedRowNamesFileLineAndTheProblem(string csv, int line, string problem)

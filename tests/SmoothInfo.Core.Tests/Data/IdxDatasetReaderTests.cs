@@ -113,6 +113,16 @@ public sealed class IdxDatasetReaderTests : DataFolder
     }
 
     [Test]
+    public void HeaderDeclaringImpossiblyLargeRecordsIsMalformedNotACrash()
+    {
+        string images = WriteBytes("i", Idx(new[] { 1, 100_000, 100_000 }, Pixels));
+        WriteBytes("l", Idx(new[] { 1 }, new byte[] { 0 }));
+        var e = ReadFails("format: idx\npath: i\nlabels: l");
+        AssertError(e, ErrorCodes.IdxMalformed, images);
+        Assert.That(e.Message, Does.Contain("shape (100000, 100000)"));
+    }
+
+    [Test]
     public void EmptyIdxIsAnEmptyDataset()
     {
         string images = WriteBytes("i", Idx(new[] { 0, 2, 2 }, Array.Empty<byte>()));

@@ -20,6 +20,8 @@ public sealed class ImageDatasetReaderTests : DataFolder
         WriteImage("data/cat/1.png", 4, 3, new SKColor(200, 100, 50));
         string jpeg = WriteImage("data/dog/2.jpg", 4, 3, new SKColor(0, 0, 255), SKEncodedImageFormat.Jpeg);
         WriteText("data/dog/notes.txt", "not an image");
+        WriteText("data/dog/._2.jpg", "macOS resource fork, not an image");
+        WriteImage("data/.thumbnails/x.png", 4, 3, SKColors.Red);
         var data = Read("format: image-folder\npath: data");
         Assert.That(data.Count, Is.EqualTo(2));
         Assert.That(data.ClassNames, Is.EqualTo(new[] { "cat", "dog" }));

@@ -44,12 +44,37 @@ internal ref struct CsvFieldReader
     private bool TryQuoted(ReadOnlySpan<byte> rest, out ReadOnlySpan<byte> field)
     {
         field = default;
+        int close = rest[1..].IndexOf((byte)'"') + 1;
+        if (close == 0) return Fail("a quoted field is never closed; a closing double quote is expected");
+        int end = close + 1;
+        if (end < rest.Length && rest[end] == (byte)'"')
+        {
+            if (!TryUnescape(rest, out field, out end)) return false;
+        }
+        else
+        {
+            field = rest[1..close]; // no doubled quotes inside: a slice, no copy
+        }
+        if (end < rest.Length && rest[end] != _delimiter)
+            return Fail("text follows the closing quote of a field; the delimiter or the end of the line is expected after it");
+        Advance(end < rest.Length ? end : -1, rest.Length);
+        return true;
+    }
+
+    /// <summary>A quoted field with doubled quotes ("") inside: copied with each pair made one quote.</summary>
+    private bool TryUnescape(ReadOnlySpan<byte> rest, out ReadOnlySpan<byte> field, out int end)
+    {
+        field = default;
         var text = new List<byte>();
         int i = 1;
         while (true)
         {
             int quote = rest[i..].IndexOf((byte)'"');
-            if (quote < 0) return Fail("a quoted field is never closed; a closing double quote is expected");
+            if (quote < 0)
+            {
+                end = rest.Length;
+                return Fail("a quoted field is never closed; a closing double quote is expected");
+            }
             foreach (byte b in rest.Slice(i, quote)) text.Add(b);
             i += quote + 1;
             if (i < rest.Length && rest[i] == (byte)'"')
@@ -60,10 +85,8 @@ internal ref struct CsvFieldReader
             }
             break;
         }
-        if (i < rest.Length && rest[i] != _delimiter)
-            return Fail("text follows the closing quote of a field; the delimiter or the end of the line is expected after it");
         field = text.ToArray();
-        Advance(i < rest.Length ? i : -1, rest.Length);
+        end = i;
         return true;
     }
 

@@ -19,7 +19,8 @@ internal sealed class IdxFile : IDisposable
         _stream = stream;
         Type = type;
         Dimensions = dimensions;
-        _record = new byte[RecordLength * ElementSize];
+        RecordLength = DatasetBuilder.FeatureCountOf(RecordShape.Select(d => (long)d).ToArray(), path, ErrorCodes.IdxMalformed);
+        _record = new byte[(long)RecordLength * ElementSize];
     }
 
     public string Path { get; }
@@ -29,7 +30,7 @@ internal sealed class IdxFile : IDisposable
 
     /// <summary>The shape of one record: the dimensions after the first (a label file's records are single numbers).</summary>
     public int[] RecordShape => Dimensions.Length == 1 ? new[] { 1 } : Dimensions[1..];
-    public int RecordLength => RecordShape.Aggregate(1, (a, b) => a * b);
+    public int RecordLength { get; }
 
     private int ElementSize => Type switch { 0x08 or 0x09 => 1, 0x0B => 2, 0x0C or 0x0D => 4, _ => 8 };
 

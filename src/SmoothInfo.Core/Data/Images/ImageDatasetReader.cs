@@ -40,14 +40,7 @@ public static class ImageDatasetReader
     private static List<Entry> FromFolders(string root)
     {
         DataFiles.RequireDirectory(root);
-        var entries = new List<Entry>();
-        foreach (string classFolder in Directory.GetDirectories(root).Order(StringComparer.Ordinal))
-        {
-            string label = Path.GetFileName(classFolder);
-            entries.AddRange(Directory.GetFiles(classFolder).Where(ImageDecoder.IsImage).Order(StringComparer.Ordinal)
-                .Select(image => new Entry(image, label, null)));
-        }
-        return entries;
+        return ImageFolderLayout.Enumerate(root).Select(e => new Entry(e.Image, e.Class, null)).ToList();
     }
 
     /// <summary>Rows of the list; an image path is relative to the list's folder.</summary>

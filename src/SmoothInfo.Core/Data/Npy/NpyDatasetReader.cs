@@ -28,10 +28,10 @@ public static class NpyDatasetReader
                 $"the labels file has {labels.Count} labels but {file} has {count} samples (shape {string.Join(" x ", header.Shape)}); one label per sample is expected.",
                 "pair the feature array with its own labels, in the same order.", new SourceLocation(labelsPath));
 
-        int[] sampleShape = header.Shape.Length == 1 ? new[] { 1 } : header.Shape[1..].Select(d => checked((int)d)).ToArray();
-        var builder = new DatasetBuilder(file, sampleShape, maxSamples, count);
-        int featureCount = sampleShape.Aggregate(1, (a, b) => a * b);
-        var raw = new byte[featureCount * header.ElementSize];
+        long[] declared = header.Shape.Length == 1 ? new[] { 1L } : header.Shape[1..];
+        int featureCount = DatasetBuilder.FeatureCountOf(declared, file, ErrorCodes.NpyMalformed);
+        var builder = new DatasetBuilder(file, declared.Select(d => (int)d).ToArray(), maxSamples, count);
+        var raw = new byte[(long)featureCount * header.ElementSize];
         var features = new float[featureCount];
         for (long i = 0; i < count; i++)
         {

@@ -124,8 +124,11 @@ public static partial class NpyFile
         if (fortran.Groups[1].Value == "True")
             throw Malformed(path, "it is stored in Fortran order; C order is needed.",
                 "save numpy.ascontiguousarray(a) instead.");
-        long[] dims = shape.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(long.Parse).ToArray();
+        var dimTexts = shape.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var dims = new long[dimTexts.Length];
+        for (int i = 0; i < dims.Length; i++)
+            if (!long.TryParse(dimTexts[i], System.Globalization.CultureInfo.InvariantCulture, out dims[i]) || dims[i] < 0)
+                throw Malformed(path, $"its header declares the shape ({shape.Groups[1].Value}); whole numbers are expected.", "save the array with numpy.save.");
         return new Header(descr.Groups[1].Value, false, dims, stream.Position);
     }
 
