@@ -24,11 +24,12 @@ public static class InitCommand
         var force = new Option<bool>("--force") { Description = "Overwrite an existing policy." };
         var command = new Command("init", "Write a starter policy (smoothinfo.yml) for a dataset.") { dataset, output, force };
         command.SetAction(result => Run(result.GetValue(dataset)!, result.GetValue(output)!, result.GetValue(force),
-            result.InvocationConfiguration.Output, result.InvocationConfiguration.Error));
+            result.InvocationConfiguration.Output));
         return command;
     }
 
-    public static int Run(string datasetPath, string outPath, bool force, TextWriter stdout, TextWriter stderr) => InputErrors.Guard(stderr, () =>
+    // Input errors propagate to SmoothInfoApp, which prints them and exits 2 like every other command.
+    public static int Run(string datasetPath, string outPath, bool force, TextWriter stdout)
     {
         string policyFile = Path.GetFullPath(outPath);
         if (File.Exists(policyFile) && !force)
@@ -43,7 +44,7 @@ public static class InitCommand
         stdout.WriteLine($"wrote {outPath}: {KebabCase.Of(inferred.Format)} dataset, {data.Count.ToString("N0", CultureInfo.InvariantCulture)} samples, " +
             $"{data.ClassNames.Count} classes. Review it, then run `smoothinfo check`.");
         return 0;
-    });
+    }
 
     /// <summary>The dataset section as the inferred policy will state it, to read the data with the same settings.</summary>
     private static DatasetPolicy ToPolicy(InferredDataset inferred) => new(
