@@ -9,8 +9,34 @@ public static class ErrorCodes
     public const string UsageError = "SI2000";
     public const string DeviceUnavailable = "SI2001";
 
+    // SI20xx: the policy file.
+    public const string PolicyNotFound = "SI2001";
+    public const string PolicySyntax = "SI2002";
+    public const string PolicyUnknownKey = "SI2003";
+    public const string PolicyWrongType = "SI2004";
+    public const string PolicyValueOutOfRange = "SI2005";
+    public const string PolicyMissingKey = "SI2006";
+    public const string PolicyInvalidValue = "SI2007";
+    public const string PolicyPathNotFound = "SI2008";
+    public const string PolicyInconsistent = "SI2009";
+    public const string PolicyExists = "SI2010";
+
+    // SI21xx: datasets.
     public const string FileNotFound = "SI2101";
+    public const string DatasetEmpty = "SI2102";
+    public const string DatasetTooLarge = "SI2103";
+    public const string CsvMalformedRow = "SI2104";
+    public const string CsvColumnCount = "SI2105";
+    public const string CsvNotANumber = "SI2106";
+    public const string CsvUnknownColumn = "SI2107";
+    public const string NonFiniteFeature = "SI2108";
+    public const string LabelUnknown = "SI2109";
     public const string NpyMalformed = "SI2110";
+    public const string LabelMissing = "SI2111";
+    public const string IdxMalformed = "SI2112";
+    public const string ImageCorrupt = "SI2113";
+    public const string ShapeInconsistent = "SI2114";
+    public const string FormatNotRecognised = "SI2115";
 
     public const string ShapeMismatch = "SI2201";
     public const string TooFewSamples = "SI2202";

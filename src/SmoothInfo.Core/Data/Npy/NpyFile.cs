@@ -32,7 +32,7 @@ public static partial class NpyFile
     /// <summary>Reads an array as a CPU tensor of the file's own dtype.</summary>
     public static Tensor Read(string path)
     {
-        using var stream = OpenForRead(path);
+        using var stream = DataFiles.OpenRead(path);
         var header = ReadHeader(stream, path);
         long expected = header.DataOffset + header.ElementCount * header.ElementSize;
         if (stream.Length < expected)
@@ -90,13 +90,13 @@ public static partial class NpyFile
         if (major == 1)
         {
             Span<byte> len = stackalloc byte[2];
-            stream.ReadExactly(len);
+            if (stream.ReadAtLeast(len, 2, throwOnEndOfStream: false) < 2) throw TruncatedHeader(path);
             headerLength = len[0] | (len[1] << 8);
         }
         else if (major is 2 or 3)
         {
             Span<byte> len = stackalloc byte[4];
-            stream.ReadExactly(len);
+            if (stream.ReadAtLeast(len, 4, throwOnEndOfStream: false) < 4) throw TruncatedHeader(path);
             headerLength = len[0] | (len[1] << 8) | (len[2] << 16) | (len[3] << 24);
         }
         else
@@ -104,8 +104,7 @@ public static partial class NpyFile
             throw Malformed(path, $"unsupported .npy format version {major}.{prefix[7]}.", "save the array with numpy.save.");
         }
         var headerBytes = new byte[headerLength];
-        if (stream.ReadAtLeast(headerBytes, headerLength, throwOnEndOfStream: false) < headerLength)
-            throw Malformed(path, "the file is truncated inside its header.", "re-export the array with numpy.save.");
+        if (stream.ReadAtLeast(headerBytes, headerLength, throwOnEndOfStream: false) < headerLength) throw TruncatedHeader(path);
         string text = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(headerBytes);
 
         var descr = DescrPattern().Match(text);
@@ -124,22 +123,8 @@ public static partial class NpyFile
         return new Header(descr.Groups[1].Value, false, dims, stream.Position);
     }
 
-    private static FileStream OpenForRead(string path)
-    {
-        try
-        {
-            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new InputException(ErrorCodes.FileNotFound, "the file does not exist.", "check the path (relative paths start at the current directory).",
-                new SourceLocation(path));
-        }
-        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
-        {
-            throw new InputException(ErrorCodes.FileNotFound, $"the file cannot be read: {e.Message}", "check its permissions.", new SourceLocation(path));
-        }
-    }
+    private static InputException TruncatedHeader(string path) =>
+        Malformed(path, "the file is truncated inside its header.", "re-export the array with numpy.save.");
 
     private static InputException Malformed(string path, string message, string fix) =>
         new(ErrorCodes.NpyMalformed, message, fix, new SourceLocation(path));
