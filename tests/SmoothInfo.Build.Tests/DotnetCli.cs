@@ -1,16 +1,22 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace SmoothInfo.Build.Tests;
 
 /// <summary>The outcome of one dotnet command: exit code, everything it printed, and how long it took.</summary>
-internal sealed record CommandResult(int ExitCode, string Output, TimeSpan Elapsed)
+internal sealed partial record CommandResult(int ExitCode, string Output, TimeSpan Elapsed)
 {
-    public IReadOnlyList<string> Lines => Output.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+    /// <summary>Output lines without the "1>" node prefix MSBuild adds at normal verbosity.</summary>
+    public IReadOnlyList<string> Lines =>
+        Output.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(l => NodePrefix().Replace(l, "")).ToList();
 
     /// <summary>Distinct error and warning lines with the given code (MSBuild repeats them in its summary).</summary>
     public IReadOnlyList<string> Diagnostics(string codePrefix = "SI") =>
         Lines.Where(l => l.Contains($": error {codePrefix}") || l.Contains($": warning {codePrefix}")).Distinct().ToList();
+
+    [GeneratedRegex(@"^\d+>")]
+    private static partial Regex NodePrefix();
 
     public override string ToString() => $"exit code {ExitCode} after {Elapsed.TotalSeconds:0.0} s\n{Output}";
 }

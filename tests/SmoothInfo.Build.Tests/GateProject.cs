@@ -22,7 +22,7 @@ internal sealed class GateProject : IDisposable
     private string CallsFile => Path.Combine(Folder, "fake-estimator.calls");
 
     /// <summary>The development set-up: the repository's props/targets imported directly, the built task assembly.</summary>
-    public static GateProject ImportingTargets(string extraProperties = "")
+    public static GateProject ImportingTargets(string extraProperties = "", string extraItems = "")
     {
         var project = CreateFolder();
         project.Write("Gated.csproj", $"""
@@ -34,6 +34,9 @@ internal sealed class GateProject : IDisposable
                 <SmoothInfoToolPath>{RepoLayout.FakeEstimator}</SmoothInfoToolPath>
                 {extraProperties}
               </PropertyGroup>
+              <ItemGroup>
+                {extraItems}
+              </ItemGroup>
               <Import Project="{RepoLayout.TargetsFolder}/SmoothInfo.Build.targets" />
             </Project>
             """);

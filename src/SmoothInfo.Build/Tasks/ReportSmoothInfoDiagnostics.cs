@@ -19,9 +19,12 @@ public sealed class ReportSmoothInfoDiagnostics : Microsoft.Build.Utilities.Task
     /// <summary>SmoothInfoSeverity items: code in Include, Severity = error, warning, message or none.</summary>
     public ITaskItem[] SeverityOverrides { get; set; } = [];
 
+    /// <summary>Log the gate's warnings as errors (codes named in SeverityOverrides keep their chosen severity).</summary>
+    public bool TreatWarningsAsErrors { get; set; }
+
     public override bool Execute()
     {
-        var overrides = Diagnostics.SeverityOverrides.Parse(SeverityOverrides, Log);
+        var overrides = Diagnostics.SeverityOverrides.Parse(SeverityOverrides, TreatWarningsAsErrors, Log);
         if (Log.HasLoggedErrors) return false;
         foreach (var policy in Policies) Report(policy, overrides);
         return !Log.HasLoggedErrors;

@@ -108,16 +108,12 @@ public sealed partial class RunSmoothInfoCheck : Microsoft.Build.Utilities.Task,
 
     /// <summary>
     /// Progress lines (`smoothinfo: stage (NN%)`) are shown at normal verbosity; anything else (libtorch
-    /// writes warnings to stderr) only in detailed logs, and the last few lines go into a failure message.
+    /// writes warnings to stderr) only in detailed logs. The last few lines go into a failure message:
+    /// they say at which stage and why the process died.
     /// </summary>
     private void LogOutputLine(string line)
     {
-        if (ProgressLine().IsMatch(line))
-        {
-            Log.LogMessage(MessageImportance.Normal, line);
-            return;
-        }
-        Log.LogMessage(MessageImportance.Low, line);
+        Log.LogMessage(ProgressLine().IsMatch(line) ? MessageImportance.Normal : MessageImportance.Low, line);
         if (string.IsNullOrWhiteSpace(line)) return;
         if (_lastOutputLines.Count == OutputLinesKept) _lastOutputLines.Dequeue();
         _lastOutputLines.Enqueue(line.Trim());
@@ -140,9 +136,9 @@ public sealed partial class RunSmoothInfoCheck : Microsoft.Build.Utilities.Task,
 
     private void LogProcessFailure(string whatHappened, string? details = null)
     {
-        string output = details ?? (_lastOutputLines.Count > 0 ? "Last output: " + string.Join(" | ", _lastOutputLines) : "It printed nothing.");
+        string output = details ?? (_lastOutputLines.Count > 0 ? "Last output: " + string.Join(" | ", _lastOutputLines) : "It printed nothing");
         Log.LogError(null, ErrorCodes.EstimatorProcessFailed, null, PolicyFile, 0, 0, 0, 0,
-            $"The SmoothInfo estimator {whatHappened}. {output} The gate could not decide; nothing was cached, the next build runs it again.");
+            $"The SmoothInfo estimator {whatHappened}. {output.TrimEnd('.')}. The gate could not decide; nothing was cached, the next build runs it again.");
     }
 
     private void DeleteDiagnosticsFile()
