@@ -56,6 +56,18 @@ public sealed class EstimatorFailureTests
     }
 
     [Test]
+    public void FailedOutcomeWithoutAnyErrorStillFailsTheBuild()
+    {
+        using var project = GateProject.ImportingTargets();
+        project.Expect(new FakeScenario(new { schemaVersion = 1, outcome = "failed", summary = "budget exceeded", diagnostics = Array.Empty<object>() }, 1));
+
+        var build = project.Build();
+
+        Assert.That(build.ExitCode, Is.Not.Zero, build.ToString());
+        Assert.That(build.Diagnostics().Single(), Does.Contain("error SI3003: The SmoothInfo gate failed without naming an error: budget exceeded"));
+    }
+
+    [Test]
     public void MissingToolIsAConfigurationError()
     {
         using var project = GateProject.ImportingTargets("<SmoothInfoToolPath>/nonexistent/smoothinfo.dll</SmoothInfoToolPath>");

@@ -46,6 +46,22 @@ public sealed class GateOutcomeTests
     }
 
     [Test]
+    public void InputErrorFoundByTheEstimatorPointsIntoTheDataFile()
+    {
+        using var project = GateProject.ImportingTargets();
+        project.Expect(new FakeScenario(new
+        {
+            schemaVersion = 1, outcome = "failed", summary = "the dataset could not be read",
+            diagnostics = new[] { FakeScenario.Diagnostic("error", "SI2106", "'x' is 'abc', not a number", GateProject.DataFile, 4, 1) },
+        }, 2));
+
+        var build = project.Build();
+
+        Assert.That(build.ExitCode, Is.Not.Zero, build.ToString());
+        Assert.That(build.Diagnostics().Single(), Does.StartWith($"{Path.Combine(project.Folder, GateProject.DataFile)}(4,1,4,6): error SI2106: 'x' is 'abc', not a number"));
+    }
+
+    [Test]
     public void DisabledGateSkipsEverythingEvenABrokenPolicy()
     {
         using var project = GateProject.ImportingTargets();

@@ -47,10 +47,6 @@ public sealed class ReadSmoothInfoPolicy : Microsoft.Build.Utilities.Task
             {
                 foreach (var error in e.Errors) DiagnosticLog.LogInputError(Log, error, policyFile);
             }
-            catch (InputException e)
-            {
-                DiagnosticLog.LogInputError(Log, e, policyFile);
-            }
         }
         ResolvedPolicies = resolved.ToArray();
         return !Log.HasLoggedErrors;
