@@ -34,12 +34,12 @@ public sealed class IncrementalBuildTests
         var unchanged = project.Build();
         project.Touch(GateProject.DataFile);
         var afterDataEdit = project.Build();
-        var afterDeviceChange = project.Build("-p:SmoothInfoDevice=cpu");
+        var afterDeviceChange = project.Build("-p:SmoothInfoDevice=cpu", "-p:SmoothInfoShowProgress=false");
 
         Assert.That(new[] { unchanged, afterDataEdit, afterDeviceChange }.Select(b => b.ExitCode), Is.All.Zero);
         var calls = project.EstimatorCalls();
         Assert.That(calls, Has.Count.EqualTo(3), "first build, after the data edit, after the device change");
-        Assert.That(calls[2], Does.EndWith("--device cpu"));
+        Assert.That(calls[2], Does.EndWith("--device cpu --no-progress"));
     }
 
     [Test]
