@@ -43,6 +43,26 @@ public sealed class IncrementalBuildTests
     }
 
     [Test]
+    public void DataPathWithMSBuildSpecialCharactersIsTrackedAsOneFile()
+    {
+        // ';', '$', '(' and '%' mean something to MSBuild: the input list must carry such paths escaped.
+        const string dataFile = "data (2024)/train;v1 $x %41.csv";
+        using var project = GateProject.ImportingTargets();
+        project.Write(dataFile, "x,label\n0.1,cat\n0.2,dog\n");
+        project.Write("smoothinfo.yml", $"version: 1\ndataset:\n  format: csv\n  path: '{dataFile}'\n");
+        project.Expect(FakeScenario.Passed());
+
+        project.Build();
+        var unchanged = project.Build();
+        project.Touch(dataFile);
+        var afterDataEdit = project.Build();
+
+        Assert.That(unchanged.ExitCode, Is.Zero, unchanged.ToString());
+        Assert.That(afterDataEdit.ExitCode, Is.Zero, afterDataEdit.ToString());
+        Assert.That(project.EstimatorCalls(), Has.Count.EqualTo(2), "skipped when unchanged, run again after the edit");
+    }
+
+    [Test]
     public void AFailedEstimatorRunIsNotCachedSoTheNextBuildTriesAgain()
     {
         using var project = GateProject.ImportingTargets();
