@@ -60,4 +60,12 @@ public static class ErrorCodes
     public const string BaselineMalformed = "SI2401";
 
     public const string InternalError = "SI3000";
+
+    // SI30xx from the build gate (SmoothInfo.Build), about running the estimator rather than the data.
+    /// <summary>The estimator process crashed, was killed, timed out, or left no readable diagnostics file.</summary>
+    public const string EstimatorProcessFailed = "SI3001";
+    /// <summary>The gate's own settings are wrong (tool not found, unknown device, bad timeout).</summary>
+    public const string GateMisconfigured = "SI3002";
+    /// <summary>The estimator's diagnostics file says the gate failed but carries no error to show.</summary>
+    public const string GateFailedWithoutError = "SI3003";
 }
