@@ -86,7 +86,7 @@ public sealed class GateOutcomeTests
 
         Assert.That(build.ExitCode, Is.Not.Zero, build.ToString());
         var error = build.Diagnostics().Single();
-        Assert.That(error, Does.StartWith($"{project.PolicyFile}(5,3): error SI2003: unknown key 'lable_column' in 'dataset'"));
+        Assert.That(error, Does.StartWith($"{project.PolicyFile}(5,3): error {SmoothInfo.Diagnostics.ErrorCodes.PolicyUnknownKey}: unknown key 'lable_column' in 'dataset'"));
         Assert.That(error, Does.Contain("Did you mean 'labelColumn'?"));
         Assert.That(project.EstimatorCalls(), Is.Empty);
     }
