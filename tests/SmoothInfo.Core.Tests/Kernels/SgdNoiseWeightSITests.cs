@@ -23,7 +23,7 @@ public sealed class SgdNoiseWeightSITests
         Tensor f0;
         using (no_grad()) f0 = network.call(x);
         var rows = JacobianRows.Exact(network, ParameterSelection.All);
-        return (rows.Rows(x), y, f0, new JacobianSource(n, rows.Dimension, (first, count) => rows.Rows(x.narrow(0, first, count))));
+        return (rows.Rows(x), y, f0, rows.Source(x));
     }
 
     /// <summary>(I (x) H + H (x) I) vec(Sigma) = s vec(C): the Lyapunov equation as one dense linear system.</summary>
