@@ -5,6 +5,18 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 results="artifacts/test-results"
+
+# The HTML report is checked in a headless Chromium screenshot: Debian's chromium package, installed here on a
+# fresh machine when we may (root with apt-get); otherwise that one test says what to install.
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing Debian's chromium for the HTML report test..."
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1 \
+      || echo "Could not install chromium; the HTML screenshot test will fail." >&2
+  else
+    echo "chromium is not installed (apt-get install chromium); the HTML screenshot test will fail." >&2
+  fi
+fi
 rm -rf "$results"
 dotnet test SmoothInfo.Build.sln -c Release --logger trx --results-directory "$results" "$@"
 status=$?

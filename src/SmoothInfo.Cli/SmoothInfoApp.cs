@@ -16,6 +16,9 @@ public static class SmoothInfoApp
             "smoothinfo: measures how much each training sample informs a neural network (Smooth Unique Information, " +
             "Harutyunyan et al., ICLR 2021) and flags samples that carry too much of it.")
         {
+            CheckCommand.Create(stderr),
+            InitCommand.Create(),
+            BaselineCommand.Create(stderr),
             KernelCommand.Create(stderr),
         };
         var parse = root.Parse(args);
@@ -34,6 +37,11 @@ public static class SmoothInfoApp
         catch (InputException e)
         {
             stderr.WriteLine(e.ToDiagnosticLine());
+            return ExitCodes.UsageOrInputError;
+        }
+        catch (PolicyValidationException e)
+        {
+            foreach (string line in e.ToDiagnosticLines()) stderr.WriteLine(line);
             return ExitCodes.UsageOrInputError;
         }
         catch (Exception e)

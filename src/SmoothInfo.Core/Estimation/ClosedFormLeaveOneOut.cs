@@ -13,9 +13,8 @@ namespace SmoothInfo.Estimation;
 /// </summary>
 public static class ClosedFormLeaveOneOut
 {
-    private const long ChunkBytes = 128L << 20;
-
-    public static LeaveOneOutResult Compute(KernelProblem problem, TrainingRun run, IProgress<EstimatorProgress>? progress)
+    public static LeaveOneOutResult Compute(KernelProblem problem, TrainingRun run, long workingMemoryBytes,
+        IProgress<EstimatorProgress>? progress)
     {
         long n = problem.SampleCount, k = problem.OutputCount, size = n * k;
         double lambda = run.WeightDecay;
@@ -32,14 +31,14 @@ public static class ClosedFormLeaveOneOut
         var diagonalBlocks = inverse.view(n, k, n, k).diagonal(0, 0, 2).permute(2, 0, 1); // (n, k, k) = B_ss
         var v = linalg.solve(diagonalBlocks, a.unsqueeze(-1)).squeeze(-1);                // (n, k)
 
-        progress?.Report(new EstimatorProgress("held-out kernel products", 0.5));
+        if (problem.HasTestSet) progress?.Report(new EstimatorProgress("held-out kernel products", 0.5));
         Tensor? testTimesInverse = problem.TestKernel?.matmul(inverse);                    // Theta_te B, (m*k, n*k)
 
         var weightChange = empty(n, dtype: dtype);
         var trainChange = empty(n, dtype: dtype);
         var testChange = problem.HasTestSet ? empty(n, dtype: dtype) : null;
         long m = problem.TestSampleCount;
-        long chunk = Math.Max(1, ChunkBytes / (size * 8)); // temporaries are (b x N)
+        long chunk = Math.Max(1, workingMemoryBytes / (2 * size * 8)); // two (b x N) temporaries
         for (long first = 0; first < n; first += chunk)
         {
             using var chunkScope = NewDisposeScope();
@@ -63,7 +62,7 @@ public static class ClosedFormLeaveOneOut
             }
             progress?.Report(new EstimatorProgress("per-sample quantities", 0.5 + 0.5 * (first + b) / n));
         }
-        var looPrediction = problem.Targets.to(dtype) - v;
+        var looPrediction = problem.Targets - v;
         var solver = new SolverReport("closed-form",
             "t = infinity: one Cholesky factorization of Theta + lambda*I gives every leave-one-out problem exactly",
             condition, dtype.ToString().ToLowerInvariant());

@@ -22,8 +22,6 @@ public enum FiniteTimeMethod
 /// </summary>
 public static class FiniteTimeLeaveOneOut
 {
-    private const long SpectralBatchBytes = 512L << 20;
-
     /// <summary>Rough flop counts decide: 2 t (nk)^2 (n+1) for the iteration, about 12 (nk)^3 (n+1) for eigendecompositions.</summary>
     public static FiniteTimeMethod Choose(TrainingRun run, long sampleCount, long outputCount)
     {
@@ -33,13 +31,13 @@ public static class FiniteTimeLeaveOneOut
     }
 
     public static LeaveOneOutResult Compute(KernelProblem problem, TrainingRun run, FiniteTimeMethod method,
-        IProgress<EstimatorProgress>? progress)
+        long workingMemoryBytes, IProgress<EstimatorProgress>? progress)
     {
         if (method == FiniteTimeMethod.Auto) method = Choose(run, problem.SampleCount, problem.OutputCount);
         using var regularizedKernel = Conditioning.Regularized(problem.TrainKernel, run.WeightDecay);
         return method == FiniteTimeMethod.BatchedIteration
             ? BatchedIteration(problem, run, regularizedKernel, progress)
-            : Spectral(problem, run, regularizedKernel, progress);
+            : Spectral(problem, run, regularizedKernel, workingMemoryBytes, progress);
     }
 
     private static LeaveOneOutResult BatchedIteration(KernelProblem problem, TrainingRun run, Tensor regularizedKernel,
@@ -72,7 +70,7 @@ public static class FiniteTimeLeaveOneOut
     }
 
     private static LeaveOneOutResult Spectral(KernelProblem problem, TrainingRun run, Tensor regularizedKernel,
-        IProgress<EstimatorProgress>? progress)
+        long workingMemoryBytes, IProgress<EstimatorProgress>? progress)
     {
         using var scope = NewDisposeScope();
         long n = problem.SampleCount, k = problem.OutputCount, size = n * k, kept = size - k;
@@ -86,7 +84,7 @@ public static class FiniteTimeLeaveOneOut
         double? condition = smallest > 0 ? values.max().ToDouble() / smallest : null;
 
         double step = run.LeaveOneOutLearningRate(n);
-        long batch = Math.Max(1, SpectralBatchBytes / (3 * kept * kept * 8));
+        long batch = Math.Max(1, workingMemoryBytes / (3 * kept * kept * 8)); // sub-kernels, eigenvectors, workspace
         var chunks = new List<LeaveOneOutQuantities.Chunk>();
         for (long first = 0; first < n; first += batch)
         {

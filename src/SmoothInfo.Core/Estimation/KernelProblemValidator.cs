@@ -7,7 +7,7 @@ namespace SmoothInfo.Estimation;
 /// <summary>Checks a kernel problem and a training run before any work starts; every failure is an InputException.</summary>
 public static class KernelProblemValidator
 {
-    private const long SymmetryRowBlock = 1024;
+    private const long SymmetryTile = 512;
 
     public static void Validate(KernelProblem problem, TrainingRun run)
     {
@@ -86,8 +86,8 @@ public static class KernelProblemValidator
     private static void RequireFinite(Tensor t, string name, long k, string rowWord, string columnWord)
     {
         using var scope = NewDisposeScope();
+        if (t.isfinite().all().item<bool>()) return;
         var bad = t.isfinite().logical_not().nonzero();
-        if (bad.shape[0] == 0) return;
         long row = bad[0, 0].item<long>(), column = bad[0, 1].item<long>();
         double value = t[row, column].ToDouble();
         string where = rowWord == "sample"
@@ -99,26 +99,32 @@ public static class KernelProblemValidator
             new SourceLocation(name));
     }
 
-    /// <summary>Symmetric up to round-off of the input's own precision, checked in row blocks to keep memory flat.</summary>
+    /// <summary>
+    /// Symmetric up to round-off of the input's own precision. Compared in square tiles of the upper triangle
+    /// against their mirror tiles: cache-friendly, half the reads, and no n^2 temporary.
+    /// </summary>
     private static void RequireSymmetric(Tensor kernel, string name)
     {
         long size = kernel.shape[0];
         double worst = 0, scale = 0;
         long worstRow = 0, worstColumn = 0;
-        for (long start = 0; start < size; start += SymmetryRowBlock)
+        for (long row = 0; row < size; row += SymmetryTile)
         {
-            using var blockScope = NewDisposeScope();
-            long rows = Math.Min(SymmetryRowBlock, size - start);
-            var block = kernel.narrow(0, start, rows);
-            scale = Math.Max(scale, block.abs().max().ToDouble());
-            var difference = (block - kernel.narrow(1, start, rows).T).abs().view(-1);
-            var (max, at) = difference.max(dim: 0);
-            double value = max.ToDouble();
-            if (value > worst)
+            long rows = Math.Min(SymmetryTile, size - row);
+            using (var scope = NewDisposeScope())
+                scale = Math.Max(scale, kernel.narrow(0, row, rows).abs().max().ToDouble());
+            for (long column = row; column < size; column += SymmetryTile)
             {
+                using var scope = NewDisposeScope();
+                long columns = Math.Min(SymmetryTile, size - column);
+                var tile = kernel.narrow(0, row, rows).narrow(1, column, columns);
+                var mirror = kernel.narrow(0, column, columns).narrow(1, row, rows).T;
+                var (max, at) = (tile - mirror).abs().view(-1).max(dim: 0);
+                double value = max.ToDouble();
+                if (value <= worst) continue;
                 worst = value;
                 long flat = at.ToInt64();
-                (worstRow, worstColumn) = (start + flat / size, flat % size);
+                (worstRow, worstColumn) = (row + flat / columns, column + flat % columns);
             }
         }
         double tolerance = (kernel.dtype == ScalarType.Float32 ? 1e-5 : 1e-10) * Math.Max(scale, double.Epsilon);

@@ -3,12 +3,19 @@ using static TorchSharp.torch;
 
 namespace SmoothInfo.Estimation;
 
-/// <summary>How to compute: precision, device, and (for tests and benchmarks) a forced finite-t method.</summary>
+/// <summary>
+/// How to compute: precision, device, a forced finite-t method (tests, benchmarks), progress, and the working
+/// memory for per-sample temporaries (samples are processed in chunks that fit it; results do not depend on it).
+/// </summary>
 public sealed record EstimatorOptions(
     ScalarType Precision = ScalarType.Float64,
     Device? Device = null,
     FiniteTimeMethod FiniteTimeMethod = FiniteTimeMethod.Auto,
-    IProgress<EstimatorProgress>? Progress = null);
+    IProgress<EstimatorProgress>? Progress = null,
+    long WorkingMemoryBytes = EstimatorOptions.DefaultWorkingMemoryBytes)
+{
+    public const long DefaultWorkingMemoryBytes = 128L << 20;
+}
 
 /// <summary>
 /// The one entry point of the kernel-level estimator: validates, then computes every sample's
@@ -37,8 +44,8 @@ public static class LeaveOneOutEstimator
             Conditioning.RequireConvergentStep(converted.TrainKernel, run, problem.SampleCount);
 
         var result = run.IsConverged
-            ? ClosedFormLeaveOneOut.Compute(converted, run, options.Progress)
-            : FiniteTimeLeaveOneOut.Compute(converted, run, options.FiniteTimeMethod, options.Progress);
+            ? ClosedFormLeaveOneOut.Compute(converted, run, options.WorkingMemoryBytes, options.Progress)
+            : FiniteTimeLeaveOneOut.Compute(converted, run, options.FiniteTimeMethod, options.WorkingMemoryBytes, options.Progress);
         return ToCpu(result).MoveToOuter();
     }
 

@@ -9,8 +9,34 @@ public static class ErrorCodes
     public const string UsageError = "SI2000";
     public const string DeviceUnavailable = "SI2001";
 
+    // SI201x: the policy file (SI200x is left to command-line usage errors).
+    public const string PolicyNotFound = "SI2010";
+    public const string PolicySyntax = "SI2011";
+    public const string PolicyUnknownKey = "SI2012";
+    public const string PolicyWrongType = "SI2013";
+    public const string PolicyValueOutOfRange = "SI2014";
+    public const string PolicyMissingKey = "SI2015";
+    public const string PolicyInvalidValue = "SI2016";
+    public const string PolicyPathNotFound = "SI2017";
+    public const string PolicyInconsistent = "SI2018";
+    public const string PolicyExists = "SI2019";
+
+    // SI21xx: datasets.
     public const string FileNotFound = "SI2101";
+    public const string DatasetEmpty = "SI2102";
+    public const string DatasetTooLarge = "SI2103";
+    public const string CsvMalformedRow = "SI2104";
+    public const string CsvColumnCount = "SI2105";
+    public const string CsvNotANumber = "SI2106";
+    public const string CsvUnknownColumn = "SI2107";
+    public const string NonFiniteFeature = "SI2108";
+    public const string LabelUnknown = "SI2109";
     public const string NpyMalformed = "SI2110";
+    public const string LabelMissing = "SI2111";
+    public const string IdxMalformed = "SI2112";
+    public const string ImageCorrupt = "SI2113";
+    public const string ShapeInconsistent = "SI2114";
+    public const string FormatNotRecognised = "SI2115";
 
     public const string ShapeMismatch = "SI2201";
     public const string TooFewSamples = "SI2202";
@@ -21,6 +47,7 @@ public static class ErrorCodes
     public const string InvalidHyperparameter = "SI2207";
     public const string IllConditioned = "SI2208";
 
+    // SI23xx: networks, kernels and weights.
     public const string UnsupportedLayer = "SI2301";
     public const string UnsupportedLayerConfiguration = "SI2302";
     public const string UnknownParameterGroup = "SI2303";
@@ -29,5 +56,16 @@ public static class ErrorCodes
     public const string WeightsMalformed = "SI2306";
     public const string WeightsDoNotMatchNetwork = "SI2307";
 
+    // SI24xx: the baseline file.
+    public const string BaselineMalformed = "SI2401";
+
     public const string InternalError = "SI3000";
+
+    // SI30xx from the build gate (SmoothInfo.Build), about running the estimator rather than the data.
+    /// <summary>The estimator process crashed, was killed, timed out, or left no readable diagnostics file.</summary>
+    public const string EstimatorProcessFailed = "SI3001";
+    /// <summary>The gate's own settings are wrong (tool not found, unknown device, bad timeout).</summary>
+    public const string GateMisconfigured = "SI3002";
+    /// <summary>The estimator's diagnostics file says the gate failed but carries no error to show.</summary>
+    public const string GateFailedWithoutError = "SI3003";
 }

@@ -1,3 +1,4 @@
+using SmoothInfo.Estimation;
 using static TorchSharp.torch;
 
 namespace SmoothInfo.Tests.Estimation;
@@ -16,5 +17,15 @@ internal static class Expect
         double error = (actual - expected).abs().max().item<double>();
         Assert.That(error, Is.LessThanOrEqualTo(Math.Max(relative * scale, absoluteFloor)),
             $"{what}: max abs error {error:G3} against scale {scale:G3}");
+    }
+
+    /// <summary>Every per-sample quantity of two results, to 1e-9 relative.</summary>
+    public static void SameLeaveOneOut(LeaveOneOutResult actual, LeaveOneOutResult expected)
+    {
+        Close(actual.WeightChange, expected.WeightChange, "||w - w_-i||^2");
+        Close(actual.TrainPredictionChange, expected.TrainPredictionChange, "train prediction change");
+        Assert.That(actual.TestPredictionChange is null, Is.EqualTo(expected.TestPredictionChange is null), "held-out change present");
+        if (expected.TestPredictionChange is not null) Close(actual.TestPredictionChange!, expected.TestPredictionChange, "test prediction change");
+        Close(actual.LeaveOneOutPrediction, expected.LeaveOneOutPrediction, "f_-i(x_i)");
     }
 }

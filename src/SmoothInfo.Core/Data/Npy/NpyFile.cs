@@ -25,14 +25,17 @@ public static partial class NpyFile
             _ => throw new InvalidOperationException(Descr),
         };
 
-        public int ElementSize => Descr == "<f8" ? 8 : 4;
+        /// <summary>Bytes per element: the size digit of the dtype ('&lt;f8' 8, '|u1' 1).</summary>
+        public int ElementSize => Descr[2] - '0';
+
+        public bool IsInteger => Descr[1] is 'i' or 'u';
         public long ElementCount => Shape.Aggregate(1L, (a, b) => a * b);
     }
 
     /// <summary>Reads an array as a CPU tensor of the file's own dtype.</summary>
     public static Tensor Read(string path)
     {
-        using var stream = OpenForRead(path);
+        using var stream = DataFiles.OpenRead(path);
         var header = ReadHeader(stream, path);
         long expected = header.DataOffset + header.ElementCount * header.ElementSize;
         if (stream.Length < expected)
@@ -79,7 +82,10 @@ public static partial class NpyFile
         });
     }
 
-    public static Header ReadHeader(Stream stream, string path)
+    /// <summary>Integer dtypes that <see cref="ReadHeader"/> accepts on request (class labels); <see cref="Read"/> takes floats only.</summary>
+    public static readonly IReadOnlySet<string> IntegerDescrs = new HashSet<string> { "|u1", "|i1", "<u2", "<i2", "<u4", "<i4", "<u8", "<i8" };
+
+    public static Header ReadHeader(Stream stream, string path, bool integersAllowed = false)
     {
         Span<byte> prefix = stackalloc byte[8];
         if (stream.ReadAtLeast(prefix, 8, throwOnEndOfStream: false) < 8 || !prefix[..6].SequenceEqual(Magic))
@@ -90,13 +96,13 @@ public static partial class NpyFile
         if (major == 1)
         {
             Span<byte> len = stackalloc byte[2];
-            stream.ReadExactly(len);
+            if (stream.ReadAtLeast(len, 2, throwOnEndOfStream: false) < 2) throw TruncatedHeader(path);
             headerLength = len[0] | (len[1] << 8);
         }
         else if (major is 2 or 3)
         {
             Span<byte> len = stackalloc byte[4];
-            stream.ReadExactly(len);
+            if (stream.ReadAtLeast(len, 4, throwOnEndOfStream: false) < 4) throw TruncatedHeader(path);
             headerLength = len[0] | (len[1] << 8) | (len[2] << 16) | (len[3] << 24);
         }
         else
@@ -104,8 +110,7 @@ public static partial class NpyFile
             throw Malformed(path, $"unsupported .npy format version {major}.{prefix[7]}.", "save the array with numpy.save.");
         }
         var headerBytes = new byte[headerLength];
-        if (stream.ReadAtLeast(headerBytes, headerLength, throwOnEndOfStream: false) < headerLength)
-            throw Malformed(path, "the file is truncated inside its header.", "re-export the array with numpy.save.");
+        if (stream.ReadAtLeast(headerBytes, headerLength, throwOnEndOfStream: false) < headerLength) throw TruncatedHeader(path);
         string text = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(headerBytes);
 
         var descr = DescrPattern().Match(text);
@@ -113,33 +118,22 @@ public static partial class NpyFile
         var shape = ShapePattern().Match(text);
         if (!descr.Success || !fortran.Success || !shape.Success)
             throw Malformed(path, $"its header cannot be read: {text.Trim()}", "save the array with numpy.save.");
-        if (descr.Groups[1].Value is not ("<f8" or "<f4"))
-            throw Malformed(path, $"its dtype is '{descr.Groups[1].Value}'; float64 ('<f8') or float32 ('<f4') is needed.",
+        if (descr.Groups[1].Value is not ("<f8" or "<f4") && !(integersAllowed && IntegerDescrs.Contains(descr.Groups[1].Value)))
+            throw Malformed(path, $"its dtype is '{descr.Groups[1].Value}'; float64 ('<f8') or float32 ('<f4'){(integersAllowed ? " or a little-endian integer type" : "")} is needed.",
                 "convert it first, e.g. numpy.save(path, a.astype(numpy.float64)).");
         if (fortran.Groups[1].Value == "True")
             throw Malformed(path, "it is stored in Fortran order; C order is needed.",
                 "save numpy.ascontiguousarray(a) instead.");
-        long[] dims = shape.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(long.Parse).ToArray();
+        var dimTexts = shape.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var dims = new long[dimTexts.Length];
+        for (int i = 0; i < dims.Length; i++)
+            if (!long.TryParse(dimTexts[i], System.Globalization.CultureInfo.InvariantCulture, out dims[i]) || dims[i] < 0)
+                throw Malformed(path, $"its header declares the shape ({shape.Groups[1].Value}); whole numbers are expected.", "save the array with numpy.save.");
         return new Header(descr.Groups[1].Value, false, dims, stream.Position);
     }
 
-    private static FileStream OpenForRead(string path)
-    {
-        try
-        {
-            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new InputException(ErrorCodes.FileNotFound, "the file does not exist.", "check the path (relative paths start at the current directory).",
-                new SourceLocation(path));
-        }
-        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
-        {
-            throw new InputException(ErrorCodes.FileNotFound, $"the file cannot be read: {e.Message}", "check its permissions.", new SourceLocation(path));
-        }
-    }
+    private static InputException TruncatedHeader(string path) =>
+        Malformed(path, "the file is truncated inside its header.", "re-export the array with numpy.save.");
 
     private static InputException Malformed(string path, string message, string fix) =>
         new(ErrorCodes.NpyMalformed, message, fix, new SourceLocation(path));

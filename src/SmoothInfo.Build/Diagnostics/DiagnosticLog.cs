@@ -1,0 +1,47 @@
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+using SmoothInfo.Diagnostics;
+
+namespace SmoothInfo.Build.Diagnostics;
+
+/// <summary>
+/// Turns diagnostics into MSBuild events with code, file and position, so that the console prints
+/// <c>file(line,col): error SI1xxx: message</c>, IDEs jump to the line, and MSBuild's own NoWarn,
+/// WarningsAsErrors and -warnaserror apply by code.
+/// </summary>
+internal static class DiagnosticLog
+{
+    public static void Log(TaskLoggingHelper log, EstimatorDiagnostic d, string policyFile, SeverityOverrides overrides)
+    {
+        var severity = overrides.Apply(d.Code, d.Severity);
+        if (severity is null) return;
+        string file = ResolveFile(d.File, policyFile);
+        switch (severity)
+        {
+            case DiagnosticSeverity.Error:
+                log.LogError(null, d.Code, null, d.HelpLink, file, d.Line, d.Column, d.EndLine, d.EndColumn, d.Message);
+                break;
+            case DiagnosticSeverity.Warning:
+                log.LogWarning(null, d.Code, null, d.HelpLink, file, d.Line, d.Column, d.EndLine, d.EndColumn, d.Message);
+                break;
+            default:
+                log.LogMessage(null, d.Code, null, file, d.Line, d.Column, d.EndLine, d.EndColumn, MessageImportance.High, d.Message);
+                break;
+        }
+    }
+
+    /// <summary>A policy error: the policy file, line and column, the message and how to fix it.</summary>
+    public static void LogInputError(TaskLoggingHelper log, InputException e, string policyFile)
+    {
+        string message = e.Fix is null ? e.Message : $"{e.Message} Fix: {e.Fix}";
+        var at = e.Location;
+        log.LogError(null, e.Code, null, at?.File ?? policyFile, at?.Line ?? 0, at?.Column ?? 0, 0, 0, message);
+    }
+
+    /// <summary>Relative paths in the estimator's diagnostics are relative to the policy file's folder.</summary>
+    private static string ResolveFile(string? file, string policyFile)
+    {
+        if (file is null) return policyFile;
+        return Path.GetFullPath(file, Path.GetDirectoryName(policyFile)!);
+    }
+}

@@ -1,0 +1,37 @@
+using System.CommandLine;
+using SmoothInfo.Diagnostics;
+using SmoothInfo.Rules;
+
+namespace SmoothInfo.Cli.Commands;
+
+/// <summary>
+/// `smoothinfo baseline`: accepts today's findings, like analyzer suppressions. Runs the gate and writes every finding
+/// to the baseline file (keyed by content hash), so they stop failing the build; new findings still do.
+/// </summary>
+public static class BaselineCommand
+{
+    public static Command Create(TextWriter progressWriter)
+    {
+        var gate = new GateCommandOptions();
+        var output = new Option<FileInfo>("--out") { Description = "the baseline file to write (default: the policy's 'baseline')" };
+        var command = new Command("baseline",
+            "Accept the current findings: write them to the baseline file so they no longer fail the build.\n\n" +
+            "Example:\n  smoothinfo baseline --policy smoothinfo.yml   (with 'baseline: smoothinfo-baseline.json' in the policy)")
+        {
+            output,
+        };
+        gate.AddTo(command);
+        command.SetAction(parse =>
+        {
+            var (policy, report) = gate.Run(parse, progressWriter);
+            string path = parse.GetValue(output)?.FullName ?? policy.Baseline
+                ?? throw new InputException(ErrorCodes.UsageError, "the policy names no baseline file and --out is not given.",
+                    "add 'baseline: smoothinfo-baseline.json' to the policy, or pass --out.", new SourceLocation(policy.PolicyFile));
+            Baseline.Write(path, report.Evaluation.Findings);
+            parse.InvocationConfiguration.Output.WriteLine(
+                $"smoothinfo: accepted {report.Evaluation.Findings.Count} finding{(report.Evaluation.Findings.Count == 1 ? "" : "s")} in {path}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,44 @@
+using System.CommandLine;
+using SmoothInfo.Cli.Output;
+using SmoothInfo.Estimation;
+using SmoothInfo.Gate;
+using SmoothInfo.Kernels;
+using SmoothInfo.Policy.Loading;
+using SmoothInfo.Policy.Model;
+using SmoothInfo.Reports;
+
+namespace SmoothInfo.Cli.Commands;
+
+/// <summary>The options `check` and `baseline` share, and the gate run both start with.</summary>
+internal sealed class GateCommandOptions
+{
+    public Option<FileInfo> Policy { get; } = new("--policy")
+    {
+        Description = "the policy file (default: smoothinfo.yml in the current folder)",
+        DefaultValueFactory = _ => new FileInfo("smoothinfo.yml"),
+    };
+
+    public Option<string> Device { get; } = new("--device") { Description = "cpu, cuda or auto (default: the policy's estimator.device)" };
+
+    public Option<bool> NoProgress { get; } = new("--no-progress") { Description = "do not print progress on stderr" };
+
+    public GateCommandOptions() => Device.AcceptOnlyFromAmong("cpu", "cuda", "auto");
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Policy);
+        command.Options.Add(Device);
+        command.Options.Add(NoProgress);
+    }
+
+    public (SmoothInfoPolicy Policy, GateReport Report) Run(ParseResult parse, TextWriter progressWriter)
+    {
+        var policy = PolicyLoader.Load(parse.GetValue(Policy)!.FullName);
+        var printer = parse.GetValue(NoProgress) ? null : new ProgressPrinter(progressWriter);
+        var options = new GateRunOptions(
+            parse.GetValue(Device) is { } device ? Devices.Resolve(device) : null,
+            printer,
+            printer is null ? null : new Progress<KernelProgress>(p => printer.Report(new EstimatorProgress("computing the NTK", (double)p.Done / p.Total))));
+        return (policy, GatePipeline.Run(policy, options));
+    }
+}

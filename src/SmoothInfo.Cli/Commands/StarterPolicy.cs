@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text;
+using SmoothInfo.Data;
+using SmoothInfo.Policy.Model;
+
+namespace SmoothInfo.Cli.Commands;
+
+/// <summary>
+/// The commented smoothinfo.yml that `init` writes: the inferred dataset section, and every other
+/// section at its default with a line on what it does (docs/policy.md has the full reference).
+/// </summary>
+internal static class StarterPolicy
+{
+    private const int DefaultBudget = 20000;
+
+    public static string Render(InferredDataset inferred, Dataset dataset, string policyDirectory, string schemaFileName)
+    {
+        bool images = inferred.Format is DatasetFormat.ImageFolder or DatasetFormat.ImageCsv or DatasetFormat.Idx;
+        var text = new StringBuilder();
+        text.AppendLine($"# yaml-language-server: $schema=./{schemaFileName}");
+        text.AppendLine("# SmoothInfo policy: what the data-quality gate measures and when it fails the build.");
+        text.AppendLine("# Written by `smoothinfo init`; every key is documented in docs/policy.md. Paths are relative to this file.");
+        text.AppendLine("version: 1");
+        text.AppendLine();
+        text.AppendLine($"# Found: {dataset.Count.ToString("N0", CultureInfo.InvariantCulture)} samples, {dataset.ClassNames.Count} classes, sample shape [{string.Join(", ", dataset.SampleShape)}].");
+        text.AppendLine("dataset:");
+        text.AppendLine($"  format: {KebabCase.Of(inferred.Format)}");
+        text.AppendLine($"  path: {Quote(Relative(inferred.Path, policyDirectory))}");
+        if (inferred.Labels is { } labels) text.AppendLine($"  labels: {Quote(Relative(labels, policyDirectory))}");
+        if (inferred.LabelColumn is { } label) text.AppendLine($"  labelColumn: {Quote(label)}");
+        if (inferred.ImageColumn is { } image && inferred.Format == DatasetFormat.ImageCsv) text.AppendLine($"  imageColumn: {Quote(image)}");
+        if (inferred.IdColumn is { } id) text.AppendLine($"  idColumn: {Quote(id)}              # shown in diagnostics");
+        if (inferred.SourceColumn is { } source) text.AppendLine($"  sourceColumn: {Quote(source)}    # enables per-source budgets");
+        if (inferred.Format is DatasetFormat.Csv or DatasetFormat.Tsv)
+            text.AppendLine("  # featureColumns: [\"first..last\"]   # default: every column except label, id and source");
+        text.AppendLine(ClassesLine(dataset.ClassNames));
+        text.AppendLine("  preprocessing:");
+        text.AppendLine($"    features: {(images ? "scale" : "standardize")}        # none | scale (each feature to [0, 1]) | standardize (mean 0, sd 1)");
+        if (inferred.Format is DatasetFormat.ImageFolder or DatasetFormat.ImageCsv)
+        {
+            text.AppendLine($"    channels: {inferred.Channels}               # 1 grey, 3 colour");
+            text.AppendLine(inferred.ImageSize is var (w, h)
+                ? $"    imageSize: [{w}, {h}]        # the images differ in size; all are resized to this"
+                : "    # imageSize: [28, 28]     # all images share one size; set this to resize them");
+        }
+        text.AppendLine();
+        text.AppendLine("# The network whose training is measured: a small probe built by the tool, and/or trained weights.");
+        text.AppendLine("model:");
+        text.AppendLine(images && inferred.Format != DatasetFormat.Idx ? "  probe: { kind: cnn, channels: [16, 32], widths: [128], activation: relu }" : "  probe: { kind: mlp, widths: [256], activation: relu }");
+        text.AppendLine("  # weights: model.safetensors   # safetensors, a state_dict (.pt) or TorchScript");
+        text.AppendLine("  linearize: all                 # or N: only the last N layers");
+        text.AppendLine();
+        text.AppendLine("training:");
+        text.AppendLine("  learningRate: 0.01");
+        text.AppendLine("  steps: inf                     # a number of steps, or inf: to convergence");
+        text.AppendLine("  weightDecay: 0.0005");
+        text.AppendLine("  dynamics: continuous           # discrete | continuous");
+        text.AppendLine("  loss: mean                     # mean | sum over samples");
+        text.AppendLine();
+        text.AppendLine("estimator:");
+        text.AppendLine("  measures: [weight-si, functional-si]   # and/or loo-prediction");
+        text.AppendLine("  sigma: 1                       # smoothing noise: SI = squared change / (2 sigma^2) nats");
+        text.AppendLine("  device: auto                   # auto | cpu | cuda");
+        text.AppendLine("  precision: float64             # float64 | float32");
+        int budget = Math.Max(DefaultBudget, dataset.Count);
+        text.AppendLine($"  maxSamples: {budget}{(budget > DefaultBudget ? "            # raised to the dataset's size; the kernel grows with its square" : "")}");
+        text.AppendLine();
+        text.AppendLine("# A sample is a finding when its signal passes the threshold (kind: absolute nats | robust-z | quantile).");
+        text.AppendLine("rules:");
+        text.AppendLine("  mislabeled: { kind: robust-z, threshold: 3.5 }");
+        text.AppendLine("  corrupted: { kind: robust-z, threshold: 3.5 }");
+        text.AppendLine("  adversarialLooking: { kind: robust-z, threshold: 3.5 }");
+        text.AppendLine("  atypical: { enabled: false }");
+        text.AppendLine("  budgets:");
+        text.AppendLine("    overall: { maxCount: 0 }      # any finding not in the baseline fails the build");
+        text.AppendLine();
+        text.AppendLine("# baseline: smoothinfo.baseline.json   # accepted findings, matched by content hash");
+        text.AppendLine();
+        text.AppendLine("reports:");
+        text.AppendLine("  directory: artifacts/smoothinfo");
+        text.AppendLine("  formats: [json, sarif, markdown]");
+        return text.ToString();
+    }
+
+    /// <summary>Text class names are written out so a typo in a label becomes an error; numbered classes need no list.</summary>
+    private static string ClassesLine(IReadOnlyList<string> classes)
+    {
+        bool numbered = classes.Select((name, i) => name == i.ToString(CultureInfo.InvariantCulture)).All(b => b);
+        string list = $"[{string.Join(", ", classes.Select(Quote))}]";
+        return numbered ? $"  # classes: {list}   # names for labels 0..{classes.Count - 1}, in order" : $"  classes: {list}";
+    }
+
+    private static string Relative(string path, string directory) => Path.GetRelativePath(directory, path).Replace('\\', '/');
+
+    private static string Quote(string text) => "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+}

@@ -1,0 +1,81 @@
+using SmoothInfo.Data;
+using SmoothInfo.Data.Images;
+using SmoothInfo.Estimation;
+using SmoothInfo.Kernels;
+using SmoothInfo.Policy.Model;
+using SmoothInfo.Reports;
+using SmoothInfo.Rules;
+using static TorchSharp.torch;
+
+namespace SmoothInfo.Gate;
+
+/// <summary>How a gate run reports progress and which device it uses (the policy's unless overridden).</summary>
+public sealed record GateRunOptions(Device? Device = null, IProgress<EstimatorProgress>? Progress = null, IProgress<KernelProgress>? KernelProgress = null);
+
+/// <summary>
+/// One run of the gate, in the order of the data flow: policy -> dataset -> model -> kernel -> estimator -> rules ->
+/// report. Deterministic: seeded initialization, no sampling, ties broken by sample order.
+/// </summary>
+public static class GatePipeline
+{
+    public const int SummarySamples = 12;
+
+    public static GateReport Run(SmoothInfoPolicy policy, GateRunOptions options)
+    {
+        using var scope = NewDisposeScope();
+        var dataset = DatasetReader.Read(policy);
+        var estimator = policy.Estimator;
+        var dtype = estimator.Precision == Precision.Float32 ? ScalarType.Float32 : ScalarType.Float64;
+        var device = options.Device ?? ResolveDevice(estimator.Device);
+
+        var network = ProbeModel.Build(policy.Model, dataset, estimator.Seed, dtype, device);
+        var inputs = ProbeModel.Inputs(dataset, policy.Model, dtype).to(device);
+        var labels = DatasetTensors.Labels(dataset).to(device);
+        var training = policy.Training;
+        var run = new TrainingRun(training.LearningRate, training.Steps is { } steps ? steps : double.PositiveInfinity, training.WeightDecay,
+            training.Dynamics == TrainingDynamics.Continuous ? Dynamics.GradientFlow : Dynamics.DiscreteGradientDescent,
+            training.Loss == Policy.Model.LossReduction.Sum ? Estimation.LossReduction.Sum : Estimation.LossReduction.Mean);
+        var (result, formulation) = LeaveOneOutRun.Estimate(network, ProbeModel.Selection(policy.Model), inputs, labels, dataset.ClassNames.Count,
+            run, new EstimatorOptions(dtype, device, Progress: options.Progress), options.KernelProgress);
+
+        var signals = Signals(result, dataset, estimator);
+        var baseline = policy.Baseline is { } path && File.Exists(path) ? Baseline.Load(path) : Baseline.Empty;
+        var evaluation = RuleEngine.Evaluate(signals, dataset, policy.Rules, baseline);
+        var sources = dataset.Samples.Select(s => s.Source).ToList();
+        return new GateReport(
+            typeof(GatePipeline).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
+            policy.PolicyFile, policy.Dataset.Path, dataset.ClassNames,
+            dataset.Samples.Select(s => s.Locator).ToList(), dataset.Samples.Select(s => s.ContentHash).ToList(), sources,
+            signals, estimator.Measures.Contains(Measure.FunctionalSi) ? "F-SI" : "weight SI", estimator.Sigma,
+            result.Solver with { Reason = $"{formulation.Reason}; {result.Solver.Reason}" },
+            evaluation, GroupSummary.Of(signals, dataset.ClassNames, sources, evaluation.Findings),
+            Thumbnails(dataset, signals, evaluation));
+    }
+
+    private static List<SampleSignals> Signals(LeaveOneOutResult result, Dataset dataset, EstimatorPolicy estimator)
+    {
+        double[] weightSI = result.WeightSI(estimator.Sigma).to(float64).data<double>().ToArray();
+        double[]? functionalSI = estimator.Measures.Contains(Measure.FunctionalSi)
+            ? result.FunctionalSI(estimator.Sigma).to(float64).data<double>().ToArray() : null;
+        double[] loo = result.LeaveOneOutPrediction.to(float64).contiguous().data<double>().ToArray();
+        int k = dataset.ClassNames.Count;
+        return Enumerable.Range(0, dataset.Count).Select(i => new SampleSignals(i, dataset.Labels[i], weightSI[i],
+            functionalSI?[i] ?? double.NaN, loo.AsSpan(i * k, k).ToArray())).ToList();
+    }
+
+    /// <summary>Thumbnails for image datasets: the findings and the most and least informative samples the HTML report shows.</summary>
+    private static Dictionary<int, string>? Thumbnails(Dataset dataset, IReadOnlyList<SampleSignals> signals, RuleEvaluation evaluation)
+    {
+        if (!Thumbnail.IsImage(dataset.SampleShape)) return null;
+        var ranked = signals.OrderByDescending(s => s.Score).ThenBy(s => s.Index).Select(s => s.Index).ToList();
+        var shown = evaluation.Findings.Select(f => f.SampleIndex).Concat(ranked.Take(SummarySamples)).Concat(ranked.TakeLast(SummarySamples));
+        return shown.Distinct().ToDictionary(i => i, i => Thumbnail.DataUri(dataset[i].Features.Span, dataset.SampleShape));
+    }
+
+    private static Device ResolveDevice(ComputeDevice device) => device switch
+    {
+        ComputeDevice.Cuda => CUDA,
+        ComputeDevice.Auto when cuda.is_available() => CUDA,
+        _ => CPU,
+    };
+}

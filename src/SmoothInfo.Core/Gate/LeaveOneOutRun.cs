@@ -1,0 +1,60 @@
+using SmoothInfo.Estimation;
+using SmoothInfo.Kernels;
+using SmoothInfo.Models;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SmoothInfo.Gate;
+
+/// <summary>
+/// The network's linearized training, measured per sample: picks the cheaper exact formulation (function space
+/// through the NTK, or weight space) and runs it. Targets are one-hot; the initial predictions are the network's.
+/// </summary>
+public static class LeaveOneOutRun
+{
+    public static (LeaveOneOutResult Result, Formulation Formulation) Estimate(Sequential network, ParameterSelection selection,
+        Tensor inputs, Tensor labels, int classes, TrainingRun run, EstimatorOptions options, IProgress<KernelProgress>? kernelProgress)
+    {
+        using var scope = NewDisposeScope();
+        long n = inputs.shape[0];
+        var dtype = options.Precision;
+        var targets = nn.functional.one_hot(labels, classes).to(dtype, options.Device ?? CPU);
+        var formulation = Formulation.Choose(network, selection, n, classes);
+        LeaveOneOutResult result;
+        switch (formulation.Kind)
+        {
+            case FormulationKind.WeightSpaceLinearHead when run.IsConverged && run.WeightDecay > 0:
+                result = LinearHeadLeaveOneOut.Compute(LinearHead.Problem(network, inputs, targets), run);
+                break;
+            case FormulationKind.WeightSpace when run.IsConverged && run.WeightDecay > 0:
+            {
+                var rows = JacobianRows.Exact(network, selection);
+                var source = new JacobianSource(n, rows.Dimension, (first, count) => rows.Rows(inputs.narrow(0, first, count)));
+                result = WeightSpaceLeaveOneOut.Compute(source, targets, InitialPredictions(network, inputs, dtype), run);
+                break;
+            }
+            default:
+            {
+                // Function space: also where weight space would be cheaper but cannot run (finite t, or no weight decay).
+                var kernel = EmpiricalNtk.Train(network, inputs, new NtkOptions { Selection = selection, Progress = kernelProgress });
+                var problem = new KernelProblem(kernel, targets, InitialPredictions(network, inputs, dtype));
+                result = LeaveOneOutEstimator.Estimate(problem, run, options);
+                if (formulation.Kind != FormulationKind.FunctionSpace)
+                    formulation = formulation with
+                    {
+                        Kind = FormulationKind.FunctionSpace,
+                        Reason = "function space: the weight-space route computes converged runs with weight decay only",
+                    };
+                break;
+            }
+        }
+        return (result.MoveToOuter(), formulation);
+    }
+
+    private static Tensor InitialPredictions(Sequential network, Tensor inputs, ScalarType dtype)
+    {
+        using var noGrad = no_grad();
+        return network.call(inputs.to(network.parameters().First().dtype)).to(dtype);
+    }
+}

@@ -1,0 +1,52 @@
+using SmoothInfo.Data;
+using SmoothInfo.Diagnostics;
+using SmoothInfo.Models;
+using SmoothInfo.Models.Weights;
+using SmoothInfo.Policy.Model;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using Activation = SmoothInfo.Models.Activation;
+
+namespace SmoothInfo.Gate;
+
+/// <summary>The policy's network for this dataset: the probe architecture, its seeded start, optional trained weights.</summary>
+public static class ProbeModel
+{
+    public static Sequential Build(ModelPolicy model, Dataset dataset, long seed, ScalarType dtype, Device device)
+    {
+        int outputs = dataset.ClassNames.Count;
+        var activation = Enum.Parse<Activation>(model.Probe.Activation.ToString());
+        var shape = dataset.SampleShape;
+        var network = model.Probe.Kind switch
+        {
+            ProbeKind.Mlp => ProbeNetworks.Build(new MlpSpec(dataset.FeatureCount, model.Probe.Widths, outputs, activation), seed, dtype, device),
+            ProbeKind.Cnn when shape.Count is 2 or 3 => ProbeNetworks.Build(new CnnSpec(shape.Count == 3 ? shape[0] : 1, shape[^2], shape[^1],
+                model.Probe.Channels, outputs, activation, model.Probe.KernelSize), seed, dtype, device),
+            ProbeKind.Cnn => throw new InputException(ErrorCodes.InvalidNetworkSpec,
+                $"a cnn probe needs image samples, but this dataset's samples have shape [{string.Join(", ", shape)}].",
+                "use 'model.probe.kind: mlp' for tabular data."),
+            _ => throw new ArgumentOutOfRangeException(nameof(model)),
+        };
+        if (model.Weights is { } weights)
+        {
+            if (model.WeightsFormat is not (WeightsFormat.Auto or WeightsFormat.Safetensors))
+                throw new InputException(ErrorCodes.WeightsMalformed,
+                    $"weights in {model.WeightsFormat} format are not read yet; safetensors is (loading it runs no code).",
+                    "export the weights with safetensors (safetensors.torch.save_file(model.state_dict(), path)).", new SourceLocation(weights));
+            NetworkWeights.LoadSafetensors(network, weights);
+        }
+        return network;
+    }
+
+    /// <summary>Which parameters are linearized: all, or the last N layers.</summary>
+    public static ParameterSelection Selection(ModelPolicy model) =>
+        model.LinearizeLastLayers is { } last ? ParameterSelection.LastLayers(last) : ParameterSelection.All;
+
+    /// <summary>Inputs in the layout the network takes: flat rows for an MLP, [n, channels, height, width] for a CNN.</summary>
+    public static Tensor Inputs(Dataset dataset, ModelPolicy model, ScalarType dtype)
+    {
+        var features = DatasetTensors.Features(dataset, dtype);
+        if (model.Probe.Kind == ProbeKind.Mlp) return features.reshape(dataset.Count, dataset.FeatureCount);
+        return dataset.SampleShape.Count == 2 ? features.unsqueeze(1) : features;
+    }
+}

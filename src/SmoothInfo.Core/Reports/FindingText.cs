@@ -1,0 +1,47 @@
+using System.Globalization;
+using SmoothInfo.Rules;
+
+namespace SmoothInfo.Reports;
+
+/// <summary>
+/// One wording of a finding for every output (build diagnostics, SARIF, Markdown, HTML): what the label says, what
+/// the model trained without the sample predicts, how much unique information it carries and where that stands.
+/// </summary>
+public static class FindingText
+{
+    public static string Message(Finding finding, GateReport report)
+    {
+        var s = finding.Signals;
+        string label = report.ClassNames[s.Label];
+        string prediction = s.LooClass == s.Label
+            ? $"the model trained without it still predicts {label} but only {Number(s.LooScore)}"
+            : $"predicted {report.ClassNames[s.LooClass]} {Number(s.LooScore)} by the model trained without it";
+        if (finding.Category == Category.Corrupted)
+            prediction = $"the model trained without it places it in no class (best: {report.ClassNames[s.LooClass]} {Number(s.LooScore)})";
+        string where = finding.Locator.Line > 0 ? "" : finding.Locator.Index >= 0 ? $"sample {finding.Locator.Index}: " : "";
+        return $"{where}labelled {label}, {prediction}; {report.ScoreName} {Number(s.Score)} nats " +
+               $"({Ordinal(finding.Percentile)} percentile, robust z {Number(finding.RobustZ)}): likely {finding.Category.Name()}.";
+    }
+
+    public static string Fix(Finding finding) => finding.Category.Fix();
+
+    public static string Budget(BudgetViolation violation)
+    {
+        string findings = violation.Count == 1 ? "1 finding" : $"{violation.Count} findings";
+        string exceed = violation.Count == 1 ? "exceeds" : "exceed";
+        return violation.Scope == "overall"
+            ? $"{findings} among {violation.Samples} samples {exceed} the overall budget of {violation.Limit}."
+            : $"{findings} among the {violation.Samples} samples of {violation.Scope} '{violation.Group}' {exceed} its budget of {violation.Limit}.";
+    }
+
+    public static string Number(double value) =>
+        double.IsInfinity(value) ? (value > 0 ? "inf" : "-inf") : value.ToString(Math.Abs(value) >= 100 ? "F0" : "G2", CultureInfo.InvariantCulture);
+
+    private static string Ordinal(double percentile)
+    {
+        string text = percentile.ToString(percentile >= 99 ? "F1" : "F0", CultureInfo.InvariantCulture);
+        return text.EndsWith('1') && !text.EndsWith("11", StringComparison.Ordinal) ? text + "st"
+            : text.EndsWith('2') && !text.EndsWith("12", StringComparison.Ordinal) ? text + "nd"
+            : text.EndsWith('3') && !text.EndsWith("13", StringComparison.Ordinal) ? text + "rd" : text + "th";
+    }
+}

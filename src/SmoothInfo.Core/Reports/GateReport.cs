@@ -1,0 +1,29 @@
+using SmoothInfo.Data;
+using SmoothInfo.Estimation;
+using SmoothInfo.Rules;
+
+namespace SmoothInfo.Reports;
+
+/// <summary>Everything a report shows about one run of the gate; the writers format it and compute nothing.</summary>
+public sealed record GateReport(
+    string ToolVersion,
+    string PolicyFile,
+    string DatasetPath,
+    IReadOnlyList<string> ClassNames,
+    IReadOnlyList<SampleLocator> Locators,
+    IReadOnlyList<string> ContentHashes,
+    IReadOnlyList<string?> Sources,
+    IReadOnlyList<SampleSignals> Signals,
+    string ScoreName,
+    double Sigma,
+    SolverReport Solver,
+    RuleEvaluation Evaluation,
+    IReadOnlyList<GroupSummary> Groups,
+    IReadOnlyDictionary<int, string>? Thumbnails = null)
+{
+    /// <summary>PNG data URIs of image samples the HTML report shows (findings, most and least informative), by index.</summary>
+    public IReadOnlyDictionary<int, string> ThumbnailsOrEmpty => Thumbnails ?? new Dictionary<int, string>();
+
+    public int SampleCount => Signals.Count;
+    public bool Passed => Evaluation.Passed;
+}

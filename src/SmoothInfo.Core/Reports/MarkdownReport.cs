@@ -1,0 +1,60 @@
+using System.Text;
+using SmoothInfo.Rules;
+
+namespace SmoothInfo.Reports;
+
+/// <summary>A short summary for a CI job summary or a pull-request comment: verdict, budgets, top findings, groups.</summary>
+public static class MarkdownReport
+{
+    public const int MaxFindingRows = 25;
+
+    public static string Render(GateReport report, string repositoryRoot)
+    {
+        var md = new StringBuilder();
+        var evaluation = report.Evaluation;
+        int open = evaluation.Findings.Count(f => !f.Accepted);
+        md.AppendLine(report.Passed
+            ? $"## SmoothInfo: passed ({report.SampleCount} samples)"
+            : $"## SmoothInfo: failed ({open} finding{(open == 1 ? "" : "s")} among {report.SampleCount} samples)");
+        md.AppendLine();
+        md.AppendLine($"Score: {report.ScoreName} in nats (σ = {FindingText.Number(report.Sigma)}); solver: {report.Solver.Method}" +
+            (report.Solver.ConditionNumber is { } c ? $", condition number {c:G3}" : "") + ".");
+        md.AppendLine();
+
+        var counts = Enum.GetValues<Category>().Select(cat => (cat, n: evaluation.Findings.Count(f => f.Category == cat && !f.Accepted)))
+            .Where(x => x.n > 0).Select(x => $"{x.n} {x.cat.Name()}").ToList();
+        int accepted = evaluation.Findings.Count(f => f.Accepted);
+        if (counts.Count > 0 || accepted > 0)
+            md.AppendLine($"Findings: {(counts.Count > 0 ? string.Join(", ", counts) : "none open")}" + (accepted > 0 ? $"; {accepted} accepted by the baseline." : "."));
+        foreach (var v in evaluation.Violations) md.AppendLine($"- ❌ {FindingText.Budget(v)}");
+        foreach (var e in evaluation.StaleBaselineEntries) md.AppendLine($"- ⚠️ stale baseline entry {e.Locator} ({e.Category}): it no longer matches a finding.");
+        md.AppendLine();
+
+        var shown = evaluation.Findings.Where(f => !f.Accepted).OrderByDescending(f => f.Signals.Score).ThenBy(f => f.SampleIndex).ToList();
+        if (shown.Count > 0)
+        {
+            md.AppendLine("| sample | category | message |");
+            md.AppendLine("|---|---|---|");
+            foreach (var f in shown.Take(MaxFindingRows))
+                md.AppendLine($"| `{Escape(SarifReport.RelativeUri(f.Locator.File, repositoryRoot))}{Where(f)}` | {f.Category.Name()} | {Escape(FindingText.Message(f, report))} |");
+            if (shown.Count > MaxFindingRows) md.AppendLine($"\n…and {shown.Count - MaxFindingRows} more in the JSON and HTML reports.");
+            md.AppendLine();
+        }
+
+        if (report.Groups.Count > 0)
+        {
+            md.AppendLine("| group | samples | findings | median score | mean score |");
+            md.AppendLine("|---|---|---|---|---|");
+            foreach (var g in report.Groups)
+                md.AppendLine($"| {g.Scope} {Escape(g.Group)} | {g.Samples} | {g.Findings} | {FindingText.Number(g.MedianScore)} | {FindingText.Number(g.MeanScore)} |");
+        }
+        return md.ToString();
+    }
+
+    public static void Write(string path, GateReport report, string repositoryRoot) =>
+        IO.AtomicFile.WriteAllText(path, Render(report, repositoryRoot));
+
+    private static string Where(Finding f) => f.Locator.Line > 0 ? $"({f.Locator.Line})" : f.Locator.Index >= 0 ? $"[{f.Locator.Index}]" : "";
+
+    private static string Escape(string text) => text.Replace("|", "\\|");
+}

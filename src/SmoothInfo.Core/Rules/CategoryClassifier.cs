@@ -1,0 +1,23 @@
+namespace SmoothInfo.Rules;
+
+/// <summary>
+/// Which kind of problem an unusually informative sample most likely is, from what the model trained without it
+/// predicts (a decision list, first match wins). The cut-offs are on the one-hot target scale and provisional:
+/// docs/rules.md says how they were chosen and the evidence benchmark measures them.
+/// </summary>
+public static class CategoryClassifier
+{
+    /// <summary>Below this for every class, the model trained without the sample places it nowhere.</summary>
+    public const double NoClassScore = 0.2;
+
+    /// <summary>At least this for another class: the rest of the data confidently says the label is wrong.</summary>
+    public const double ConfidentScore = 0.5;
+
+    public static Category Classify(SampleSignals signals)
+    {
+        if (signals.LooScore < NoClassScore) return Category.Corrupted;
+        if (signals.LooClass != signals.Label)
+            return signals.LooScore >= ConfidentScore ? Category.Mislabeled : Category.AdversarialLooking;
+        return Category.Atypical;
+    }
+}

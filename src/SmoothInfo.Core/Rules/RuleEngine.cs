@@ -1,0 +1,75 @@
+using SmoothInfo.Data;
+using SmoothInfo.Policy.Model;
+
+namespace SmoothInfo.Rules;
+
+/// <summary>
+/// Signals to findings: a sample is a finding when its category (<see cref="CategoryClassifier"/>) is enabled and
+/// its score passes that category's threshold; the baseline accepts findings by content hash; budgets over the
+/// non-accepted findings decide pass or fail. An overall budget left unset tolerates no finding.
+/// </summary>
+public static class RuleEngine
+{
+    public static RuleEvaluation Evaluate(IReadOnlyList<SampleSignals> signals, Dataset dataset, RulesPolicy rules, Baseline baseline)
+    {
+        var scores = new ScoreDistribution(signals.Select(s => s.Score));
+        var findings = new List<Finding>();
+        foreach (var s in signals)
+        {
+            var category = CategoryClassifier.Classify(s);
+            var rule = RuleFor(rules, category);
+            if (!rule.Enabled || !scores.Exceeds(s.Score, rule.Kind, rule.Threshold)) continue;
+            var sample = dataset[s.Index];
+            findings.Add(new Finding(category, s, sample.Locator, sample.ContentHash, sample.Source,
+                scores.PercentileRank(s.Score), scores.RobustZ(s.Score), baseline.Accepts(sample.ContentHash)));
+        }
+
+        var counted = findings.Where(f => !f.Accepted).ToList();
+        var violations = new List<BudgetViolation>();
+        var overall = rules.Budgets.Overall;
+        Check(violations, "overall", null, counted.Count, dataset.Count,
+            overall.MaxCount is null && overall.MaxFraction is null ? new Budget(0, null) : overall);
+        foreach (var group in counted.GroupBy(f => f.Signals.Label).OrderBy(g => g.Key))
+            Check(violations, "class", dataset.ClassNames[group.Key], group.Count(), CountWhere(dataset, (label, _) => label == group.Key), rules.Budgets.PerClass);
+        foreach (var group in counted.Where(f => f.Source is not null).GroupBy(f => f.Source!).OrderBy(g => g.Key, StringComparer.Ordinal))
+            Check(violations, "source", group.Key, group.Count(), CountWhere(dataset, (_, source) => source == group.Key), rules.Budgets.PerSource);
+
+        var flagged = findings.Select(f => f.ContentHash).ToHashSet(StringComparer.Ordinal);
+        var stale = baseline.Entries.Where(e => !flagged.Contains(e.ContentHash)).ToList();
+        var cutoffs = Enum.GetValues<Category>().Select(c => (c, rule: RuleFor(rules, c))).Where(x => x.rule.Enabled)
+            .ToDictionary(x => x.c, x => scores.Cutoff(x.rule.Kind, x.rule.Threshold));
+        return new RuleEvaluation(findings, violations, stale, scores, cutoffs);
+    }
+
+    /// <summary>The most findings a budget tolerates among this many samples (the stricter of count and fraction), or null.</summary>
+    public static int? Limit(Budget budget, int samples)
+    {
+        long? byFraction = budget.MaxFraction is { } f ? (long)Math.Floor(f * samples + 1e-9) : null;
+        long? limit = (budget.MaxCount, byFraction) switch
+        {
+            (null, null) => null,
+            ({ } c, null) => c,
+            (null, { } q) => q,
+            ({ } c, { } q) => Math.Min(c, q),
+        };
+        return limit is null ? null : (int)Math.Min(limit.Value, int.MaxValue);
+    }
+
+    private static void Check(List<BudgetViolation> violations, string scope, string? group, int count, int samples, Budget budget)
+    {
+        if (Limit(budget, samples) is { } limit && count > limit)
+            violations.Add(new BudgetViolation(scope, group, count, limit, samples));
+    }
+
+    private static int CountWhere(Dataset dataset, Func<int, string?, bool> predicate) =>
+        dataset.Samples.Count(s => predicate(s.Label, s.Source));
+
+    private static CategoryRule RuleFor(RulesPolicy rules, Category category) => category switch
+    {
+        Category.Mislabeled => rules.Mislabeled,
+        Category.Corrupted => rules.Corrupted,
+        Category.AdversarialLooking => rules.AdversarialLooking,
+        Category.Atypical => rules.Atypical,
+        _ => throw new ArgumentOutOfRangeException(nameof(category)),
+    };
+}

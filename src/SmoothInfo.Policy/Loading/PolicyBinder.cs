@@ -1,0 +1,129 @@
+using SmoothInfo.Diagnostics;
+using SmoothInfo.Policy.Model;
+using YamlDotNet.RepresentationModel;
+
+namespace SmoothInfo.Policy.Loading;
+
+/// <summary>
+/// Turns a schema-valid policy into the model, then checks what one key alone cannot say (an IDX
+/// dataset needs a labels file, a quantile threshold lies in (0, 1)). Reads every key of the schema,
+/// present or not, so defaults always come from the schema.
+/// </summary>
+internal static class PolicyBinder
+{
+    public static (SmoothInfoPolicy Policy, IReadOnlyList<InputException> Errors) Bind(YamlMappingNode root, string policyFile, BindingTrace trace)
+    {
+        var top = new PolicySection(root, PolicySchema.Root, "", policyFile, trace);
+        var errors = new List<InputException>();
+        var policy = new SmoothInfoPolicy(
+            PolicyFile: Path.GetFullPath(policyFile),
+            Version: (int)top.Integer("version"),
+            Dataset: BindDataset(top.Section("dataset"), errors),
+            Model: BindModel(top.Section("model")),
+            Training: BindTraining(top.Section("training")),
+            Estimator: BindEstimator(top.Section("estimator")),
+            Rules: BindRules(top.Section("rules"), errors),
+            Baseline: top.Path("baseline"),
+            Reports: BindReports(top.Section("reports")));
+        return (policy, errors);
+    }
+
+    private static DatasetPolicy BindDataset(PolicySection s, List<InputException> errors)
+    {
+        var format = s.Enum<DatasetFormat>("format");
+        var dataset = new DatasetPolicy(
+            format, s.Path("path")!, s.Path("labels"), s.RequiredString("labelColumn"), s.Strings("featureColumns"),
+            s.String("idColumn"), s.String("sourceColumn"), s.RequiredString("imageColumn"), s.Strings("classes"),
+            BindPreprocessing(s.Section("preprocessing")));
+        if (format is DatasetFormat.Idx or DatasetFormat.Npy && dataset.Labels is null)
+            errors.Add(new InputException(ErrorCodes.PolicyInconsistent,
+                $"a dataset of format '{KebabCase.Of(format)}' needs 'dataset.labels', the file with one label per sample.",
+                format == DatasetFormat.Idx ? "add e.g. 'labels: train-labels-idx1-ubyte.gz' under 'dataset'." : "add e.g. 'labels: labels.npy' under 'dataset'.",
+                s.Locate("format")));
+        foreach (var (key, formats) in FormatSpecificKeys)
+        {
+            if (s.IsWritten(key) && !formats.Contains(format))
+                errors.Add(new InputException(ErrorCodes.PolicyInconsistent,
+                    $"'dataset.{key}' applies only to {string.Join(", ", formats.Select(KebabCase.Of))} datasets; this one is '{KebabCase.Of(format)}', so it would be ignored.",
+                    $"remove '{key}', or change 'dataset.format'.", s.Locate(key)));
+        }
+        if (dataset.Classes.Distinct(StringComparer.Ordinal).Count() != dataset.Classes.Count)
+            errors.Add(new InputException(ErrorCodes.PolicyInconsistent, "'dataset.classes' names a class twice.",
+                "list each class name once, in label order.", s.Locate("classes")));
+        return dataset;
+    }
+
+    /// <summary>Dataset keys that mean something for some formats only: written for another, they signal a mistake.</summary>
+    private static readonly (string Key, DatasetFormat[] Formats)[] FormatSpecificKeys =
+    {
+        ("labels", new[] { DatasetFormat.Idx, DatasetFormat.Npy }),
+        ("labelColumn", new[] { DatasetFormat.Csv, DatasetFormat.Tsv, DatasetFormat.ImageCsv }),
+        ("featureColumns", new[] { DatasetFormat.Csv, DatasetFormat.Tsv }),
+        ("idColumn", new[] { DatasetFormat.Csv, DatasetFormat.Tsv, DatasetFormat.ImageCsv }),
+        ("sourceColumn", new[] { DatasetFormat.Csv, DatasetFormat.Tsv, DatasetFormat.ImageCsv }),
+        ("imageColumn", new[] { DatasetFormat.ImageCsv }),
+    };
+
+    private static PreprocessingPolicy BindPreprocessing(PolicySection s)
+    {
+        var size = s.Integers("imageSize");
+        return new PreprocessingPolicy(s.Enum<FeatureScaling>("features"), size.Count == 2 ? (size[0], size[1]) : null, (int)s.Integer("channels"));
+    }
+
+    private static ModelPolicy BindModel(PolicySection s)
+    {
+        var probe = s.Section("probe");
+        string? linearize = s.String("linearize");
+        return new ModelPolicy(
+            new ProbePolicy(probe.Enum<ProbeKind>("kind"), probe.Integers("widths"), probe.Enum<Activation>("activation"),
+                probe.Integers("channels"), (int)probe.Integer("kernelSize")),
+            s.Path("weights"),
+            s.Enum<WeightsFormat>("weightsFormat"),
+            linearize == "all" ? null : int.Parse(linearize!, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private static TrainingPolicy BindTraining(PolicySection s) => new(
+        s.Number("learningRate"),
+        s.String("steps") == "inf" ? null : s.Integer("steps"),
+        s.Number("weightDecay"),
+        s.Enum<TrainingDynamics>("dynamics"),
+        s.Enum<LossReduction>("loss"));
+
+    private static EstimatorPolicy BindEstimator(PolicySection s)
+    {
+        var kernel = s.Section("kernel");
+        return new EstimatorPolicy(
+            s.Enums<Measure>("measures"), s.Number("sigma"),
+            new KernelPolicy((int)kernel.Integer("blockSize"), kernel.Number("jitter")),
+            s.Enum<ComputeDevice>("device"), s.Enum<Precision>("precision"),
+            (int)Math.Min(s.Integer("maxSamples"), int.MaxValue), s.Integer("seed"));
+    }
+
+    private static RulesPolicy BindRules(PolicySection s, List<InputException> errors)
+    {
+        var budgets = s.Section("budgets");
+        return new RulesPolicy(
+            BindCategory(s.Section("mislabeled"), errors), BindCategory(s.Section("corrupted"), errors),
+            BindCategory(s.Section("adversarialLooking"), errors), BindCategory(s.Section("atypical"), errors),
+            new BudgetsPolicy(BindBudget(budgets.Section("overall")), BindBudget(budgets.Section("perClass")), BindBudget(budgets.Section("perSource"))));
+    }
+
+    private static CategoryRule BindCategory(PolicySection s, List<InputException> errors)
+    {
+        var rule = new CategoryRule(s.Boolean("enabled"), s.Enum<ThresholdKind>("kind"), s.Number("threshold"));
+        string? problem = rule.Kind switch
+        {
+            ThresholdKind.Quantile when rule.Threshold is <= 0 or >= 1 => "a quantile threshold must lie strictly between 0 and 1",
+            ThresholdKind.Absolute when rule.Threshold < 0 => "an absolute threshold is in nats and cannot be negative",
+            _ => null,
+        };
+        if (problem is not null)
+            errors.Add(new InputException(ErrorCodes.PolicyValueOutOfRange, $"the threshold is {rule.Threshold}; {problem}.",
+                "change 'threshold', or 'kind' (absolute: nats; robust-z: z-score; quantile: 0 to 1).", s.Locate("threshold")));
+        return rule;
+    }
+
+    private static Budget BindBudget(PolicySection s) => new(s.NullableInteger("maxCount"), s.NullableNumber("maxFraction"));
+
+    private static ReportsPolicy BindReports(PolicySection s) => new(s.Path("directory")!, s.Enums<ReportFormat>("formats"));
+}

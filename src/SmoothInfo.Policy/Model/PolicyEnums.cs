@@ -1,0 +1,27 @@
+namespace SmoothInfo.Policy.Model;
+
+// The policy writes these in kebab-case (image-folder, weight-si, robust-z); see KebabCase.
+
+public enum DatasetFormat { Csv, Tsv, Idx, ImageFolder, ImageCsv, Npy }
+
+public enum FeatureScaling { None, Scale, Standardize }
+
+public enum ProbeKind { Mlp, Cnn }
+
+public enum Activation { Relu, Tanh, Gelu, Softplus }
+
+public enum WeightsFormat { Auto, Safetensors, StateDict, Torchscript }
+
+public enum TrainingDynamics { Discrete, Continuous }
+
+public enum LossReduction { Mean, Sum }
+
+public enum Measure { WeightSi, FunctionalSi, LooPrediction }
+
+public enum ComputeDevice { Auto, Cpu, Cuda }
+
+public enum Precision { Float64, Float32 }
+
+public enum ThresholdKind { Absolute, RobustZ, Quantile }
+
+public enum ReportFormat { Json, Sarif, Html, Markdown }

@@ -1,0 +1,66 @@
+namespace SmoothInfo.Policy.Model;
+
+/// <summary>
+/// A loaded and validated policy (smoothinfo.yml). Paths are absolute, resolved against the policy
+/// file's folder. Defaults come from the JSON Schema; docs/policy.md documents every key.
+/// </summary>
+public sealed record SmoothInfoPolicy(
+    string PolicyFile,
+    int Version,
+    DatasetPolicy Dataset,
+    ModelPolicy Model,
+    TrainingPolicy Training,
+    EstimatorPolicy Estimator,
+    RulesPolicy Rules,
+    string? Baseline,
+    ReportsPolicy Reports);
+
+public sealed record DatasetPolicy(
+    DatasetFormat Format,
+    string Path,
+    string? Labels,
+    string LabelColumn,
+    IReadOnlyList<string> FeatureColumns,
+    string? IdColumn,
+    string? SourceColumn,
+    string ImageColumn,
+    IReadOnlyList<string> Classes,
+    PreprocessingPolicy Preprocessing);
+
+/// <param name="ImageSize">Width and height images are resized to; null keeps their own size.</param>
+public sealed record PreprocessingPolicy(FeatureScaling Features, (int Width, int Height)? ImageSize, int Channels);
+
+/// <param name="LinearizeLastLayers">Null: linearize in all parameters; N: only in the last N layers.</param>
+public sealed record ModelPolicy(ProbePolicy Probe, string? Weights, WeightsFormat WeightsFormat, int? LinearizeLastLayers);
+
+public sealed record ProbePolicy(ProbeKind Kind, IReadOnlyList<int> Widths, Activation Activation, IReadOnlyList<int> Channels, int KernelSize);
+
+/// <param name="Steps">Null: train to convergence (<c>steps: inf</c>).</param>
+public sealed record TrainingPolicy(double LearningRate, long? Steps, double WeightDecay, TrainingDynamics Dynamics, LossReduction Loss);
+
+public sealed record EstimatorPolicy(
+    IReadOnlyList<Measure> Measures,
+    double Sigma,
+    KernelPolicy Kernel,
+    ComputeDevice Device,
+    Precision Precision,
+    int MaxSamples,
+    long Seed);
+
+public sealed record KernelPolicy(int BlockSize, double Jitter);
+
+public sealed record RulesPolicy(
+    CategoryRule Mislabeled,
+    CategoryRule Corrupted,
+    CategoryRule AdversarialLooking,
+    CategoryRule Atypical,
+    BudgetsPolicy Budgets);
+
+public sealed record CategoryRule(bool Enabled, ThresholdKind Kind, double Threshold);
+
+public sealed record BudgetsPolicy(Budget Overall, Budget PerClass, Budget PerSource);
+
+/// <summary>Findings tolerated; null means no limit of that kind.</summary>
+public sealed record Budget(long? MaxCount, double? MaxFraction);
+
+public sealed record ReportsPolicy(string Directory, IReadOnlyList<ReportFormat> Formats);

@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Text;
+using SmoothInfo.Cli;
+
+namespace SmoothInfo.Tests.Cli;
+
+/// <summary>`smoothinfo check` and `baseline` end to end on a small CSV dataset with planted label flips.</summary>
+public sealed class CheckCommandTests
+{
+    private static readonly int[] Flipped = { 7, 31 };
+    private string _dir = "";
+
+    [SetUp]
+    public void SetUp()
+    {
+        _dir = Directory.CreateTempSubdirectory("check-").FullName;
+        WriteData(flip: true);
+        WritePolicy(baseline: false);
+    }
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_dir, recursive: true);
+
+    /// <summary>60 samples in three well separated clusters; samples 7 and 31 carry the next class's label when flipped.</summary>
+    private void WriteData(bool flip)
+    {
+        var random = new Random(5);
+        string[] names = { "cat", "dog", "eel" };
+        var csv = new StringBuilder("f1,f2,f3,label\n");
+        for (int i = 0; i < 60; i++)
+        {
+            int c = i % 3;
+            double Noise() => random.NextDouble() - 0.5;
+            int label = flip && Flipped.Contains(i) ? (c + 1) % 3 : c;
+            csv.Append(CultureInfo.InvariantCulture, $"{8 * (c == 0 ? 1 : 0) + Noise():F4},{8 * (c == 1 ? 1 : 0) + Noise():F4},{8 * (c == 2 ? 1 : 0) + Noise():F4},{names[label]}\n");
+        }
+        File.WriteAllText(Path.Combine(_dir, "train.csv"), csv.ToString());
+    }
+
+    private void WritePolicy(bool baseline) => File.WriteAllText(Path.Combine(_dir, "smoothinfo.yml"), $"""
+        version: 1
+        dataset:
+          format: csv
+          path: train.csv
+          labelColumn: label
+          preprocessing: {"{"} features: standardize {"}"}
+        model:
+          probe: {"{"} kind: mlp, widths: [32], activation: relu {"}"}
+        training:
+          learningRate: 0.1
+          steps: inf
+          weightDecay: 0.001
+        estimator:
+          seed: 3
+        rules:
+          atypical: {"{"} enabled: false {"}"}
+        {(baseline ? "baseline: accepted.json" : "")}
+        reports:
+          directory: out
+          formats: [json, sarif, html, markdown]
+        """);
+
+    private (int Code, string Out, string Error) Run(params string[] args)
+    {
+        var (stdout, stderr) = (new StringWriter(), new StringWriter());
+        int code = SmoothInfoApp.Run(args.Concat(new[] { "--policy", Path.Combine(_dir, "smoothinfo.yml"), "--no-progress" }).ToArray(), stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    private static int Line(int sample) => sample + 2; // header on line 1
+
+    [Test]
+    public void FlagsExactlyThePlantedSamplesAtTheirLinesAndFails()
+    {
+        var (code, output, error) = Run("check");
+        Assert.That(code, Is.EqualTo(ExitCodes.GateFailed), error + output);
+        var findings = output.Split('\n').Where(l => l.Contains(": error SI100", StringComparison.Ordinal)).ToList();
+        string csv = Path.Combine(_dir, "train.csv");
+        Assert.That(findings.Select(l => l[..l.IndexOf(": ", StringComparison.Ordinal)]).Order(),
+            Is.EqualTo(Flipped.Select(i => $"{csv}({Line(i)},1)").Order()));
+        Assert.That(findings, Has.All.Contain("error SI1001:").And.Contain("likely mislabeled"));
+        Assert.That(output, Does.Contain("error SI1100"));
+        foreach (var report in new[] { "smoothinfo-report.json", "smoothinfo.sarif", "smoothinfo-report.html", "smoothinfo-summary.md" })
+            Assert.That(File.Exists(Path.Combine(_dir, "out", report)), Is.True, report);
+    }
+
+    [Test]
+    public void SameInputsGiveTheSameReportEveryRun()
+    {
+        Run("check");
+        string first = File.ReadAllText(Path.Combine(_dir, "out", "smoothinfo-report.json"));
+        Run("check");
+        Assert.That(File.ReadAllText(Path.Combine(_dir, "out", "smoothinfo-report.json")), Is.EqualTo(first));
+    }
+
+    [Test]
+    public void AcceptingTheFindingsPassesAndFixingThemLeavesStaleEntries()
+    {
+        WritePolicy(baseline: true);
+        var (baselineCode, baselineOut, baselineError) = Run("baseline");
+        Assert.That(baselineCode, Is.EqualTo(ExitCodes.Success), baselineError);
+        Assert.That(baselineOut, Does.Contain("accepted 2 findings"));
+
+        var (accepted, acceptedOut, _) = Run("check");
+        Assert.That(accepted, Is.EqualTo(ExitCodes.Success), acceptedOut);
+        Assert.That(acceptedOut, Does.Contain("info SI1001:").And.Contain("(accepted in the baseline)"));
+
+        WriteData(flip: false); // labels corrected: the same rows now pass, the baseline entries are stale
+        var (fixedCode, fixedOut, _) = Run("check");
+        Assert.That(fixedCode, Is.EqualTo(ExitCodes.Success), fixedOut);
+        Assert.That(fixedOut.Split('\n').Count(l => l.Contains("warning SI1101:", StringComparison.Ordinal)), Is.EqualTo(2));
+    }
+
+    [Test]
+    public void ABadPolicyIsAnInputErrorWithItsLine()
+    {
+        File.AppendAllText(Path.Combine(_dir, "smoothinfo.yml"), "\ntrainnig: {}\n");
+        var (code, _, error) = Run("check");
+        Assert.That(code, Is.EqualTo(ExitCodes.UsageOrInputError));
+        Assert.That(error, Does.Contain("smoothinfo.yml(").And.Contain("error SI2012").And.Contain("training"));
+        Assert.That(File.Exists(Path.Combine(_dir, "out", "smoothinfo-report.json")), Is.False, "nothing written for a bad policy");
+    }
+}

@@ -1,0 +1,133 @@
+using SmoothInfo.Data;
+using SmoothInfo.Data.Npy;
+using SmoothInfo.Diagnostics;
+using static TorchSharp.torch;
+
+namespace SmoothInfo.Tests.Data;
+
+public sealed class NpyDatasetReaderTests : DataFolder
+{
+    private string WriteFeatures(string name, float[] values, params long[] shape)
+    {
+        using var t = tensor(values, shape);
+        NpyFile.Write(PathOf(name), t);
+        return PathOf(name);
+    }
+
+    [Test]
+    public void ReadsFeaturesWithTextLabels()
+    {
+        string x = WriteFeatures("x.npy", new[] { 1f, 2f, 3f, 4f, 5f, 6f }, 3, 2);
+        WriteText("y.txt", "b\na\nb\n");
+        var data = Read("format: npy\npath: x.npy\nlabels: y.txt");
+        Assert.That(data.Features.ToArray(), Is.EqualTo(new[] { 1f, 2f, 3f, 4f, 5f, 6f }));
+        Assert.That(data.ClassNames, Is.EqualTo(new[] { "a", "b" }));
+        Assert.That(data[2].Locator, Is.EqualTo(SampleLocator.AtIndex(x, 2)));
+    }
+
+    [Test]
+    public void ReadsFloat64FeaturesWithNpyLabelsKeepingTheSampleShape()
+    {
+        using (var x = arange(8, dtype: float64).reshape(2, 2, 2)) NpyFile.Write(PathOf("x.npy"), x);
+        using (var y = tensor(new[] { 1.0, 0.0 })) NpyFile.Write(PathOf("y.npy"), y);
+        var data = Read("format: npy\npath: x.npy\nlabels: y.npy");
+        Assert.That(data.SampleShape, Is.EqualTo(new[] { 2, 2 }));
+        Assert.That(data[1].Features.ToArray(), Is.EqualTo(new[] { 4f, 5f, 6f, 7f }));
+        Assert.That(data.Labels.ToArray(), Is.EqualTo(new[] { 1, 0 }));
+    }
+
+    [Test]
+    public void ReadsInt64LabelsAsNumpySavesThem()
+    {
+        WriteFeatures("x.npy", new[] { 1f, 2f, 3f }, 3, 1);
+        // numpy.save("y.npy", numpy.array([2, 0, 1])): int64 is NumPy's default for class labels.
+        string header = "{'descr': '<i8', 'fortran_order': False, 'shape': (3,), }";
+        header += new string(' ', (64 - (10 + header.Length + 1) % 64) % 64) + "\n";
+        var bytes = new List<byte> { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0, (byte)header.Length, 0 };
+        bytes.AddRange(System.Text.Encoding.ASCII.GetBytes(header));
+        foreach (long label in new long[] { 2, 0, 1 }) bytes.AddRange(BitConverter.GetBytes(label));
+        WriteBytes("y.npy", bytes.ToArray());
+        var data = Read("format: npy\npath: x.npy\nlabels: y.npy\nclasses: [a, b, c]");
+        Assert.That(data.Labels.ToArray(), Is.EqualTo(new[] { 2, 0, 1 }));
+    }
+
+    [Test]
+    public void TruncatedArrayNamesTheSampleWhereItEnds()
+    {
+        string x = WriteFeatures("x.npy", Enumerable.Range(0, 12).Select(i => (float)i).ToArray(), 4, 3);
+        File.WriteAllBytes(x, File.ReadAllBytes(x)[..^5]);
+        WriteText("y.txt", "0\n1\n0\n1\n");
+        var e = ReadFails("format: npy\npath: x.npy\nlabels: y.txt");
+        AssertError(e, ErrorCodes.NpyMalformed, x);
+        Assert.That(e.Message, Does.Contain("ends inside sample 3").And.Contain("promises 4 samples"));
+    }
+
+    [Test]
+    public void TruncatedHeaderIsAnInputError()
+    {
+        string x = WriteFeatures("x.npy", new[] { 1f }, 1, 1);
+        File.WriteAllBytes(x, File.ReadAllBytes(x)[..9]);
+        WriteText("y.txt", "0\n");
+        AssertError(ReadFails("format: npy\npath: x.npy\nlabels: y.txt"), ErrorCodes.NpyMalformed, x);
+    }
+
+    [Test]
+    public void NaNInTheArrayNamesTheSample()
+    {
+        string x = WriteFeatures("x.npy", new[] { 1f, 2f, float.NaN, 4f }, 2, 2);
+        WriteText("y.txt", "0\n1\n");
+        var e = ReadFails("format: npy\npath: x.npy\nlabels: y.txt");
+        AssertError(e, ErrorCodes.NonFiniteFeature, x);
+        Assert.That(e.Message, Does.Contain($"{x}[1]").And.Contain("finite numbers are expected"));
+    }
+
+    [Test]
+    public void LabelCountMustMatch()
+    {
+        WriteFeatures("x.npy", new[] { 1f, 2f }, 2, 1);
+        string y = WriteText("y.txt", "0\n");
+        var e = ReadFails("format: npy\npath: x.npy\nlabels: y.txt");
+        AssertError(e, ErrorCodes.ShapeInconsistent, y);
+        Assert.That(e.Message, Does.Contain("1 labels").And.Contain("2 samples"));
+    }
+
+    [Test]
+    public void FractionalNpyLabelIsRefused()
+    {
+        WriteFeatures("x.npy", new[] { 1f, 2f }, 2, 1);
+        using (var y = tensor(new[] { 0.0, 0.5 })) NpyFile.Write(PathOf("y.npy"), y);
+        var e = ReadFails("format: npy\npath: x.npy\nlabels: y.npy");
+        AssertError(e, ErrorCodes.LabelUnknown, PathOf("y.npy"));
+        Assert.That(e.Message, Does.Contain("label 1 is 0.5"));
+    }
+
+    [Test]
+    public void DatasetOverTheBudgetIsRefusedFromTheHeader()
+    {
+        string x = WriteFeatures("x.npy", new[] { 1f, 2f, 3f }, 3, 1);
+        WriteText("y.txt", "0\n1\n0\n");
+        var e = ReadFails("format: npy\npath: x.npy\nlabels: y.txt", maxSamples: 2);
+        AssertError(e, ErrorCodes.DatasetTooLarge, x);
+    }
+
+    [Test]
+    public void EmptyArrayIsAnEmptyDataset()
+    {
+        string x = WriteFeatures("x.npy", Array.Empty<float>(), 0, 3);
+        WriteText("y.txt", "");
+        AssertError(ReadFails("format: npy\npath: x.npy\nlabels: y.txt"), ErrorCodes.DatasetEmpty, x);
+    }
+
+    [Test]
+    public void FeaturesBecomeATensorOfTheSampleShape()
+    {
+        WriteFeatures("x.npy", new[] { 1f, 2f, 3f, 4f }, 2, 2);
+        WriteText("y.txt", "0\n1\n");
+        var data = Read("format: npy\npath: x.npy\nlabels: y.txt");
+        using var features = DatasetTensors.Features(data, ScalarType.Float64);
+        using var labels = DatasetTensors.Labels(data);
+        Assert.That(features.shape, Is.EqualTo(new long[] { 2, 2 }));
+        Assert.That(features.dtype, Is.EqualTo(ScalarType.Float64));
+        Assert.That(labels.data<long>().ToArray(), Is.EqualTo(new long[] { 0, 1 }));
+    }
+}

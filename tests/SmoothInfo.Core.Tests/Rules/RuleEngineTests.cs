@@ -1,0 +1,126 @@
+using SmoothInfo.Data;
+using SmoothInfo.Policy.Model;
+using SmoothInfo.Rules;
+using static SmoothInfo.Tests.Rules.RuleFixtures;
+
+namespace SmoothInfo.Tests.Rules;
+
+public sealed class RuleEngineTests
+{
+
+    [Test]
+    public void OutliersAreClassifiedByWhatTheModelTrainedWithoutThemPredicts()
+    {
+        var data = TinyDataset(60);
+        var signals = TypicalSignals(data);
+        signals[4] = SignalsOf(4, data.Labels[4], 9, looClass: (data.Labels[4] + 1) % 3, looScore: 0.93);   // another class, confident
+        signals[10] = SignalsOf(10, data.Labels[10], 9, looClass: (data.Labels[10] + 1) % 3, looScore: 0.3); // another class, weakly
+        signals[20] = SignalsOf(20, data.Labels[20], 9, looClass: data.Labels[20], looScore: 0.05);          // no class at all
+        signals[30] = SignalsOf(30, data.Labels[30], 9, looClass: data.Labels[30], looScore: 0.6);           // its own class
+
+        var result = RuleEngine.Evaluate(signals, data, RulesWith(), Baseline.Empty);
+
+        Assert.That(result.Findings.Select(f => (f.SampleIndex, f.Category)), Is.EqualTo(new[]
+        {
+            (4, Category.Mislabeled), (10, Category.AdversarialLooking), (20, Category.Corrupted), (30, Category.Atypical),
+        }));
+        Assert.That(result.Passed, Is.False, "an unset overall budget tolerates no finding");
+        Assert.That(result.Findings[0].Locator, Is.EqualTo(SampleLocator.AtLine("data.csv", 6)));
+        Assert.That(result.Findings[0].Percentile, Is.GreaterThan(90));
+    }
+
+    [Test]
+    public void ADisabledCategoryFindsNothing()
+    {
+        var data = TinyDataset(30);
+        var signals = TypicalSignals(data);
+        signals[3] = SignalsOf(3, data.Labels[3], 9, looClass: data.Labels[3], looScore: 0.6);
+        var result = RuleEngine.Evaluate(signals, data, RulesWith(atypical: RobustZ35 with { Enabled = false }), Baseline.Empty);
+        Assert.That(result.Findings, Is.Empty);
+        Assert.That(result.Passed, Is.True);
+    }
+
+    [TestCase(ThresholdKind.Absolute, 8.0, 1)]
+    [TestCase(ThresholdKind.Absolute, 9.5, 0)]
+    [TestCase(ThresholdKind.Quantile, 0.9, 1)] // the 0.9 quantile is the tied top typical score: only the outlier is above
+    [TestCase(ThresholdKind.Quantile, 0.8, 5)] // the four tied 1.06 scores and the outlier
+    public void ThresholdKinds(ThresholdKind kind, double threshold, int expected)
+    {
+        var data = TinyDataset(30);
+        var signals = TypicalSignals(data);
+        signals[3] = SignalsOf(3, data.Labels[3], 9, looClass: data.Labels[3], looScore: 0.6);
+        var rule = new CategoryRule(true, kind, threshold);
+        var rules = new RulesPolicy(rule, rule, rule, rule, new BudgetsPolicy(Unset, Unset, Unset));
+        Assert.That(RuleEngine.Evaluate(signals, data, rules, Baseline.Empty).Findings, Has.Count.EqualTo(expected));
+    }
+
+    [Test]
+    public void BudgetsOverallPerClassAndPerSource()
+    {
+        var data = TinyDataset(60);
+        var signals = TypicalSignals(data);
+        foreach (int i in new[] { 0, 3, 6, 40 }) signals[i] = SignalsOf(i, data.Labels[i], 9, looClass: data.Labels[i], looScore: 0.6);
+        // Samples 0, 3, 6 are class 0 and from "crawl"; 40 is class 1 and from "vendor".
+        var result = RuleEngine.Evaluate(signals, data,
+            RulesWith(overall: new Budget(10, null), perClass: new Budget(null, 0.1), perSource: new Budget(2, null)), Baseline.Empty);
+
+        Assert.That(result.Violations, Is.EqualTo(new[]
+        {
+            new BudgetViolation("class", "0", 3, 2, 20),
+            new BudgetViolation("source", "crawl", 3, 2, 30),
+        }));
+    }
+
+    [Test]
+    public void TheBaselineAcceptsByContentHashAndReportsStaleEntries()
+    {
+        var data = TinyDataset(30);
+        var signals = TypicalSignals(data);
+        signals[5] = SignalsOf(5, data.Labels[5], 9, looClass: data.Labels[5], looScore: 0.6);
+        var baseline = new Baseline(new[]
+        {
+            new BaselineEntry(data[5].ContentHash, "atypical", "renamed.csv(7)", null),
+            new BaselineEntry("no-such-hash", "mislabeled", "gone.csv(3)", null),
+        });
+        var result = RuleEngine.Evaluate(signals, data, RulesWith(), baseline);
+        Assert.That(result.Findings.Single().Accepted, Is.True);
+        Assert.That(result.Passed, Is.True, "accepted findings do not fail the build");
+        Assert.That(result.StaleBaselineEntries.Select(e => e.ContentHash), Is.EqualTo(new[] { "no-such-hash" }));
+    }
+
+    [Test]
+    public void BaselineRoundTripsThroughItsFile()
+    {
+        var data = TinyDataset(30);
+        var signals = TypicalSignals(data);
+        signals[5] = SignalsOf(5, data.Labels[5], 9, looClass: data.Labels[5], looScore: 0.6);
+        var findings = RuleEngine.Evaluate(signals, data, RulesWith(), Baseline.Empty).Findings;
+        string path = Path.Combine(Directory.CreateTempSubdirectory("baseline-").FullName, "baseline.json");
+        Baseline.Write(path, findings);
+        var loaded = Baseline.Load(path);
+        Assert.That(loaded.Accepts(data[5].ContentHash), Is.True);
+        Assert.That(loaded.Entries.Single().Locator, Is.EqualTo("data.csv(7)"));
+    }
+
+    [Test]
+    public void AMalformedBaselineIsAnInputErrorWithItsLine()
+    {
+        string path = Path.Combine(Directory.CreateTempSubdirectory("baseline-").FullName, "baseline.json");
+        File.WriteAllText(path, "{\n  \"schemaVersion\": 1,\n  \"accepted\": [ { \"contentHash\": 12 } ]\n}\n");
+        var e = Assert.Throws<SmoothInfo.Diagnostics.InputException>(() => Baseline.Load(path))!;
+        Assert.That(e.Code, Is.EqualTo("SI2401"));
+        Assert.That(e.Location!.Line, Is.EqualTo(3));
+    }
+
+    [Test]
+    public void RobustStatisticsOfAKnownSample()
+    {
+        var scores = new ScoreDistribution(new[] { 1.0, 2, 3, 4, 100 });
+        Assert.That(scores.Median, Is.EqualTo(3));
+        Assert.That(scores.RobustZ(100), Is.EqualTo(97 / 1.4826).Within(1e-12)); // MAD of {2,1,0,1,97} is 1
+        Assert.That(scores.Quantile(0.75), Is.EqualTo(4));
+        Assert.That(scores.PercentileRank(4), Is.EqualTo(80));
+        Assert.That(scores.Cutoff(ThresholdKind.RobustZ, 2), Is.EqualTo(3 + 2 * 1.4826).Within(1e-12));
+        Assert.That(scores.Exceeds(scores.Cutoff(ThresholdKind.Quantile, 0.6) + 1e-9, ThresholdKind.Quantile, 0.6), Is.True);
+    }
+}

@@ -1,0 +1,37 @@
+using SmoothInfo.Data;
+using SmoothInfo.Policy.Model;
+using SmoothInfo.Rules;
+
+namespace SmoothInfo.Tests.Rules;
+
+/// <summary>Small datasets and signals for rule and report tests.</summary>
+internal static class RuleFixtures
+{
+    public static readonly CategoryRule RobustZ35 = new(true, ThresholdKind.RobustZ, 3.5);
+    public static readonly Budget Unset = new(null, null);
+
+    public static RulesPolicy RulesWith(Budget? overall = null, Budget? perClass = null, Budget? perSource = null, CategoryRule? atypical = null) =>
+        new(RobustZ35, RobustZ35, RobustZ35, atypical ?? RobustZ35, new BudgetsPolicy(overall ?? Unset, perClass ?? Unset, perSource ?? Unset));
+
+    /// <summary>n samples in 3 classes, from two sources; every sample's features differ, so every hash does.</summary>
+    public static Dataset TinyDataset(int n)
+    {
+        var builder = new DatasetBuilder("data.csv", new[] { 2 }, maxSamples: 1000);
+        for (int i = 0; i < n; i++)
+            builder.Add(new float[] { i, i * 0.5f }, (i % 3).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                SampleLocator.AtLine("data.csv", i + 2), source: i < n / 2 ? "crawl" : "vendor");
+        return builder.Build(Array.Empty<string>(), FeatureScaling.None);
+    }
+
+    /// <summary>Typical samples: LOO agrees with the label, score around 1 with a little spread.</summary>
+    public static List<SampleSignals> TypicalSignals(Dataset data) =>
+        Enumerable.Range(0, data.Count).Select(i => SignalsOf(i, data.Labels[i], 1 + 0.01 * (i % 7), looClass: data.Labels[i], looScore: 0.9)).ToList();
+
+    public static SampleSignals SignalsOf(int index, int label, double score, int looClass, double looScore)
+    {
+        var prediction = new double[3];
+        prediction[looClass] = looScore;
+        return new SampleSignals(index, label, WeightSI: score / 2, FunctionalSI: score, prediction);
+    }
+
+}

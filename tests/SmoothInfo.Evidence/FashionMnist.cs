@@ -1,0 +1,24 @@
+using SmoothInfo.Data;
+using SmoothInfo.Policy.Model;
+
+namespace SmoothInfo.Evidence;
+
+/// <summary>Debian's dataset-fashion-mnist (MIT licence), read with the product's own IDX reader.</summary>
+public static class FashionMnist
+{
+    public const string Folder = "/usr/share/datasets/fashion-mnist";
+
+    public static readonly string[] ClassNames =
+        { "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot" };
+
+    /// <summary>The 60,000 training images as pixels in [0, 255] and their labels.</summary>
+    public static Dataset Train()
+    {
+        string images = Path.Combine(Folder, "train-images-idx3-ubyte.gz");
+        if (!File.Exists(images))
+            throw new FileNotFoundException($"{images} is missing: install Debian's package (apt-get install dataset-fashion-mnist).");
+        var policy = new DatasetPolicy(DatasetFormat.Idx, images, Path.Combine(Folder, "train-labels-idx1-ubyte.gz"), "label",
+            Array.Empty<string>(), null, null, "image", Array.Empty<string>(), new PreprocessingPolicy(FeatureScaling.None, null, 1));
+        return DatasetReader.Read(policy, 60000);
+    }
+}

@@ -1,0 +1,15 @@
+using SmoothInfo.Evidence;
+
+// Usage: dotnet run --project tests/SmoothInfo.Evidence -c Release -- plant-sample <out-folder> [seed]
+SmoothInfo.Runtime.NativeMemory.ReturnLargeBuffersToTheSystem();
+if (args.Length >= 2 && args[0] == "plant-sample")
+{
+    int seed = args.Length > 2 ? int.Parse(args[2]) : 20261126;
+    var subset = Plants.Make(FashionMnist.Train(), count: 2000, flips: 4, corrupted: 3, adversarial: 3, seed);
+    Plants.Save(args[1], subset);
+    Console.WriteLine($"wrote {args[1]}: 2000 images, surrogate accuracy {subset.SurrogateAccuracy:P1} on its own training set");
+    foreach (var p in subset.Planted) Console.WriteLine($"  #{p.Index}: {p.Kind} ({p.Detail}), {p.OriginalLabel} -> {p.Label}");
+    return 0;
+}
+Console.Error.WriteLine("usage: SmoothInfo.Evidence plant-sample <out-folder> [seed]");
+return 2;
