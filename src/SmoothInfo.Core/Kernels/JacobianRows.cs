@@ -50,6 +50,10 @@ public sealed class JacobianRows
         return new(linearized, chosen.data<long>().ToArray());
     }
 
+    /// <summary>These rows over a set of samples, a block at a time, for the weight-space estimators.</summary>
+    public Estimation.JacobianSource Source(Tensor inputs) =>
+        new(inputs.shape[0], Dimension, (first, count) => Rows(inputs.narrow(0, first, count)));
+
     /// <summary>Rows i*k + c of J (or J_p) for a block of samples: (b*k, D) in the network's dtype and device.</summary>
     public Tensor Rows(Tensor inputs)
     {

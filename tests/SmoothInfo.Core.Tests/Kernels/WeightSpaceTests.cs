@@ -11,9 +11,6 @@ namespace SmoothInfo.Tests.Kernels;
 /// <summary>Explicit Jacobian rows against the naive Jacobian, and weight-space leave-one-out against the function-space closed form.</summary>
 public sealed class WeightSpaceTests
 {
-    private static JacobianSource Source(JacobianRows rows, Tensor x) =>
-        new(x.shape[0], rows.Dimension, (first, count) => rows.Rows(x.narrow(0, first, count)));
-
     private static Tensor Targets(long n, long seed)
     {
         using var g = new Generator().manual_seed(seed);
@@ -67,7 +64,7 @@ public sealed class WeightSpaceTests
         using var f0Test = Outputs(network, xTest);
         var run = new TrainingRun(1e-3, double.PositiveInfinity, weightDecay);
         var rows = JacobianRows.Exact(network, ParameterSelection.All);
-        var actual = WeightSpaceLeaveOneOut.Compute(Source(rows, x), y, f0, run, Source(rows, xTest), blockSamples: 7);
+        var actual = WeightSpaceLeaveOneOut.Compute(rows.Source(x), y, f0, run, rows.Source(xTest), blockSamples: 7);
         var expected = LeaveOneOutEstimator.Estimate(
             new KernelProblem(EmpiricalNtk.Train(network, x), y, f0, EmpiricalNtk.Cross(network, xTest, x), f0Test), run);
         KernelAssert.Close(actual.WeightChange, expected.WeightChange);
@@ -85,7 +82,7 @@ public sealed class WeightSpaceTests
         using var f0 = Outputs(network, x);
         var run = new TrainingRun(1e-4, double.PositiveInfinity, 1e-2);
         var rows = JacobianRows.CoordinateSubset(network, ParameterSelection.All, p: 30, seed: 8);
-        var actual = WeightSpaceLeaveOneOut.Compute(Source(rows, x), y, f0, run);
+        var actual = WeightSpaceLeaveOneOut.Compute(rows.Source(x), y, f0, run);
         using var j = rows.Rows(x);
         var expected = LeaveOneOutEstimator.Estimate(new KernelProblem(j.matmul(j.t()), y, f0), run);
         KernelAssert.Close(actual.WeightChange, expected.WeightChange);
