@@ -1,7 +1,5 @@
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using SmoothInfo.Estimation;
-using SmoothInfo.IO;
+using SmoothInfo.Reports;
 
 namespace SmoothInfo.Cli.Output;
 
@@ -23,19 +21,11 @@ public static class KernelResultJson
         double[] functionalSI = result.FunctionalSI(sigma).to(TorchSharp.torch.float64).data<double>().ToArray();
         long k = result.LeaveOneOutPrediction.shape[1];
 
-        AtomicFile.Write(path, stream =>
+        ReportJson.Write(path, json =>
         {
-            // Relaxed escaping: the file is read by people too, and "+" should not become \u002B.
-            using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
             json.WriteStartObject();
             json.WriteNumber("schemaVersion", SchemaVersion);
-            json.WriteStartObject("solver");
-            json.WriteString("method", result.Solver.Method);
-            json.WriteString("reason", result.Solver.Reason);
-            if (result.Solver.ConditionNumber is { } condition) json.WriteNumber("conditionNumber", condition);
-            else json.WriteNull("conditionNumber");
-            json.WriteString("precision", result.Solver.Precision);
-            json.WriteEndObject();
+            json.WriteSolver(result.Solver);
             json.WriteStartObject("training");
             json.WriteNumber("learningRate", run.LearningRate);
             if (run.IsConverged) json.WriteString("steps", "inf"); else json.WriteNumber("steps", run.Steps);

@@ -27,12 +27,7 @@ public static class JsonReport
         foreach (var name in report.ClassNames) json.WriteStringValue(name);
         json.WriteEndArray();
 
-        json.WriteStartObject("solver");
-        json.WriteString("method", report.Solver.Method);
-        json.WriteString("reason", report.Solver.Reason);
-        if (report.Solver.ConditionNumber is { } condition) json.WriteNumber("conditionNumber", condition); else json.WriteNull("conditionNumber");
-        json.WriteString("precision", report.Solver.Precision);
-        json.WriteEndObject();
+        json.WriteSolver(report.Solver);
 
         json.WriteStartArray("budgetViolations");
         foreach (var v in report.Evaluation.Violations)

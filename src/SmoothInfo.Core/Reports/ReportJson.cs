@@ -5,7 +5,7 @@ using SmoothInfo.IO;
 namespace SmoothInfo.Reports;
 
 /// <summary>Writes JSON files atomically, indented, with readable escaping and numbers in shortest round-trip form.</summary>
-internal static class ReportJson
+public static class ReportJson
 {
     public static void Write(string path, Action<Utf8JsonWriter> write) =>
         AtomicFile.Write(path, stream =>
@@ -13,6 +13,17 @@ internal static class ReportJson
             using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
             write(json);
         });
+
+    /// <summary>Which solver ran and why, as every JSON output writes it.</summary>
+    public static void WriteSolver(this Utf8JsonWriter json, Estimation.SolverReport solver)
+    {
+        json.WriteStartObject("solver");
+        json.WriteString("method", solver.Method);
+        json.WriteString("reason", solver.Reason);
+        if (solver.ConditionNumber is { } condition) json.WriteNumber("conditionNumber", condition); else json.WriteNull("conditionNumber");
+        json.WriteString("precision", solver.Precision);
+        json.WriteEndObject();
+    }
 
     /// <summary>JSON has no infinity: a robust z-score of a constant dataset is written as null.</summary>
     public static void NumberOrNull(this Utf8JsonWriter json, string name, double value)
