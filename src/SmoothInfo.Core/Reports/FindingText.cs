@@ -25,6 +25,14 @@ public static class FindingText
 
     public static string Fix(Finding finding) => finding.Category.Fix();
 
+    /// <summary>Where the sample is, for people: its file relative to the repository root, then (line) or [record index].</summary>
+    public static string Place(Finding finding, string repositoryRoot)
+    {
+        var locator = finding.Locator;
+        string suffix = locator.Line > 0 ? $"({locator.Line})" : locator.Index >= 0 ? $"[{locator.Index}]" : "";
+        return SarifReport.RelativeUri(locator.File, repositoryRoot) + suffix;
+    }
+
     public static string Budget(BudgetViolation violation)
     {
         string findings = violation.Count == 1 ? "1 finding" : $"{violation.Count} findings";

@@ -36,7 +36,7 @@ public static class MarkdownReport
             md.AppendLine("| sample | category | message |");
             md.AppendLine("|---|---|---|");
             foreach (var f in shown.Take(MaxFindingRows))
-                md.AppendLine($"| `{Escape(SarifReport.RelativeUri(f.Locator.File, repositoryRoot))}{Where(f)}` | {f.Category.Name()} | {Escape(FindingText.Message(f, report))} |");
+                md.AppendLine($"| `{Escape(FindingText.Place(f, repositoryRoot))}` | {f.Category.Name()} | {Escape(FindingText.Message(f, report))} |");
             if (shown.Count > MaxFindingRows) md.AppendLine($"\n…and {shown.Count - MaxFindingRows} more in the JSON and HTML reports.");
             md.AppendLine();
         }
@@ -53,8 +53,6 @@ public static class MarkdownReport
 
     public static void Write(string path, GateReport report, string repositoryRoot) =>
         IO.AtomicFile.WriteAllText(path, Render(report, repositoryRoot));
-
-    private static string Where(Finding f) => f.Locator.Line > 0 ? $"({f.Locator.Line})" : f.Locator.Index >= 0 ? $"[{f.Locator.Index}]" : "";
 
     private static string Escape(string text) => text.Replace("|", "\\|");
 }

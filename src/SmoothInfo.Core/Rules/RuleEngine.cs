@@ -29,10 +29,14 @@ public static class RuleEngine
         var overall = rules.Budgets.Overall;
         Check(violations, "overall", null, counted.Count, dataset.Count,
             overall.MaxCount is null && overall.MaxFraction is null ? new Budget(0, null) : overall);
+        // Group sizes counted once, in one pass over the dataset.
+        var classSizes = new int[dataset.ClassNames.Count];
+        foreach (int label in dataset.Labels) classSizes[label]++;
+        var sourceSizes = dataset.Samples.Where(s => s.Source is not null).GroupBy(s => s.Source!).ToDictionary(g => g.Key, g => g.Count());
         foreach (var group in counted.GroupBy(f => f.Signals.Label).OrderBy(g => g.Key))
-            Check(violations, "class", dataset.ClassNames[group.Key], group.Count(), CountWhere(dataset, (label, _) => label == group.Key), rules.Budgets.PerClass);
+            Check(violations, "class", dataset.ClassNames[group.Key], group.Count(), classSizes[group.Key], rules.Budgets.PerClass);
         foreach (var group in counted.Where(f => f.Source is not null).GroupBy(f => f.Source!).OrderBy(g => g.Key, StringComparer.Ordinal))
-            Check(violations, "source", group.Key, group.Count(), CountWhere(dataset, (_, source) => source == group.Key), rules.Budgets.PerSource);
+            Check(violations, "source", group.Key, group.Count(), sourceSizes[group.Key], rules.Budgets.PerSource);
 
         var flagged = findings.Select(f => f.ContentHash).ToHashSet(StringComparer.Ordinal);
         var stale = baseline.Entries.Where(e => !flagged.Contains(e.ContentHash)).ToList();
@@ -60,9 +64,6 @@ public static class RuleEngine
         if (Limit(budget, samples) is { } limit && count > limit)
             violations.Add(new BudgetViolation(scope, group, count, limit, samples));
     }
-
-    private static int CountWhere(Dataset dataset, Func<int, string?, bool> predicate) =>
-        dataset.Samples.Count(s => predicate(s.Label, s.Source));
 
     private static CategoryRule RuleFor(RulesPolicy rules, Category category) => category switch
     {

@@ -73,7 +73,7 @@ public static class HtmlReport
             html.Append("<table><thead><tr><th></th><th>Sample</th><th>Category</th><th>Message</th><th>Fix</th></tr></thead><tbody>");
             foreach (var f in findings.Take(MaxFindingRows))
                 html.Append($"<tr class=\"{(f.Accepted ? "accepted" : "")}\"><td>{Thumb(report, f.SampleIndex)}</td>" +
-                            $"<td><code>{E(SarifReport.RelativeUri(f.Locator.File, repositoryRoot))}{E(Where(f))}</code></td>" +
+                            $"<td><code>{E(FindingText.Place(f, repositoryRoot))}</code></td>" +
                             $"<td><span class=\"tag\" style=\"background:{Colours[f.Category]}\">{E(f.Category.Name())}</span>{(f.Accepted ? " accepted" : "")}</td>" +
                             $"<td>{E(FindingText.Message(f, report))}</td><td>{E(FindingText.Fix(f))}</td></tr>");
             html.Append("</tbody></table>");
@@ -102,8 +102,6 @@ public static class HtmlReport
 
     private static string Thumb(GateReport report, int index) =>
         report.ThumbnailsOrEmpty.TryGetValue(index, out var uri) ? $"<img src=\"{uri}\" alt=\"sample {index}\">" : "";
-
-    private static string Where(Finding f) => f.Locator.Line > 0 ? $"({f.Locator.Line})" : f.Locator.Index >= 0 ? $"[{f.Locator.Index}]" : "";
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
 
