@@ -12,13 +12,18 @@ public static class FashionMnist
         { "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot" };
 
     /// <summary>The 60,000 training images as pixels in [0, 255] and their labels.</summary>
-    public static Dataset Train()
+    public static Dataset Train() => Read("train", 60000);
+
+    /// <summary>The 10,000 test images: disjoint from every training subset, so a model trained on them is "pretrained elsewhere".</summary>
+    public static Dataset Test() => Read("t10k", 10000);
+
+    private static Dataset Read(string split, int count)
     {
-        string images = Path.Combine(Folder, "train-images-idx3-ubyte.gz");
+        string images = Path.Combine(Folder, $"{split}-images-idx3-ubyte.gz");
         if (!File.Exists(images))
             throw new FileNotFoundException($"{images} is missing: install Debian's package (apt-get install dataset-fashion-mnist).");
-        var policy = new DatasetPolicy(DatasetFormat.Idx, images, Path.Combine(Folder, "train-labels-idx1-ubyte.gz"), "label",
+        var policy = new DatasetPolicy(DatasetFormat.Idx, images, Path.Combine(Folder, $"{split}-labels-idx1-ubyte.gz"), "label",
             Array.Empty<string>(), null, null, "image", Array.Empty<string>(), new PreprocessingPolicy(FeatureScaling.None, null, 1));
-        return DatasetReader.Read(policy, 60000);
+        return DatasetReader.Read(policy, count);
     }
 }

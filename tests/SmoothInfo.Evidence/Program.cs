@@ -1,6 +1,7 @@
 using SmoothInfo.Evidence;
 
 // Usage: dotnet run --project tests/SmoothInfo.Evidence -c Release -- plant-sample <out-folder> [seed]
+//        ... -- detect <seeds,> <hidden widths,> <weight decays,> <epochs>   (AUROC per signal, docs/rules-and-reports.md)
 SmoothInfo.Runtime.NativeMemory.ReturnLargeBuffersToTheSystem();
 if (args.Length >= 2 && args[0] == "plant-sample")
 {
@@ -9,6 +10,11 @@ if (args.Length >= 2 && args[0] == "plant-sample")
     Plants.Save(args[1], subset);
     Console.WriteLine($"wrote {args[1]}: 2000 images, surrogate accuracy {subset.SurrogateAccuracy:P1} on its own training set");
     foreach (var p in subset.Planted) Console.WriteLine($"  #{p.Index}: {p.Kind} ({p.Detail}), {p.OriginalLabel} -> {p.Label}");
+    return 0;
+}
+if (args.Length >= 1 && args[0] == "detect")
+{
+    DetectionExperiment.Run(args[1].Split(',').Select(int.Parse).ToArray(), args[2].Split(',').Select(int.Parse).ToArray(), args[3].Split(',').Select(double.Parse).ToArray(), int.Parse(args[4]));
     return 0;
 }
 Console.Error.WriteLine("usage: SmoothInfo.Evidence plant-sample <out-folder> [seed]");

@@ -1,0 +1,25 @@
+namespace SmoothInfo.Evidence;
+
+/// <summary>Area under the ROC curve: the probability that a positive scores above a negative (ties count half).</summary>
+public static class Auroc
+{
+    /// <param name="included">Which samples take part (null: all); per-kind AUROCs leave the other kinds out.</param>
+    public static double Of(IReadOnlyList<double> scores, IReadOnlyList<bool> positive, IReadOnlyList<bool>? included = null)
+    {
+        var members = Enumerable.Range(0, scores.Count).Where(i => included?[i] ?? true).ToArray();
+        var order = members.OrderBy(i => scores[i]).ToArray();
+        // Mann-Whitney U from average ranks.
+        var ranks = new Dictionary<int, double>();
+        for (int start = 0; start < order.Length;)
+        {
+            int end = start;
+            while (end + 1 < order.Length && scores[order[end + 1]] == scores[order[start]]) end++;
+            for (int j = start; j <= end; j++) ranks[order[j]] = (start + end) / 2.0 + 1;
+            start = end + 1;
+        }
+        long positives = members.Count(i => positive[i]), negatives = members.Length - positives;
+        if (positives == 0 || negatives == 0) return double.NaN;
+        double rankSum = members.Where(i => positive[i]).Sum(i => ranks[i]);
+        return (rankSum - positives * (positives + 1) / 2.0) / (positives * (double)negatives);
+    }
+}

@@ -1,0 +1,102 @@
+using SmoothInfo.Estimation;
+using SmoothInfo.Kernels;
+using SmoothInfo.Rules;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SmoothInfo.Evidence;
+
+/// <summary>
+/// AUROC of each candidate signal on planted subsets in the fine-tuned-head regime: a served MLP trained on the test split,
+/// only its last layer linearized (t = infinity). SMALL=1 plants the sample project's handful and prints their ranks instead.
+/// </summary>
+public static class DetectionExperiment
+{
+    public static void Run(int[] seeds, int[] widths, double[] lambdas, int epochs)
+    {
+        var train = FashionMnist.Train();
+        var test = FashionMnist.Test();
+        using var network = Pretraining.Train(test, widths, epochs, seed: 7, out double accuracy);
+        Console.WriteLine($"pretrained {string.Join("-", widths)} on t10k, {epochs} epochs: train accuracy {accuracy:P1}");
+        foreach (int seed in seeds)
+        {
+            bool small = Environment.GetEnvironmentVariable("SMALL") == "1";
+            var subset = small ? Plants.Make(train, count: 2000, flips: 4, corrupted: 3, adversarial: 3, seed) : Plants.Make(train, count: 2000, flips: 80, corrupted: 40, adversarial: 40, seed);
+            var x = tensor(subset.Images.Select(b => (double)b).ToArray()).reshape(2000, 784);
+            var y = tensor(subset.Labels.Select(l => (long)l).ToArray());
+            var kinds = new string[2000];
+            foreach (var p in subset.Planted) kinds[p.Index] = p.Kind;
+            using (no_grad()) Console.WriteLine($"seed {seed}: served model accuracy on the subset's clean samples {network.call(x).argmax(1).eq(y).to(float64).mean().item<double>():P1}, surrogate {subset.SurrogateAccuracy:P1}");
+            foreach (double lambda in lambdas)
+            {
+                var targets = nn.functional.one_hot(y, 10).to(float64);
+                var problem = LinearHead.Problem(network, x, targets);
+                var result = LinearHeadLeaveOneOut.Compute(problem, new TrainingRun(1, double.PositiveInfinity, lambda, Dynamics.GradientFlow, LossReduction.Sum));
+                var leverage = Leverage(problem, lambda);
+                double[] w = result.WeightChange.data<double>().ToArray();
+                double[] f = result.TrainPredictionChange.data<double>().ToArray();
+                double[] loo = result.LeaveOneOutPrediction.contiguous().data<double>().ToArray();
+                var signals = Enumerable.Range(0, 2000).Select(i => new SampleSignals(i, subset.Labels[i], w[i], f[i], loo.AsSpan(i * 10, 10).ToArray())).ToList();
+                var candidates = new Dictionary<string, double[]>
+                {
+                    ["weight SI"] = w,
+                    ["F-SI"] = f,
+                    ["-LOO margin"] = signals.Select(s => -s.LooMargin).ToArray(),
+                    ["-LOO label"] = signals.Select(s => -s.LooPrediction[s.Label]).ToArray(),
+                    ["leverage"] = leverage,
+                };
+                var atypical = Atypicality(problem.Features, 10);
+                candidates["atypicality (kNN cos)"] = atypical;
+                var pixelAtypical = Atypicality(x, 10);
+                candidates["pixel atypicality"] = pixelAtypical;
+                candidates["max z(-label, pixatyp)"] = Z(candidates["-LOO label"]).Zip(Z(pixelAtypical), Math.Max).ToArray();
+                candidates["max z(-label, atyp)"] = Z(candidates["-LOO label"]).Zip(Z(atypical), Math.Max).ToArray();
+                candidates["max z(-label, logF, atyp)"] = Z(candidates["-LOO label"]).Zip(Z(atypical), Math.Max).Zip(Z(f.Select(v => Math.Log(v)).ToArray()), Math.Max).ToArray();
+                candidates["sum z(-label, atyp)"] = Z(candidates["-LOO label"]).Zip(Z(atypical), (a, b) => a + b).ToArray();
+                var zMargin = Z(candidates["-LOO margin"]);
+                var zLeverage = Z(leverage);
+                var zW = Z(w.Select(v => Math.Log(v)).ToArray());
+                candidates["max z(margin, leverage)"] = zMargin.Zip(zLeverage, Math.Max).ToArray();
+                candidates["max z(margin, lev, logW)"] = zMargin.Zip(zLeverage, Math.Max).Zip(zW, Math.Max).ToArray();
+                Console.WriteLine($"  lambda {lambda}:");
+                foreach (var (name, scores) in candidates)
+                {
+                    string Row(string? kind) => Auroc.Of(scores, Enumerable.Range(0, 2000).Select(i => kind is null ? kinds[i] is not null : kinds[i] == kind).ToArray(),
+                        kind is null ? null : Enumerable.Range(0, 2000).Select(i => kinds[i] is null || kinds[i] == kind).ToArray()).ToString("F3");
+                    if (small)
+                    {
+                        var rank = Enumerable.Range(0, 2000).OrderByDescending(i => scores[i]).ThenBy(i => i).Select((i, r) => (i, r)).ToDictionary(t => t.i, t => t.r);
+                        var z = Z(scores);
+                        Console.WriteLine($"    {name,-28} " + string.Join(" ", subset.Planted.Select(p => $"{p.Kind[0]}{rank[p.Index]}(z{z[p.Index]:F1})")));
+                        continue;
+                    }
+                    Console.WriteLine($"    {name,-28} flips {Row("mislabeled")}  corrupted {Row("corrupted")}  adversarial {Row("adversarial")}  all {Row(null)}");
+                }
+            }
+        }
+    }
+
+    private static double[] Z(double[] scores)
+    {
+        var d = new ScoreDistribution(scores);
+        return scores.Select(d.RobustZ).ToArray();
+    }
+
+    /// <summary>1 - mean cosine similarity to the k nearest other samples in the head's feature space.</summary>
+    private static double[] Atypicality(Tensor features, int k)
+    {
+        var unit = nn.functional.normalize(features, dim: 1);
+        var similarity = unit.matmul(unit.t());
+        similarity.diagonal().fill_(-2.0);
+        var nearest = similarity.topk(k, dim: 1).values.mean(new long[] { 1 });
+        return (1 - nearest).data<double>().ToArray();
+    }
+
+    private static double[] Leverage(LinearHeadProblem problem, double lambda)
+    {
+        var phi = cat(new[] { problem.Features, ones(problem.SampleCount, 1, dtype: float64) }, 1);
+        var c = lambda * eye(phi.shape[1], dtype: float64) + phi.t().matmul(phi);
+        var z = linalg.solve(c, phi.t()).t();
+        return (z * phi).sum(1).data<double>().ToArray();
+    }
+}
