@@ -17,6 +17,7 @@ public static class SmoothInfoApp
             "Harutyunyan et al., ICLR 2021) and flags samples that carry too much of it.")
         {
             CheckCommand.Create(stderr),
+            ReportCommand.Create(),
             InitCommand.Create(),
             BaselineCommand.Create(stderr),
             KernelCommand.Create(stderr),

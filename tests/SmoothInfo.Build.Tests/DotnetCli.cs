@@ -29,9 +29,14 @@ internal static class DotnetCli
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(4);
 
-    public static CommandResult Run(string workingDirectory, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    public static CommandResult Run(string workingDirectory, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null) =>
+        RunProgram("dotnet", workingDirectory, arguments, environment);
+
+    /// <summary>Any program (e.g. an installed tool's launcher) in the same clean environment.</summary>
+    public static CommandResult RunProgram(string program, string workingDirectory, IEnumerable<string> arguments,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -58,7 +63,7 @@ internal static class DotnetCli
         if (!process.WaitForExit(Limit))
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail($"dotnet {string.Join(' ', arguments)} did not finish within {Limit}: a hang.\n{output}");
+            Assert.Fail($"{program} {string.Join(' ', arguments)} did not finish within {Limit}: a hang.\n{output}");
         }
         process.WaitForExit();
         return new CommandResult(process.ExitCode, output.ToString(), clock.Elapsed);

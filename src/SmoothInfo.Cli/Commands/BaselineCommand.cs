@@ -23,7 +23,7 @@ public static class BaselineCommand
         gate.AddTo(command);
         command.SetAction(parse =>
         {
-            var (policy, report) = gate.Run(parse, progressWriter);
+            var (policy, report) = gate.Run(parse, progressWriter, policy => policy.Reports.Directory);
             string path = parse.GetValue(output)?.FullName ?? policy.Baseline
                 ?? throw new InputException(ErrorCodes.UsageError, "the policy names no baseline file and --out is not given.",
                     "add 'baseline: smoothinfo-baseline.json' to the policy, or pass --out.", new SourceLocation(policy.PolicyFile));

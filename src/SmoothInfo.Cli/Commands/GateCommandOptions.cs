@@ -22,6 +22,11 @@ internal sealed class GateCommandOptions
 
     public Option<bool> NoProgress { get; } = new("--no-progress") { Description = "do not print progress on stderr" };
 
+    public Option<bool> NoCache { get; } = new("--no-cache")
+    {
+        Description = $"run the estimator even when {EstimatorCache.FileName} in the report folder holds its output for the same inputs",
+    };
+
     public GateCommandOptions() => Device.AcceptOnlyFromAmong("cpu", "cuda", "auto");
 
     public void AddTo(Command command)
@@ -29,16 +34,24 @@ internal sealed class GateCommandOptions
         command.Options.Add(Policy);
         command.Options.Add(Device);
         command.Options.Add(NoProgress);
+        command.Options.Add(NoCache);
     }
 
-    public (SmoothInfoPolicy Policy, GateReport Report) Run(ParseResult parse, TextWriter progressWriter)
+    /// <summary>Loads the policy, then runs the gate with the estimator's cache in the report folder.</summary>
+    public (SmoothInfoPolicy Policy, GateReport Report) Run(ParseResult parse, TextWriter progressWriter, Func<SmoothInfoPolicy, string> reportDirectory)
     {
         var policy = PolicyLoader.Load(parse.GetValue(Policy)!.FullName);
+        string? cacheFile = parse.GetValue(NoCache) ? null : Path.Combine(reportDirectory(policy), EstimatorCache.FileName);
         var printer = parse.GetValue(NoProgress) ? null : new ProgressPrinter(progressWriter);
         var options = new GateRunOptions(
             parse.GetValue(Device) is { } device ? Devices.Resolve(device) : null,
             printer,
-            printer is null ? null : new Progress<KernelProgress>(p => printer.Report(new EstimatorProgress("computing the NTK", (double)p.Done / p.Total))));
-        return (policy, GatePipeline.Run(policy, options));
+            printer is null ? null : new Progress<KernelProgress>(p => printer.Report(new EstimatorProgress("computing the NTK", (double)p.Done / p.Total))),
+            cacheFile);
+        var run = GatePipeline.Run(policy, options);
+        if (run.EstimatorReused)
+            parse.InvocationConfiguration.Output.WriteLine(
+                $"smoothinfo: estimator output reused from {cacheFile} (same policy estimator settings, data, weights and tool); --no-cache recomputes it");
+        return (policy, run.Report);
     }
 }

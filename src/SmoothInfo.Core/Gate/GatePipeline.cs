@@ -9,8 +9,15 @@ using static TorchSharp.torch;
 
 namespace SmoothInfo.Gate;
 
-/// <summary>How a gate run reports progress and which device it uses (the policy's unless overridden).</summary>
-public sealed record GateRunOptions(Device? Device = null, IProgress<EstimatorProgress>? Progress = null, IProgress<KernelProgress>? KernelProgress = null);
+/// <summary>
+/// How a gate run reports progress, which device it uses (the policy's unless overridden), and where it caches the
+/// estimator's output (null: always recompute).
+/// </summary>
+public sealed record GateRunOptions(Device? Device = null, IProgress<EstimatorProgress>? Progress = null,
+    IProgress<KernelProgress>? KernelProgress = null, string? CacheFile = null);
+
+/// <summary>The report of one gate run, and whether the estimator's output came from the cache.</summary>
+public sealed record GateRun(GateReport Report, bool EstimatorReused);
 
 /// <summary>
 /// One run of the gate, in the order of the data flow: policy -> dataset -> model -> kernel -> estimator -> rules ->
@@ -20,14 +27,44 @@ public static class GatePipeline
 {
     public const int SummarySamples = 12;
 
-    public static GateReport Run(SmoothInfoPolicy policy, GateRunOptions options)
+    public static string ToolVersion => typeof(GatePipeline).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    public static GateRun Run(SmoothInfoPolicy policy, GateRunOptions options)
     {
         using var scope = NewDisposeScope();
         var dataset = DatasetReader.Read(policy);
+        var device = options.Device ?? ResolveDevice(policy.Estimator.Device);
+        string? key = options.CacheFile is null ? null : EstimatorCache.Key(policy, dataset, device);
+        var cached = key is null ? null : EstimatorCache.Load(options.CacheFile!, key, dataset);
+        var output = cached ?? Estimate(policy, dataset, device, options);
+        if (key is not null && cached is null) EstimatorCache.Save(options.CacheFile!, key, output);
+
+        var report = Evaluate(policy, ToolVersion, policy.Dataset.Path, SampleCatalog.Of(dataset), output,
+            evaluation => Thumbnails(dataset, output.Signals, evaluation));
+        return new GateRun(report, cached is not null);
+    }
+
+    /// <summary>
+    /// The policy's rules and baseline applied to the estimator's output: the step `check` and `report` share.
+    /// </summary>
+    public static GateReport Evaluate(SmoothInfoPolicy policy, string toolVersion, string datasetPath, SampleCatalog samples,
+        EstimatorOutput output, Func<RuleEvaluation, IReadOnlyDictionary<int, string>?> thumbnails)
+    {
+        var signals = output.Signals;
+        var baseline = policy.Baseline is { } path && File.Exists(path) ? Baseline.Load(path) : Baseline.Empty;
+        var evaluation = RuleEngine.Evaluate(signals, samples, policy.Rules, baseline);
+        return new GateReport(toolVersion, policy.PolicyFile, datasetPath, samples.ClassNames, samples.Locators, samples.ContentHashes,
+            samples.Sources, signals, ScoreName(policy.Estimator), policy.Estimator.Sigma, output.Solver,
+            evaluation, GroupSummary.Of(signals, samples.ClassNames, samples.Sources, evaluation.Findings), thumbnails(evaluation));
+    }
+
+    /// <summary>The signal thresholds apply to, as the reports name it.</summary>
+    public static string ScoreName(EstimatorPolicy estimator) => estimator.Measures.Contains(Measure.FunctionalSi) ? "F-SI" : "weight SI";
+
+    private static EstimatorOutput Estimate(SmoothInfoPolicy policy, Dataset dataset, Device device, GateRunOptions options)
+    {
         var estimator = policy.Estimator;
         var dtype = estimator.Precision == Precision.Float32 ? ScalarType.Float32 : ScalarType.Float64;
-        var device = options.Device ?? ResolveDevice(estimator.Device);
-
         var network = ProbeModel.Build(policy.Model, dataset, estimator.Seed, dtype, device);
         var inputs = ProbeModel.Inputs(dataset, policy.Model, dtype).to(device);
         var labels = DatasetTensors.Labels(dataset).to(device);
@@ -37,19 +74,7 @@ public static class GatePipeline
             training.Loss == Policy.Model.LossReduction.Sum ? Estimation.LossReduction.Sum : Estimation.LossReduction.Mean);
         var (result, formulation) = LeaveOneOutRun.Estimate(network, ProbeModel.Selection(policy.Model), inputs, labels, dataset.ClassNames.Count,
             run, new EstimatorOptions(dtype, device, Progress: options.Progress), options.KernelProgress);
-
-        var signals = Signals(result, dataset, estimator);
-        var baseline = policy.Baseline is { } path && File.Exists(path) ? Baseline.Load(path) : Baseline.Empty;
-        var evaluation = RuleEngine.Evaluate(signals, dataset, policy.Rules, baseline);
-        var sources = dataset.Samples.Select(s => s.Source).ToList();
-        return new GateReport(
-            typeof(GatePipeline).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
-            policy.PolicyFile, policy.Dataset.Path, dataset.ClassNames,
-            dataset.Samples.Select(s => s.Locator).ToList(), dataset.Samples.Select(s => s.ContentHash).ToList(), sources,
-            signals, estimator.Measures.Contains(Measure.FunctionalSi) ? "F-SI" : "weight SI", estimator.Sigma,
-            result.Solver with { Reason = $"{formulation.Reason}; {result.Solver.Reason}" },
-            evaluation, GroupSummary.Of(signals, dataset.ClassNames, sources, evaluation.Findings),
-            Thumbnails(dataset, signals, evaluation));
+        return new EstimatorOutput(Signals(result, dataset, estimator), result.Solver with { Reason = $"{formulation.Reason}; {result.Solver.Reason}" });
     }
 
     private static List<SampleSignals> Signals(LeaveOneOutResult result, Dataset dataset, EstimatorPolicy estimator)

@@ -5,7 +5,8 @@ namespace SmoothInfo.Reports;
 
 /// <summary>
 /// The full report (smoothinfo-report.json, schemaVersion 1, documented in docs/reports.md): the verdict, the solver,
-/// budgets, findings, per-group summaries, and every sample's signals, locator, hash and flags.
+/// budgets, findings, per-group summaries, and every sample's signals, locator, hash and flags: enough for
+/// <see cref="SavedReport"/> to apply the rules again and re-render every report.
 /// </summary>
 public static class JsonReport
 {
@@ -94,6 +95,8 @@ public static class JsonReport
                 json.WriteString("code", finding.Category.Code());
                 json.WriteBoolean("accepted", finding.Accepted);
             }
+            // Kept so `smoothinfo report` can draw the HTML report again without the images.
+            if (report.ThumbnailsOrEmpty.TryGetValue(s.Index, out var thumbnail)) json.WriteString("thumbnail", thumbnail);
             json.WriteEndObject();
         }
         json.WriteEndArray();

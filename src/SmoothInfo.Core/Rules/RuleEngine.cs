@@ -10,7 +10,10 @@ namespace SmoothInfo.Rules;
 /// </summary>
 public static class RuleEngine
 {
-    public static RuleEvaluation Evaluate(IReadOnlyList<SampleSignals> signals, Dataset dataset, RulesPolicy rules, Baseline baseline)
+    public static RuleEvaluation Evaluate(IReadOnlyList<SampleSignals> signals, Dataset dataset, RulesPolicy rules, Baseline baseline) =>
+        Evaluate(signals, SampleCatalog.Of(dataset), rules, baseline);
+
+    public static RuleEvaluation Evaluate(IReadOnlyList<SampleSignals> signals, SampleCatalog samples, RulesPolicy rules, Baseline baseline)
     {
         var scores = new ScoreDistribution(signals.Select(s => s.Score));
         var findings = new List<Finding>();
@@ -19,22 +22,22 @@ public static class RuleEngine
             var category = CategoryClassifier.Classify(s);
             var rule = RuleFor(rules, category);
             if (!rule.Enabled || !scores.Exceeds(s.Score, rule.Kind, rule.Threshold)) continue;
-            var sample = dataset[s.Index];
-            findings.Add(new Finding(category, s, sample.Locator, sample.ContentHash, sample.Source,
-                scores.PercentileRank(s.Score), scores.RobustZ(s.Score), baseline.Accepts(sample.ContentHash)));
+            string hash = samples.ContentHashes[s.Index];
+            findings.Add(new Finding(category, s, samples.Locators[s.Index], hash, samples.Sources[s.Index],
+                scores.PercentileRank(s.Score), scores.RobustZ(s.Score), baseline.Accepts(hash)));
         }
 
         var counted = findings.Where(f => !f.Accepted).ToList();
         var violations = new List<BudgetViolation>();
         var overall = rules.Budgets.Overall;
-        Check(violations, "overall", null, counted.Count, dataset.Count,
+        Check(violations, "overall", null, counted.Count, samples.Count,
             overall.MaxCount is null && overall.MaxFraction is null ? new Budget(0, null) : overall);
-        // Group sizes counted once, in one pass over the dataset.
-        var classSizes = new int[dataset.ClassNames.Count];
-        foreach (int label in dataset.Labels) classSizes[label]++;
-        var sourceSizes = dataset.Samples.Where(s => s.Source is not null).GroupBy(s => s.Source!).ToDictionary(g => g.Key, g => g.Count());
+        // Group sizes counted once, in one pass over the samples.
+        var classSizes = new int[samples.ClassNames.Count];
+        foreach (var s in signals) classSizes[s.Label]++;
+        var sourceSizes = samples.Sources.Where(s => s is not null).GroupBy(s => s!).ToDictionary(g => g.Key, g => g.Count());
         foreach (var group in counted.GroupBy(f => f.Signals.Label).OrderBy(g => g.Key))
-            Check(violations, "class", dataset.ClassNames[group.Key], group.Count(), classSizes[group.Key], rules.Budgets.PerClass);
+            Check(violations, "class", samples.ClassNames[group.Key], group.Count(), classSizes[group.Key], rules.Budgets.PerClass);
         foreach (var group in counted.Where(f => f.Source is not null).GroupBy(f => f.Source!).OrderBy(g => g.Key, StringComparer.Ordinal))
             Check(violations, "source", group.Key, group.Count(), sourceSizes[group.Key], rules.Budgets.PerSource);
 

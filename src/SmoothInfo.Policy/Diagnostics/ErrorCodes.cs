@@ -59,6 +59,11 @@ public static class ErrorCodes
     // SI24xx: the baseline file.
     public const string BaselineMalformed = "SI2401";
 
+    // SI25xx: a saved smoothinfo-report.json that `smoothinfo report` reads.
+    public const string ReportNotFound = "SI2501";
+    public const string ReportMalformed = "SI2502";
+    public const string ReportDoesNotMatchPolicy = "SI2503";
+
     public const string InternalError = "SI3000";
 
     // SI30xx from the build gate (SmoothInfo.Build), about running the estimator rather than the data.

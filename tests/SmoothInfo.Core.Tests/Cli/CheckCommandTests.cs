@@ -4,7 +4,10 @@ using SmoothInfo.Cli;
 
 namespace SmoothInfo.Tests.Cli;
 
-/// <summary>`smoothinfo check` and `baseline` end to end on a small CSV dataset with planted label flips.</summary>
+/// <summary>
+/// `smoothinfo check`, `baseline` and `report` end to end on a small CSV dataset with planted label flips, including
+/// the estimator cache `check` keeps beside the reports.
+/// </summary>
 public sealed class CheckCommandTests
 {
     private static readonly int[] Flipped = { 7, 31 };
@@ -37,7 +40,7 @@ public sealed class CheckCommandTests
         File.WriteAllText(Path.Combine(_dir, "train.csv"), csv.ToString());
     }
 
-    private void WritePolicy(bool baseline) => File.WriteAllText(Path.Combine(_dir, "smoothinfo.yml"), $"""
+    private void WritePolicy(bool baseline, int overallBudget = 0) => File.WriteAllText(Path.Combine(_dir, "smoothinfo.yml"), $"""
         version: 1
         dataset:
           format: csv
@@ -54,6 +57,7 @@ public sealed class CheckCommandTests
           seed: 3
         rules:
           atypical: {"{"} enabled: false {"}"}
+          budgets: {"{"} overall: {"{"} maxCount: {overallBudget} {"}"} {"}"}
         {(baseline ? "baseline: accepted.json" : "")}
         reports:
           directory: out
@@ -63,7 +67,9 @@ public sealed class CheckCommandTests
     private (int Code, string Out, string Error) Run(params string[] args)
     {
         var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        int code = SmoothInfoApp.Run(args.Concat(new[] { "--policy", Path.Combine(_dir, "smoothinfo.yml"), "--no-progress" }).ToArray(), stdout, stderr);
+        // `report` runs no estimator, so it has no progress to silence.
+        var common = args[0] == "report" ? new[] { "--policy", Path.Combine(_dir, "smoothinfo.yml") } : new[] { "--policy", Path.Combine(_dir, "smoothinfo.yml"), "--no-progress" };
+        int code = SmoothInfoApp.Run(args.Concat(common).ToArray(), stdout, stderr);
         return (code, stdout.ToString(), stderr.ToString());
     }
 
@@ -119,5 +125,125 @@ public sealed class CheckCommandTests
         Assert.That(code, Is.EqualTo(ExitCodes.UsageOrInputError));
         Assert.That(error, Does.Contain("smoothinfo.yml(").And.Contain("error SI2012").And.Contain("training"));
         Assert.That(File.Exists(Path.Combine(_dir, "out", "smoothinfo-report.json")), Is.False, "nothing written for a bad policy");
+    }
+
+    private static readonly string[] ReportFiles = { "smoothinfo-report.json", "smoothinfo.sarif", "smoothinfo-report.html", "smoothinfo-summary.md" };
+
+    private Dictionary<string, byte[]> ReadReports() => ReportFiles.ToDictionary(f => f, f => File.ReadAllBytes(Path.Combine(_dir, "out", f)));
+
+    private const string Reused = "estimator output reused from";
+
+    [Test]
+    public void ASecondRunReusesTheEstimatorOutputAndWritesByteIdenticalReports()
+    {
+        var (firstCode, firstOut, firstError) = Run("check");
+        Assert.That(firstOut, Does.Not.Contain(Reused), firstError);
+        var first = ReadReports();
+
+        var (secondCode, secondOut, _) = Run("check");
+        Assert.That(secondOut, Does.Contain(Reused).And.Contain(Path.Combine(_dir, "out", "smoothinfo-cache.json")));
+        Assert.That(secondCode, Is.EqualTo(firstCode));
+        Assert.That(ReadReports(), Is.EqualTo(first));
+        Assert.That(secondOut.Split('\n').Where(l => !l.Contains(Reused, StringComparison.Ordinal)), Is.EqualTo(firstOut.Split('\n')));
+    }
+
+    [Test]
+    public void OneChangedDataByteOrNoCacheRunsTheEstimatorAgain()
+    {
+        Run("check");
+        Assert.That(Run("check", "--no-cache").Out, Does.Not.Contain(Reused));
+
+        string csv = Path.Combine(_dir, "train.csv");
+        string[] lines = File.ReadAllLines(csv);
+        lines[10] = lines[10][..^5] + (lines[10][^5] == '1' ? '2' : '1') + lines[10][^4..]; // one digit of the last feature
+        File.WriteAllLines(csv, lines);
+        var (code, output, error) = Run("check");
+        Assert.That(output, Does.Not.Contain(Reused), error);
+        Assert.That(code, Is.EqualTo(ExitCodes.GateFailed), error);
+        Assert.That(Run("check").Out, Does.Contain(Reused), "the new output is cached in turn");
+    }
+
+    [Test]
+    public void ChangingOnlyTheRulesKeepsTheCachedEstimatorOutput()
+    {
+        Run("check");
+        WritePolicy(baseline: false, overallBudget: 5);
+        var (code, output, error) = Run("check");
+        Assert.That(output, Does.Contain(Reused), error);
+        Assert.That(code, Is.EqualTo(ExitCodes.Success), "two findings within a budget of five");
+    }
+
+    [Test]
+    public void ADamagedCacheIsRecomputedNotAnError()
+    {
+        Run("check");
+        File.WriteAllText(Path.Combine(_dir, "out", "smoothinfo-cache.json"), "{ \"schemaVersion\": 1, \"key\": 3");
+        var (code, output, error) = Run("check");
+        Assert.That(code, Is.EqualTo(ExitCodes.GateFailed), error);
+        Assert.That(output, Does.Not.Contain(Reused));
+        Assert.That(Run("check").Out, Does.Contain(Reused));
+    }
+
+    [Test]
+    public void ReportFromTheSavedJsonGivesTheSameReportFilesAndVerdict()
+    {
+        var (checkCode, checkOut, _) = Run("check");
+        var saved = ReadReports();
+        foreach (var file in ReportFiles.Skip(1)) File.Delete(Path.Combine(_dir, "out", file));
+        File.Delete(Path.Combine(_dir, "out", "smoothinfo-cache.json"));
+
+        var (code, output, error) = Run("report");
+        Assert.That(code, Is.EqualTo(checkCode), error);
+        Assert.That(ReadReports(), Is.EqualTo(saved));
+        Assert.That(output, Is.EqualTo(checkOut));
+    }
+
+    [Test]
+    public void ReportAppliesTheCurrentBudgetToTheSavedSignals()
+    {
+        Assert.That(Run("check").Code, Is.EqualTo(ExitCodes.GateFailed));
+        WritePolicy(baseline: false, overallBudget: 5);
+        var (code, output, error) = Run("report");
+        Assert.That(code, Is.EqualTo(ExitCodes.Success), error + output);
+        Assert.That(output, Does.Contain("warning SI1001:").And.Not.Contain("SI1100"));
+    }
+
+    [Test]
+    public void ABrokenSavedReportIsAnInputErrorNamingTheFileLineAndFix()
+    {
+        Run("check");
+        string json = Path.Combine(_dir, "out", "smoothinfo-report.json");
+        File.WriteAllText(json, "{\n  \"schemaVersion\": 1,\n  \"tool\": \n}\n");
+        var (code, _, error) = Run("report");
+        Assert.That(code, Is.EqualTo(ExitCodes.UsageOrInputError));
+        Assert.That(error, Does.StartWith($"{json}(4,").And.Contain("error SI2502").And.Contain("Fix: run `smoothinfo check`"));
+
+        File.WriteAllText(json, "{ \"schemaVersion\": 1, \"tool\": \"smoothinfo 0.1.0\" }");
+        (code, _, error) = Run("report");
+        Assert.That(code, Is.EqualTo(ExitCodes.UsageOrInputError));
+        Assert.That(error, Does.StartWith($"{json}: error SI2502").And.Contain("$.classes is missing"));
+
+        File.Delete(json);
+        (code, _, error) = Run("report");
+        Assert.That(code, Is.EqualTo(ExitCodes.UsageOrInputError));
+        Assert.That(error, Does.StartWith($"{json}: error SI2501"));
+    }
+
+    [Test]
+    public void ReportRefusesSignalsMeasuredWithAnotherSigma()
+    {
+        Run("check");
+        File.WriteAllText(Path.Combine(_dir, "smoothinfo.yml"), File.ReadAllText(Path.Combine(_dir, "smoothinfo.yml")).Replace("seed: 3", "seed: 3\n  sigma: 2"));
+        var (code, _, error) = Run("report");
+        Assert.That(code, Is.EqualTo(ExitCodes.UsageOrInputError));
+        Assert.That(error, Does.Contain("error SI2503").And.Contain("sigma '1'").And.Contain("'2'"));
+    }
+
+    [Test]
+    public void ReportHelpTeachesWhatItDoesAndDoesNot()
+    {
+        var (stdout, stderr) = (new StringWriter(), new StringWriter());
+        Assert.That(SmoothInfoApp.Run(new[] { "report", "--help" }, stdout, stderr), Is.Zero);
+        Assert.That(stdout.ToString(), Does.Contain("without running the estimator").And.Contain("--from").And.Contain("Exit codes").And.Contain("Example"));
     }
 }

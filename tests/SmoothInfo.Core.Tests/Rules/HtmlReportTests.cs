@@ -45,6 +45,24 @@ public sealed class HtmlReportTests
     }
 
     [Test]
+    public void TheSavedJsonKeepsTheThumbnailsAndIndexLocatorsSoTheSamePageCanBeDrawnAgain()
+    {
+        var report = ImageReport();
+        string json = Path.Combine(_root, "smoothinfo-report.json");
+        JsonReport.Write(json, report);
+        var saved = SavedReport.Read(json);
+        Assert.That(saved.Thumbnails, Is.EqualTo(report.Thumbnails));
+        Assert.That(saved.Samples.Locators, Is.EqualTo(report.Locators));
+        var again = report with
+        {
+            Signals = saved.Output.Signals,
+            Evaluation = RuleEngine.Evaluate(saved.Output.Signals, saved.Samples, RulesWith(), Baseline.Empty),
+            Thumbnails = saved.Thumbnails,
+        };
+        Assert.That(HtmlReport.Render(again, _root), Is.EqualTo(HtmlReport.Render(report, _root)));
+    }
+
+    [Test]
     public void ThePageHoldsTheVerdictChartsFindingsAndTheDatasetSummary()
     {
         string html = HtmlReport.Render(ImageReport(), _root);
