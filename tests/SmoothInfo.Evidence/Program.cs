@@ -1,6 +1,7 @@
 using SmoothInfo.Evidence;
 
 // Usage: dotnet run --project tests/SmoothInfo.Evidence -c Release -- plant-sample <out-folder> [seed]
+//        ... -- sample-project <sample-project folder> [seed]   (regenerates its data/ and model/)
 //        ... -- detect <seeds,> <hidden widths,> <weight decays,> <epochs>   (AUROC per signal, docs/rules-and-reports.md)
 SmoothInfo.Runtime.NativeMemory.ReturnLargeBuffersToTheSystem();
 if (args.Length >= 2 && args[0] == "plant-sample")
@@ -10,6 +11,11 @@ if (args.Length >= 2 && args[0] == "plant-sample")
     Plants.Save(args[1], subset);
     Console.WriteLine($"wrote {args[1]}: 2000 images, surrogate accuracy {subset.SurrogateAccuracy:P1} on its own training set");
     foreach (var p in subset.Planted) Console.WriteLine($"  #{p.Index}: {p.Kind} ({p.Detail}), {p.OriginalLabel} -> {p.Label}");
+    return 0;
+}
+if (args.Length >= 2 && args[0] == "sample-project")
+{
+    SampleProjectData.Write(args[1], args.Length > 2 ? int.Parse(args[2]) : 20261126);
     return 0;
 }
 if (args.Length >= 1 && args[0] == "detect")
