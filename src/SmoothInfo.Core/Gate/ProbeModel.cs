@@ -27,14 +27,7 @@ public static class ProbeModel
                 "use 'model.probe.kind: mlp' for tabular data."),
             _ => throw new ArgumentOutOfRangeException(nameof(model)),
         };
-        if (model.Weights is { } weights)
-        {
-            if (model.WeightsFormat is not (WeightsFormat.Auto or WeightsFormat.Safetensors))
-                throw new InputException(ErrorCodes.WeightsMalformed,
-                    $"weights in {model.WeightsFormat} format are not read yet; safetensors is (loading it runs no code).",
-                    "export the weights with safetensors (safetensors.torch.save_file(model.state_dict(), path)).", new SourceLocation(weights));
-            NetworkWeights.LoadSafetensors(network, weights);
-        }
+        if (model.Weights is { } weights) NetworkWeights.Load(network, weights, model.WeightsFormat);
         return network;
     }
 
