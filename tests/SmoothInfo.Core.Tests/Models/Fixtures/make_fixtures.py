@@ -1,12 +1,13 @@
-"""Writes the torch.save fixtures of StateDictFileTests without PyTorch (not installed here).
+"""Writes the torch.save and torch.jit.save fixtures of StateDictFileTests without PyTorch (not installed here).
 
 torch.save pickles the state_dict with Python's own pickle (protocol 2) and a persistent_id that turns each storage
 into ('storage', torch.<Type>Storage, key, location, numel), tensors reduce to torch._utils._rebuild_tensor_v2(storage,
 offset, size, stride, requires_grad, backward_hooks), and the storages' bytes go to <archive>/data/<key> of an
 uncompressed zip next to data.pkl, version and byteorder. Stub modules named torch and torch._utils make pickle write
-exactly those opcodes and globals. Run from this folder: python3 make_state_dicts.py
+exactly those opcodes and globals. Run from this folder: python3 make_fixtures.py
 """
 import collections
+import copyreg
 import io
 import os
 import pickle
@@ -68,7 +69,7 @@ def contiguous(storage, size):
     return Tensor(storage, 0, tuple(size), tuple(stride))
 
 
-def save(file, state, storages):
+def save(file, state, storages, extra=None):
     buffer = io.BytesIO()
     Pickler(buffer, protocol=2).dump(state)
     archive = os.path.splitext(file)[0]
@@ -80,6 +81,8 @@ def save(file, state, storages):
         for s in storages:
             write(f"data/{s.key}", s.data())
         write("version", "3\n")
+        for name, data in (extra or {}).items():
+            write(name, data)
 
 
 def value(i):
@@ -121,3 +124,51 @@ evil["0.weight"] = RunsAShellCommand()
 save("malicious.pt", evil, [w0, b0, w2t, b2])
 
 save("checkpoint.pt", {"model": mlp, "epoch": 3}, [w0, b0, w2t, b2])
+
+
+# TorchScript (torch.jit.save) for the same MLP, as a custom module whose submodules are called "0" and "2" like
+# nn.Sequential's: data.pkl pickles the module objects (GLOBAL __torch__.<Class>, NEWOBJ, attribute dict, BUILD), the
+# classes are TorchScript source in code/__torch__.py, constants.pkl holds the (no) tensor constants.
+torch_script = types.ModuleType("__torch__")
+sys.modules["__torch__"] = torch_script
+
+
+class ScriptObject:
+    def __init__(self, **attributes):
+        self.attributes = attributes
+
+    def __reduce_ex__(self, protocol):
+        return (copyreg.__newobj__, (type(self),), self.attributes)
+
+
+for name in ("Net", "Linear"):
+    setattr(torch_script, name, type(name, (ScriptObject,), {"__module__": "__torch__"}))
+
+SCRIPT_CODE = '''class Net(Module):
+  __parameters__ = []
+  __buffers__ = []
+  training : bool
+  __annotations__["0"] = __torch__.Linear
+  __annotations__["2"] = __torch__.Linear
+  def forward(self: __torch__.Net,
+    x: Tensor) -> Tensor:
+    _0 = getattr(self, "0")
+    _2 = getattr(self, "2")
+    return (_2).forward(torch.relu((_0).forward(x, )), )
+class Linear(Module):
+  __parameters__ = ["weight", "bias", ]
+  __buffers__ = []
+  weight : Tensor
+  bias : Tensor
+  training : bool
+  def forward(self: __torch__.Linear,
+    x: Tensor) -> Tensor:
+    return torch.linear(x, self.weight, self.bias)
+'''
+
+f32 = [Storage(str(i), "FloatStorage", [value(400 + 100 * i + j) for j in range(n)]) for i, n in enumerate((12, 4, 8, 2))]
+script = torch_script.Net(training=False, **{
+    "0": torch_script.Linear(training=False, weight=contiguous(f32[0], (4, 3)), bias=contiguous(f32[1], (4,))),
+    "2": torch_script.Linear(training=False, weight=contiguous(f32[2], (2, 4)), bias=contiguous(f32[3], (2,))),
+})
+save("mlp_3_4_2_script.pt", script, f32, {"code/__torch__.py": SCRIPT_CODE, "constants.pkl": pickle.dumps((), protocol=2)})
