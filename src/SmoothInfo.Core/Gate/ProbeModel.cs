@@ -1,5 +1,6 @@
 using SmoothInfo.Data;
 using SmoothInfo.Diagnostics;
+using SmoothInfo.Kernels;
 using SmoothInfo.Models;
 using SmoothInfo.Models.Weights;
 using SmoothInfo.Policy.Model;
@@ -34,6 +35,14 @@ public static class ProbeModel
     /// <summary>Which parameters are linearized: all, or the last N layers.</summary>
     public static ParameterSelection Selection(ModelPolicy model) =>
         model.LinearizeLastLayers is { } last ? ParameterSelection.LastLayers(last) : ParameterSelection.All;
+
+    /// <summary>The policy's projection of the Jacobian (seeded by the estimator's seed), or null for the exact one.</summary>
+    public static JacobianProjection? Projection(EstimatorPolicy estimator) => estimator.Kernel.Projection switch
+    {
+        { Kind: JacobianProjectionKind.None } => null,
+        { Kind: JacobianProjectionKind.CoordinateSubset } p => new JacobianProjection(ProjectionKind.CoordinateSubset, p.Dimension, estimator.Seed),
+        var p => new JacobianProjection(ProjectionKind.SparseSign, p.Dimension, estimator.Seed, p.Sparsity),
+    };
 
     /// <summary>Inputs in the layout the network takes: flat rows for an MLP, [n, channels, height, width] for a CNN.</summary>
     public static Tensor Inputs(Dataset dataset, ModelPolicy model, ScalarType dtype)
