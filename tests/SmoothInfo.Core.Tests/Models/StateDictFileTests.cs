@@ -81,6 +81,17 @@ public sealed class StateDictFileTests
     }
 
     [Test]
+    public void AMissingFileIsAnInputErrorWhateverTheFormat()
+    {
+        using var network = ProbeNetworks.Build(new MlpSpec(3, new[] { 4 }, 2, Activation.Relu), seed: 5);
+        foreach (var format in Enum.GetValues<WeightsFormat>())
+        {
+            var e = Assert.Throws<InputException>(() => NetworkWeights.Load(network, Path.Combine(_dir, "none.pt"), format))!;
+            Assert.That(e.Code, Is.EqualTo(ErrorCodes.FileNotFound), format.ToString());
+        }
+    }
+
+    [Test]
     public void WrongShapesAreNamed()
     {
         using var network = ProbeNetworks.Build(new MlpSpec(3, new[] { 5 }, 2, Activation.Relu), seed: 5);

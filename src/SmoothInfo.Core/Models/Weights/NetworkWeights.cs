@@ -18,6 +18,9 @@ public static class NetworkWeights
     /// </summary>
     public static void Load(Sequential network, string path, WeightsFormat format = WeightsFormat.Auto)
     {
+        if (!File.Exists(path))
+            throw new InputException(ErrorCodes.FileNotFound, $"the weights file '{path}' does not exist.",
+                "check the model's weights path in the policy.", new SourceLocation(path));
         var tensors = (format == WeightsFormat.Auto ? Detect(path) : format) switch
         {
             WeightsFormat.Safetensors => SafetensorsFile.Read(path),
@@ -43,9 +46,6 @@ public static class NetworkWeights
     /// </summary>
     public static WeightsFormat Detect(string path)
     {
-        if (!File.Exists(path))
-            throw new InputException(ErrorCodes.FileNotFound, $"the weights file '{path}' does not exist.",
-                "check the model's weights path in the policy.", new SourceLocation(path));
         Span<byte> magic = stackalloc byte[4];
         using (var stream = File.OpenRead(path))
         {
