@@ -164,6 +164,11 @@ public sealed class StateDictFileTests
         Assert.That(NetworkWeights.Detect(legacy), Is.EqualTo(WeightsFormat.StateDict));
         Assert.That(Assert.Throws<InputException>(() => TorchStateDictFile.Read(legacy))!.Message, Does.Contain("before PyTorch 1.6"));
 
+        // A safetensors header of 128 + 256 m bytes starts with 0x80 too; its '{' after the length tells it apart.
+        string safetensors = Path.Combine(_dir, "w.safetensors");
+        File.WriteAllBytes(safetensors, BitConverter.GetBytes(128L).Concat(Encoding.ASCII.GetBytes("{" + new string(' ', 126) + "}")).ToArray());
+        Assert.That(NetworkWeights.Detect(safetensors), Is.EqualTo(WeightsFormat.Safetensors));
+
         string script = Rewrite("script.pt", extra: "constants.pkl");
         Assert.That(NetworkWeights.Detect(script), Is.EqualTo(WeightsFormat.Torchscript));
         Assert.That(Assert.Throws<InputException>(() => TorchStateDictFile.Read(script))!.Message,

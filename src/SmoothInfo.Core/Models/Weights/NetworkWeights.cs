@@ -39,19 +39,21 @@ public static class NetworkWeights
     }
 
     /// <summary>
-    /// The format of a weights file from its first bytes: a zip is a torch.save archive, TorchScript when it holds
-    /// constants.pkl (torch.jit.save writes it, torch.save does not); a pickle (0x80) is the pre-1.6 torch.save format,
-    /// which the state_dict reader then refuses with its fix; anything else is read as safetensors, whose reader says
-    /// what is wrong.
+    /// The format of a weights file from its first bytes: safetensors when its JSON header starts after the 8-byte
+    /// length; a zip is a torch.save archive, TorchScript when it holds constants.pkl (torch.jit.save writes it,
+    /// torch.save does not); a pickle (0x80) is the pre-1.6 torch.save format, which the state_dict reader then refuses
+    /// with its fix; anything else is read as safetensors, whose reader says what is wrong.
     /// </summary>
     public static WeightsFormat Detect(string path)
     {
-        Span<byte> magic = stackalloc byte[4];
+        Span<byte> head = stackalloc byte[9];
         using (var stream = File.OpenRead(path))
         {
-            int read = stream.ReadAtLeast(magic, magic.Length, throwOnEndOfStream: false);
-            if (read >= 1 && magic[0] == 0x80) return WeightsFormat.StateDict;
-            if (read < 4 || !magic.SequenceEqual("PK\x03\x04"u8)) return WeightsFormat.Safetensors;
+            int read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            // First, as a safetensors header length may start with any byte, 0x80 and 'P' included.
+            if (read == 9 && head[8] == (byte)'{') return WeightsFormat.Safetensors;
+            if (read >= 1 && head[0] == 0x80) return WeightsFormat.StateDict;
+            if (read < 4 || !head[..4].SequenceEqual("PK\x03\x04"u8)) return WeightsFormat.Safetensors;
         }
         try
         {
