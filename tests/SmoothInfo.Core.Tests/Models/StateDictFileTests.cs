@@ -10,7 +10,7 @@ using Activation = SmoothInfo.Models.Activation;
 namespace SmoothInfo.Tests.Models;
 
 /// <summary>
-/// torch.save files. The fixtures are written by Fixtures/make_state_dicts.py with Python's pickle and stub torch classes
+/// torch.save files. The fixtures are written by Fixtures/make_fixtures.py with Python's pickle and stub torch classes
 /// (PyTorch is not installed here), so the reader is tested against the pickler torch itself uses, not against ours.
 /// </summary>
 public sealed class StateDictFileTests
