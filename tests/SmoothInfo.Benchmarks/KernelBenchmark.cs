@@ -13,7 +13,7 @@ namespace SmoothInfo.Benchmarks;
 /// (issue target: n = 2,000 under 60 s on 2 cores), and its class-shared n x n kernel with the measured error; (2) the batched layer-wise kernel against the naive
 /// per-(sample, output) Jacobian in the same run, at n = 400, k = 10 on the MLP 30-100-10 of the design's reference
 /// table, and on the 784-256-256-10 MLP at --naive-samples samples (its full naive Jacobian at n = 400 would take 8.6 GB).
-/// (3) the float32 kernel's error against float64 (CPU; no GPU here) and the error of coordinate-subset projections.
+/// (3) the float32 kernel's error against float64 (CPU; no GPU here). Projections: ProjectionBenchmark.
 /// Inputs are standard normal: the cost does not depend on the values.
 /// Options: --n 2000 --naive-samples 50 --threads 2
 /// </summary>
@@ -22,7 +22,7 @@ public sealed class KernelBenchmark : IBenchmark
     public string Name => "kernels";
     public string Description => "empirical NTK: MLP 784-256-256-10 at n = 2,000; batched vs naive Jacobian speed-up";
 
-    private static readonly MlpSpec Mnist = new(784, new[] { 256, 256 }, 10, Activation.Relu);
+    internal static readonly MlpSpec Mnist = new(784, new[] { 256, 256 }, 10, Activation.Relu);
     private static readonly MlpSpec Reference = new(30, new[] { 100 }, 10, Activation.Relu);
 
     public int Run(string[] args)
@@ -37,7 +37,6 @@ public sealed class KernelBenchmark : IBenchmark
         SpeedUp(Reference, 400);
         SpeedUp(Mnist, options.Int("naive-samples", 50));
         Float32Error(Mnist, 500);
-        ProjectionError(Mnist, 100, new long[] { 1000, 10000, 100000 });
         Console.WriteLine($"load average after: {MachineLoad.Current()} (the machine's 2 cores are shared: a load above 2 slows every row)");
         return 0;
     }
@@ -96,40 +95,14 @@ public sealed class KernelBenchmark : IBenchmark
         single.Dispose();
     }
 
-    /// <summary>Coordinate-subset projections of the Jacobian to p columns: relative Frobenius error of J_p J_p^T against the exact kernel.</summary>
-    private static void ProjectionError(MlpSpec spec, int n, long[] dimensions)
-    {
-        using var network = ProbeNetworks.Build(spec, seed: 1);
-        using var x = Inputs(spec, n);
-        using var exact = EmpiricalNtk.Train(network, x);
-        foreach (long p in dimensions)
-        {
-            var rows = JacobianRows.CoordinateSubset(network, ParameterSelection.All, p, seed: 7);
-            var (kernel, elapsed, cpu) = Timed(() =>
-            {
-                // J_p in blocks of 20 samples: the rows are formed from all d columns first (20 * k * d values).
-                var blocks = new List<Tensor>();
-                for (long first = 0; first < n; first += 20)
-                    blocks.Add(rows.Rows(x.narrow(0, first, Math.Min(20, n - first))));
-                using var j = cat(blocks, 0);
-                foreach (var b in blocks) b.Dispose();
-                return j.matmul(j.t());
-            });
-            double error = (linalg.norm(kernel - exact) / linalg.norm(exact)).item<double>();
-            Row($"projected kernel, p = {p}", spec, network, n, "coordinate subset, J_p J_p^T", (elapsed, cpu), Measure.PeakResidentBytes(),
-                string.Create(CultureInfo.InvariantCulture, $"relative Frobenius error vs exact {error:G3} (p / d = {(double)p / rows.FullDimension:G2})"));
-            kernel.Dispose();
-        }
-    }
-
-    private static Tensor Inputs(MlpSpec spec, int n)
+    internal static Tensor Inputs(MlpSpec spec, int n)
     {
         using var generator = new Generator().manual_seed(2);
         return randn(new long[] { n, spec.InputDim }, float64, generator: generator);
     }
 
     /// <summary>Wall time and this process's CPU time of the work: on a shared machine the CPU time is the steadier figure.</summary>
-    private static (T Result, TimeSpan Elapsed, TimeSpan Cpu) Timed<T>(Func<T> work)
+    internal static (T Result, TimeSpan Elapsed, TimeSpan Cpu) Timed<T>(Func<T> work)
     {
         var process = System.Diagnostics.Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
@@ -138,7 +111,7 @@ public sealed class KernelBenchmark : IBenchmark
         return (result, elapsed, process.TotalProcessorTime - cpuBefore);
     }
 
-    private static void Row(string what, MlpSpec spec, Sequential network, int n, string method, (TimeSpan Elapsed, TimeSpan Cpu) time, long peak, string note)
+    internal static void Row(string what, MlpSpec spec, Sequential network, int n, string method, (TimeSpan Elapsed, TimeSpan Cpu) time, long peak, string note)
     {
         string widths = string.Join("-", new[] { spec.InputDim }.Concat(spec.HiddenWidths).Append(spec.Outputs));
         long d = network.parameters().Sum(p => p.numel());

@@ -9,18 +9,20 @@ namespace SmoothInfo.Gate;
 
 /// <summary>
 /// The network's linearized training, measured per sample: picks the cheaper exact formulation (function space
-/// through the NTK, or weight space) and runs it. Targets are one-hot; the initial predictions are the network's.
+/// through the NTK, or weight space) and runs it, on the exact Jacobian or on a random projection of it. Targets are
+/// one-hot; the initial predictions are the network's.
 /// </summary>
 public static class LeaveOneOutRun
 {
     public static (LeaveOneOutResult Result, Formulation Formulation) Estimate(Sequential network, ParameterSelection selection,
-        Tensor inputs, Tensor labels, int classes, TrainingRun run, EstimatorOptions options, IProgress<KernelProgress>? kernelProgress)
+        Tensor inputs, Tensor labels, int classes, TrainingRun run, EstimatorOptions options, IProgress<KernelProgress>? kernelProgress,
+        JacobianProjection? projection = null)
     {
         using var scope = NewDisposeScope();
         long n = inputs.shape[0];
         var dtype = options.Precision;
         var targets = nn.functional.one_hot(labels, classes).to(dtype, options.Device ?? CPU);
-        var formulation = Formulation.Choose(network, selection, n, classes);
+        var formulation = Formulation.Choose(network, selection, n, classes, projection);
         LeaveOneOutResult result;
         switch (formulation.Kind)
         {
@@ -29,7 +31,7 @@ public static class LeaveOneOutRun
                 break;
             case FormulationKind.WeightSpace when run.IsConverged && run.WeightDecay > 0:
             {
-                var rows = JacobianRows.Exact(network, selection);
+                var rows = projection is null ? JacobianRows.Exact(network, selection) : JacobianRows.Projected(network, selection, projection);
                 var source = new JacobianSource(n, rows.Dimension, (first, count) => rows.Rows(inputs.narrow(0, first, count)));
                 result = WeightSpaceLeaveOneOut.Compute(source, targets, InitialPredictions(network, inputs, dtype), run);
                 break;
@@ -37,7 +39,7 @@ public static class LeaveOneOutRun
             default:
             {
                 // Function space: also where weight space would be cheaper but cannot run (finite t, or no weight decay).
-                var kernel = EmpiricalNtk.Train(network, inputs, new NtkOptions { Selection = selection, Progress = kernelProgress });
+                var kernel = EmpiricalNtk.Train(network, inputs, new NtkOptions { Selection = selection, Projection = projection, Progress = kernelProgress });
                 var problem = new KernelProblem(kernel, targets, InitialPredictions(network, inputs, dtype));
                 result = LeaveOneOutEstimator.Estimate(problem, run, options);
                 if (formulation.Kind != FormulationKind.FunctionSpace)

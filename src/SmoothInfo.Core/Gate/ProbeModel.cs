@@ -1,5 +1,6 @@
 using SmoothInfo.Data;
 using SmoothInfo.Diagnostics;
+using SmoothInfo.Kernels;
 using SmoothInfo.Models;
 using SmoothInfo.Models.Weights;
 using SmoothInfo.Policy.Model;
@@ -27,20 +28,21 @@ public static class ProbeModel
                 "use 'model.probe.kind: mlp' for tabular data."),
             _ => throw new ArgumentOutOfRangeException(nameof(model)),
         };
-        if (model.Weights is { } weights)
-        {
-            if (model.WeightsFormat is not (WeightsFormat.Auto or WeightsFormat.Safetensors))
-                throw new InputException(ErrorCodes.WeightsMalformed,
-                    $"weights in {model.WeightsFormat} format are not read yet; safetensors is (loading it runs no code).",
-                    "export the weights with safetensors (safetensors.torch.save_file(model.state_dict(), path)).", new SourceLocation(weights));
-            NetworkWeights.LoadSafetensors(network, weights);
-        }
+        if (model.Weights is { } weights) NetworkWeights.Load(network, weights, model.WeightsFormat);
         return network;
     }
 
     /// <summary>Which parameters are linearized: all, or the last N layers.</summary>
     public static ParameterSelection Selection(ModelPolicy model) =>
         model.LinearizeLastLayers is { } last ? ParameterSelection.LastLayers(last) : ParameterSelection.All;
+
+    /// <summary>The policy's projection of the Jacobian (seeded by the estimator's seed), or null for the exact one.</summary>
+    public static JacobianProjection? Projection(EstimatorPolicy estimator) => estimator.Kernel.Projection switch
+    {
+        { Kind: JacobianProjectionKind.None } => null,
+        { Kind: JacobianProjectionKind.CoordinateSubset } p => new JacobianProjection(ProjectionKind.CoordinateSubset, p.Dimension, estimator.Seed),
+        var p => new JacobianProjection(ProjectionKind.SparseSign, p.Dimension, estimator.Seed, p.Sparsity),
+    };
 
     /// <summary>Inputs in the layout the network takes: flat rows for an MLP, [n, channels, height, width] for a CNN.</summary>
     public static Tensor Inputs(Dataset dataset, ModelPolicy model, ScalarType dtype)

@@ -8,7 +8,8 @@ namespace SmoothInfo.Kernels;
 /// <summary>
 /// The exact empirical neural tangent kernel Theta = J J^T of a network linearized at its current weights, sample-major
 /// (sample i owns rows i*k .. i*k+k-1), computed layer-wise from Gram products of per-sample quantities (see
-/// <see cref="LayerFeatures"/>) without one backward pass per (sample, output) and without forming J.
+/// <see cref="LayerFeatures"/>) without one backward pass per (sample, output) and without forming J; or, with
+/// <see cref="NtkOptions.Projection"/>, the kernel of a random projection of J (<see cref="ProjectedNtk"/>).
 /// </summary>
 public static class EmpiricalNtk
 {
@@ -18,6 +19,7 @@ public static class EmpiricalNtk
         options ??= new NtkOptions();
         var linearized = LinearizedNetwork.Create(network, options.Selection);
         using var x = Prepare(inputs, linearized, "training inputs");
+        if (options.Projection is not null) return ProjectedNtk.Train(network, x, options);
         using var blocks = new SampleBlocks(linearized, x, options, companionSamples: 0);
         long n = x.shape[0], k = blocks.Outputs;
         long rowsPerBlock = blocks.BlockSize * k;
@@ -56,6 +58,7 @@ public static class EmpiricalNtk
         var linearized = LinearizedNetwork.Create(network, options.Selection);
         using var xTest = Prepare(heldOut, linearized, "held-out inputs");
         using var xTrain = Prepare(train, linearized, "training inputs");
+        if (options.Projection is not null) return ProjectedNtk.Cross(network, xTest, xTrain, options);
         using var columns = new SampleBlocks(linearized, xTrain, options, companionSamples: xTest.shape[0]);
         using var rows = new SampleBlocks(linearized, xTest, options, companionSamples: xTrain.shape[0]);
         long m = xTest.shape[0], n = xTrain.shape[0], k = columns.Outputs;

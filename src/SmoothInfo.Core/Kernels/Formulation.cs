@@ -22,14 +22,17 @@ public sealed record Formulation(FormulationKind Kind, string Reason, long Sampl
     /// <summary>
     /// Chooses the cheaper exact formulation by operation count. Weight space needs its dimension below n k; for a
     /// linearized final Linear layer the Jacobian's Kronecker structure shrinks the system to q = in + 1, chosen only
-    /// with more samples than head inputs (q &lt; n), where it is also accurate.
+    /// with more samples than head inputs (q &lt; n), where it is also accurate. With a projection the Jacobian has p
+    /// columns in both formulations, so p takes d's place and the (unprojected) head route is not taken.
     /// </summary>
-    public static Formulation Choose(Sequential network, ParameterSelection selection, long samples, long outputs)
+    public static Formulation Choose(Sequential network, ParameterSelection selection, long samples, long outputs, JacobianProjection? projection = null)
     {
         var linearized = LinearizedNetwork.Create(network, selection);
-        long d = linearized.LinearizedParameterCount, nk = samples * outputs;
-        string size = string.Create(CultureInfo.InvariantCulture, $"n k = {nk}, d = {d}");
-        if (LinearHead.Applies(network, selection))
+        long full = linearized.LinearizedParameterCount, d = projection?.Dimension ?? full, nk = samples * outputs;
+        string size = projection is null
+            ? string.Create(CultureInfo.InvariantCulture, $"n k = {nk}, d = {d}")
+            : string.Create(CultureInfo.InvariantCulture, $"n k = {nk}, d = {full} projected to {d}");
+        if (projection is null && LinearHead.Applies(network, selection))
         {
             long q = d / outputs;
             // With fewer samples than head features every leverage h_i = phi_i^T C^-1 phi_i is close to 1, and 1 - h_i

@@ -23,5 +23,11 @@ public sealed record NtkOptions
     /// <summary>Samples per block; null derives it from the budget.</summary>
     public int? SamplesPerBlock { get; init; }
 
+    /// <summary>
+    /// Null: the exact kernel J J^T. Otherwise the kernel of J_p = J R, an unbiased estimate from p columns for
+    /// networks too wide for the exact one (its error is measured in docs/kernels.md).
+    /// </summary>
+    public JacobianProjection? Projection { get; init; }
+
     public IProgress<KernelProgress>? Progress { get; init; }
 }

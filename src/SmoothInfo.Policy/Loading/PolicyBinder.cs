@@ -92,9 +92,11 @@ internal static class PolicyBinder
     private static EstimatorPolicy BindEstimator(PolicySection s)
     {
         var kernel = s.Section("kernel");
+        var projection = kernel.Section("projection");
         return new EstimatorPolicy(
             s.Enums<Measure>("measures"), s.Number("sigma"),
-            new KernelPolicy((int)kernel.Integer("blockSize"), kernel.Number("jitter")),
+            new KernelPolicy((int)kernel.Integer("blockSize"), kernel.Number("jitter"), new ProjectionPolicy(
+                projection.Enum<JacobianProjectionKind>("kind"), projection.Integer("dimension"), projection.NullableNumber("sparsity"))),
             s.Enum<ComputeDevice>("device"), s.Enum<Precision>("precision"),
             (int)Math.Min(s.Integer("maxSamples"), int.MaxValue), s.Integer("seed"));
     }

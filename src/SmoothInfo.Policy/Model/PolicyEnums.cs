@@ -12,6 +12,8 @@ public enum Activation { Relu, Tanh, Gelu, Softplus }
 
 public enum WeightsFormat { Auto, Safetensors, StateDict, Torchscript }
 
+public enum JacobianProjectionKind { None, CoordinateSubset, SparseSign }
+
 public enum TrainingDynamics { Discrete, Continuous }
 
 public enum LossReduction { Mean, Sum }

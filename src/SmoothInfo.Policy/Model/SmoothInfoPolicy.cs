@@ -47,7 +47,10 @@ public sealed record EstimatorPolicy(
     int MaxSamples,
     long Seed);
 
-public sealed record KernelPolicy(int BlockSize, double Jitter);
+public sealed record KernelPolicy(int BlockSize, double Jitter, ProjectionPolicy Projection);
+
+/// <param name="Sparsity">sparse-sign: non-zeros have probability 1/Sparsity; null: 1/sqrt(d).</param>
+public sealed record ProjectionPolicy(JacobianProjectionKind Kind, long Dimension, double? Sparsity);
 
 public sealed record RulesPolicy(
     CategoryRule Mislabeled,

@@ -40,7 +40,7 @@ public sealed class CheckCommandTests
         File.WriteAllText(Path.Combine(_dir, "train.csv"), csv.ToString());
     }
 
-    private void WritePolicy(bool baseline, int overallBudget = 0) => File.WriteAllText(Path.Combine(_dir, "smoothinfo.yml"), $"""
+    private void WritePolicy(bool baseline, int overallBudget = 0, string kernel = "{}") => File.WriteAllText(Path.Combine(_dir, "smoothinfo.yml"), $"""
         version: 1
         dataset:
           format: csv
@@ -55,6 +55,7 @@ public sealed class CheckCommandTests
           weightDecay: 0.001
         estimator:
           seed: 3
+          kernel: {kernel}
         rules:
           atypical: {"{"} enabled: false {"}"}
           budgets: {"{"} overall: {"{"} maxCount: {overallBudget} {"}"} {"}"}
@@ -88,6 +89,19 @@ public sealed class CheckCommandTests
         Assert.That(output, Does.Contain("error SI1100"));
         foreach (var report in new[] { "smoothinfo-report.json", "smoothinfo.sarif", "smoothinfo-report.html", "smoothinfo-summary.md" })
             Assert.That(File.Exists(Path.Combine(_dir, "out", report)), Is.True, report);
+    }
+
+    [Test]
+    public void AProjectedJacobianStillFindsThePlantedSamplesAndSaysSo()
+    {
+        // d = 3*32 + 32 + 32*3 + 3 = 227 parameters projected to 160 sparse-sign columns.
+        WritePolicy(baseline: false, kernel: "{ projection: { kind: sparse-sign, dimension: 160 } }");
+        var (code, output, error) = Run("check");
+        Assert.That(code, Is.EqualTo(ExitCodes.GateFailed), error + output);
+        string csv = Path.Combine(_dir, "train.csv");
+        var flagged = output.Split('\n').Where(l => l.Contains(": error SI100", StringComparison.Ordinal)).Select(l => l[..l.IndexOf(": ", StringComparison.Ordinal)]);
+        Assert.That(flagged.Order(), Is.EqualTo(Flipped.Select(i => $"{csv}({Line(i)},1)").Order()));
+        Assert.That(File.ReadAllText(Path.Combine(_dir, "out", "smoothinfo-report.json")), Does.Contain("d = 227 projected to 160"));
     }
 
     [Test]

@@ -70,7 +70,7 @@ public sealed class SafetensorsFileTests
         using var trained = ProbeNetworks.Build(spec, seed: 21);
         string path = Save("cnn.safetensors", trained.named_parameters().Select(p => (p.name, (Tensor)p.parameter)));
         using var declared = ProbeNetworks.Build(spec, seed: 99);
-        NetworkWeights.LoadSafetensors(declared, path);
+        NetworkWeights.Load(declared, path);
         foreach (var (a, b) in trained.parameters().Zip(declared.parameters()))
             Assert.That(a.eq(b).all().item<bool>(), Is.True);
         using var x = randn(4, 2, 8, 8, float64);
@@ -86,14 +86,14 @@ public sealed class SafetensorsFileTests
         using var network = ProbeNetworks.Build(spec, seed: 1);
         var all = network.named_parameters().Select(p => (p.name, (Tensor)p.parameter)).ToList();
 
-        var e = Assert.Throws<InputException>(() => NetworkWeights.LoadSafetensors(network, Save("m.safetensors", all.Where(p => p.name != "2.bias"))))!;
+        var e = Assert.Throws<InputException>(() => NetworkWeights.Load(network, Save("m.safetensors", all.Where(p => p.name != "2.bias"))))!;
         Assert.That(e.Code, Is.EqualTo(ErrorCodes.WeightsDoNotMatchNetwork));
         Assert.That(e.Message, Does.Contain("missing 2.bias"));
 
-        e = Assert.Throws<InputException>(() => NetworkWeights.LoadSafetensors(network, Save("u.safetensors", all.Append(("head.weight", ones(1, float64))))))!;
+        e = Assert.Throws<InputException>(() => NetworkWeights.Load(network, Save("u.safetensors", all.Append(("head.weight", ones(1, float64))))))!;
         Assert.That(e.Message, Does.Contain("not in the network head.weight"));
 
-        e = Assert.Throws<InputException>(() => NetworkWeights.LoadSafetensors(network,
+        e = Assert.Throws<InputException>(() => NetworkWeights.Load(network,
             Save("s.safetensors", all.Select(p => p.name == "0.weight" ? (p.name, zeros(3, 2, float64)) : p))))!;
         Assert.That(e.Message, Does.Contain("'0.weight' has shape (3, 2)").And.Contain("(2, 3)"));
     }

@@ -1,4 +1,6 @@
+using System.IO.Compression;
 using SmoothInfo.Diagnostics;
+using SmoothInfo.Policy.Model;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -9,13 +11,23 @@ namespace SmoothInfo.Models.Weights;
 public static class NetworkWeights
 {
     /// <summary>
-    /// Loads a safetensors file into the network (strict, like PyTorch's <c>load_state_dict(strict=True)</c>): every
+    /// Loads a weights file into the network (strict, like PyTorch's <c>load_state_dict(strict=True)</c>): every
     /// parameter and buffer must be present with its exact shape, and the file may hold nothing else. Values are cast to
-    /// the network's dtype and copied to its device.
+    /// the network's dtype and copied to its device. <see cref="WeightsFormat.Auto"/> decides by content (see
+    /// <see cref="Detect"/>), not by extension, so a renamed file is still read by the reader that understands it.
     /// </summary>
-    public static void LoadSafetensors(Sequential network, string path)
+    public static void Load(Sequential network, string path, WeightsFormat format = WeightsFormat.Auto)
     {
-        var tensors = SafetensorsFile.Read(path);
+        if (!File.Exists(path))
+            throw new InputException(ErrorCodes.FileNotFound, $"the weights file '{path}' does not exist.",
+                "check the model's weights path in the policy.", new SourceLocation(path));
+        var tensors = (format == WeightsFormat.Auto ? Detect(path) : format) switch
+        {
+            WeightsFormat.Safetensors => SafetensorsFile.Read(path),
+            WeightsFormat.StateDict => TorchStateDictFile.Read(path),
+            WeightsFormat.Torchscript => TorchScriptWeights.Read(path),
+            _ => throw new ArgumentOutOfRangeException(nameof(format)),
+        };
         try
         {
             Load(network, tensors, new SourceLocation(path));
@@ -23,6 +35,35 @@ public static class NetworkWeights
         finally
         {
             foreach (var t in tensors.Values) t.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The format of a weights file from its first bytes: safetensors when its JSON header starts after the 8-byte
+    /// length; a zip is a torch.save archive, TorchScript when it holds constants.pkl (torch.jit.save writes it,
+    /// torch.save does not); a pickle (0x80) is the pre-1.6 torch.save format, which the state_dict reader then refuses
+    /// with its fix; anything else is read as safetensors, whose reader says what is wrong.
+    /// </summary>
+    public static WeightsFormat Detect(string path)
+    {
+        Span<byte> head = stackalloc byte[9];
+        using (var stream = File.OpenRead(path))
+        {
+            int read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            // First, as a safetensors header length may start with any byte, 0x80 and 'P' included.
+            if (read == 9 && head[8] == (byte)'{') return WeightsFormat.Safetensors;
+            if (read >= 1 && head[0] == 0x80) return WeightsFormat.StateDict;
+            if (read < 4 || !head[..4].SequenceEqual("PK\x03\x04"u8)) return WeightsFormat.Safetensors;
+        }
+        try
+        {
+            using var zip = ZipFile.OpenRead(path);
+            return zip.Entries.Any(e => e.FullName.EndsWith("/constants.pkl", StringComparison.Ordinal))
+                ? WeightsFormat.Torchscript : WeightsFormat.StateDict;
+        }
+        catch (InvalidDataException)
+        {
+            return WeightsFormat.StateDict;  // its reader reports the broken zip with the fix
         }
     }
 

@@ -29,9 +29,6 @@ public static class SafetensorsFile
     {
         if (!BitConverter.IsLittleEndian)
             throw new PlatformNotSupportedException("safetensors data is little-endian; this reader copies it as is.");
-        if (!File.Exists(path))
-            throw new InputException(ErrorCodes.FileNotFound, $"the weights file '{path}' does not exist.",
-                "check the model's weights path in the policy.", new SourceLocation(path));
         using var stream = File.OpenRead(path);
         Span<byte> lengthBytes = stackalloc byte[8];
         if (stream.Length < 8) throw Malformed(path, $"the file has {stream.Length} bytes, fewer than the 8-byte header length.");

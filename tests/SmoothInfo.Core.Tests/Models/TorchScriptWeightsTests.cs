@@ -1,0 +1,49 @@
+using SmoothInfo.Diagnostics;
+using SmoothInfo.Models;
+using SmoothInfo.Models.Weights;
+using SmoothInfo.Policy.Model;
+using static TorchSharp.torch;
+using Activation = SmoothInfo.Models.Activation;
+
+namespace SmoothInfo.Tests.Models;
+
+/// <summary>
+/// The legacy TorchScript route. TorchSharp cannot script or trace a module and PyTorch is not installed, so the
+/// fixture is a torch.jit.save archive written by Fixtures/make_fixtures.py: TorchScript source for the classes and the
+/// module objects pickled as libtorch's own pickler writes them.
+/// </summary>
+public sealed class TorchScriptWeightsTests
+{
+    private static readonly string Fixtures = Path.Combine(TestContext.CurrentContext.TestDirectory, "Models", "Fixtures");
+    private static readonly string Script = Path.Combine(Fixtures, "mlp_3_4_2_script.pt");
+
+    [Test]
+    public void ParametersOfAScriptModuleLoadIntoTheDeclaredArchitecture()
+    {
+        Assert.That(NetworkWeights.Detect(Script), Is.EqualTo(WeightsFormat.Torchscript));
+        using var network = ProbeNetworks.Build(new MlpSpec(3, new[] { 4 }, 2, Activation.Relu), seed: 5);
+        NetworkWeights.Load(network, Script);
+        var parameters = network.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        double Value(int i) => i % 29 / 8.0 - 1.5;
+        Assert.That(parameters["0.weight"].detach().data<double>().ToArray(), Is.EqualTo(Enumerable.Range(400, 12).Select(Value)));
+        Assert.That(parameters["2.bias"].detach().data<double>().ToArray(), Is.EqualTo(Enumerable.Range(700, 2).Select(Value)));
+
+        // The script module's own forward (relu between the layers) agrees with the declared network's.
+        using var module = jit.load(Script);
+        using var x = randn(5, 3, float32);
+        using var expected = ((Tensor)module.call(x)).to_type(float64);
+        using var actual = network.forward(x.to_type(float64));
+        Assert.That(actual.allclose(expected, rtol: 1e-6, atol: 1e-6), Is.True);
+    }
+
+    [Test]
+    public void AFileLibtorchCannotLoadIsAnInputError()
+    {
+        using var network = ProbeNetworks.Build(new MlpSpec(3, new[] { 4 }, 2, Activation.Relu), seed: 5);
+        string stateDict = Path.Combine(Fixtures, "mlp_3_4_2.pt");  // a zip, but without TorchScript code
+        var e = Assert.Throws<InputException>(() => NetworkWeights.Load(network, stateDict, WeightsFormat.Torchscript))!;
+        Assert.That(e.Code, Is.EqualTo(ErrorCodes.WeightsMalformed));
+        Assert.That(e.Message, Does.StartWith("the TorchScript file cannot be loaded"));
+        Assert.That(e.Location!.File, Is.EqualTo(stateDict));
+    }
+}
