@@ -1,5 +1,6 @@
 using SmoothInfo.Estimation;
 using SmoothInfo.Kernels;
+using ThresholdKind = SmoothInfo.Policy.Model.ThresholdKind;
 using SmoothInfo.Rules;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -59,6 +60,14 @@ public static class DetectionExperiment
                 candidates["max z(margin, leverage)"] = zMargin.Zip(zLeverage, Math.Max).ToArray();
                 candidates["max z(margin, lev, logW)"] = zMargin.Zip(zLeverage, Math.Max).Zip(zW, Math.Max).ToArray();
                 Console.WriteLine($"  lambda {lambda}:");
+                // Precision and recall of threshold rules on the gate's score (F-SI): the schema's default and others.
+                var fsi = new ScoreDistribution(f);
+                foreach (var (kind, threshold) in new[] { (ThresholdKind.RobustZ, 3.5), (ThresholdKind.RobustZ, 10.0), (ThresholdKind.Quantile, 0.95), (ThresholdKind.Quantile, 0.99) })
+                {
+                    var flagged = Enumerable.Range(0, 2000).Where(i => fsi.Exceeds(f[i], kind, threshold)).ToList();
+                    int hits = flagged.Count(i => kinds[i] is not null), planted = kinds.Count(k => k is not null);
+                    Console.WriteLine($"    F-SI {kind} {threshold}: {flagged.Count} flagged, precision {(flagged.Count == 0 ? 0 : hits / (double)flagged.Count):P0}, recall {hits / (double)planted:P0}");
+                }
                 foreach (var (name, scores) in candidates)
                 {
                     string Row(string? kind) => Auroc.Of(scores, Enumerable.Range(0, 2000).Select(i => kind is null ? kinds[i] is not null : kinds[i] == kind).ToArray(),
