@@ -41,7 +41,7 @@ public static class LeaveOneOutEstimator
         };
 
         if (run.Dynamics == Dynamics.DiscreteGradientDescent)
-            Conditioning.RequireConvergentStep(converted.TrainKernel, run, problem.SampleCount);
+            StepSizeCheck.Require(converted.TrainKernel, run, problem.SampleCount, kernelProvedPositiveDefiniteNext: run.IsConverged);
 
         var result = run.IsConverged
             ? ClosedFormLeaveOneOut.Compute(converted, run, options.WorkingMemoryBytes, options.Progress)
