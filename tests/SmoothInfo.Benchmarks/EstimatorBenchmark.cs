@@ -39,11 +39,13 @@ public sealed class EstimatorBenchmark : IBenchmark
         long size = (long)n * k;
         Measure.ResetPeak();
         long before = Measure.PeakResidentBytes();
-        var (exact, elapsed) = Measure.Time(() => LeaveOneOutEstimator.Estimate(problem, run));
+        var stages = new StageTimes();
+        var (exact, elapsed) = Measure.Time(() => LeaveOneOutEstimator.Estimate(problem, run, new EstimatorOptions(Progress: stages)));
         long peak = Measure.PeakResidentBytes();
         double budget = 4.0 * size * size * 8;
         Row("t = inf, float64", n, k, m, exact.Solver.Method, elapsed, peak, budget,
-            $"RSS before {Gb(before)} GB (inputs); condition number {exact.Solver.ConditionNumber:G3}");
+            $"RSS before {Gb(before)} GB (inputs); condition number {exact.Solver.ConditionNumber:G3}; load {MachineLoad.Current()}; " +
+            $"stages: {stages.Summary(elapsed)}");
 
         // float32 keeps about -log10(condition * 1.2e-7) digits: at lambda = 1e-3 the estimator refuses it (condition
         // ~6e6), so its error is measured where float32 is usable, at lambda = 0.1.
@@ -84,6 +86,29 @@ public sealed class EstimatorBenchmark : IBenchmark
             var (result, elapsed) = Measure.Time(() => LeaveOneOutEstimator.Estimate(problem, run, new EstimatorOptions(FiniteTimeMethod: method)));
             Row($"t = {steps}, {dynamics}", n, k, 50, result.Solver.Method, elapsed, Measure.PeakResidentBytes(), double.NaN, "");
         }
+    }
+
+    /// <summary>Wall time of each progress stage, synchronously (Progress&lt;T&gt; would post to the thread pool).</summary>
+    private sealed class StageTimes : IProgress<EstimatorProgress>
+    {
+        private readonly System.Diagnostics.Stopwatch _watch = System.Diagnostics.Stopwatch.StartNew();
+        private readonly List<(string Stage, TimeSpan Start)> _starts = new();
+
+        public void Report(EstimatorProgress value)
+        {
+            if (_starts.Count == 0 || _starts[^1].Stage != value.Stage) _starts.Add((value.Stage, _watch.Elapsed));
+        }
+
+        /// <summary>"validation a s, stage b s, ...": before the first report is validation and conversion.</summary>
+        public string Summary(TimeSpan total)
+        {
+            var parts = new List<string> { $"validation {Seconds(_starts.Count > 0 ? _starts[0].Start : total)}" };
+            for (int i = 0; i < _starts.Count; i++)
+                parts.Add($"{_starts[i].Stage} {Seconds((i + 1 < _starts.Count ? _starts[i + 1].Start : total) - _starts[i].Start)}");
+            return string.Join(", ", parts);
+        }
+
+        private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) + " s";
     }
 
     private static KernelProblem RandomProblem(int n, int k, int m, int rank, int seed)

@@ -21,10 +21,11 @@ public static class ClosedFormLeaveOneOut
         var dtype = problem.TrainKernel.dtype;
 
         progress?.Report(new EstimatorProgress("factorizing the kernel", 0));
-        using var inverse = InvertRegularized(problem.TrainKernel, lambda, problem.NamesOrDefault.TrainKernel, out double oneNorm);
+        using var inverse = InvertRegularized(problem.TrainKernel, lambda, problem.NamesOrDefault.TrainKernel, progress, out double oneNorm);
         double condition = oneNorm * Conditioning.SymmetricOneNorm(inverse);
         ConditionCheck.Require(condition, dtype, lambda);
 
+        progress?.Report(new EstimatorProgress("per-sample quantities", 0.5));
         using var scope = NewDisposeScope();
         var residual = (problem.Targets - problem.InitialPredictions).reshape(size);
         var a = inverse.matmul(residual).view(n, k);
@@ -71,7 +72,7 @@ public static class ClosedFormLeaveOneOut
     /// B = (Theta + lambda I)^{-1} from its Cholesky factor. Theta_l and the factor are freed as soon as they are
     /// used, so at most three (nk)^2 matrices live at once (the input, the factor and B).
     /// </summary>
-    private static Tensor InvertRegularized(Tensor kernel, double lambda, string name, out double oneNorm)
+    private static Tensor InvertRegularized(Tensor kernel, double lambda, string name, IProgress<EstimatorProgress>? progress, out double oneNorm)
     {
         Tensor factor, info;
         using (var regularized = Conditioning.Regularized(kernel, lambda))
@@ -95,6 +96,7 @@ public static class ClosedFormLeaveOneOut
                         "check that the file holds the train x train kernel J J^T, sample-major.", new SourceLocation(name));
             }
         }
+        progress?.Report(new EstimatorProgress("inverting the factor", 0.25));
         using (factor)
         {
             return cholesky_inverse(factor);

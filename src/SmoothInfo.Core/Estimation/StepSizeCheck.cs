@@ -110,7 +110,8 @@ public static class StepSizeCheck
         var beta = new double[maxSteps];
         double ritz = double.NegativeInfinity;
         // A Ritz value is a Rayleigh quotient, never above lambda_max; the margin covers its round-off.
-        bool Diverges() => step * ritz >= 2 * (1 + 1e-8);
+        double epsilon = ConditionCheck.MachineEpsilon(kernel.dtype), margin = Math.Sqrt(epsilon), settledChange = Math.Max(1e-10, 10 * epsilon);
+        bool Diverges() => step * ritz >= 2 * (1 + margin);
         for (int j = 0; j < maxSteps; j++)
         {
             using var stepScope = NewDisposeScope();
@@ -123,7 +124,7 @@ public static class StepSizeCheck
             beta[j] = linalg.vector_norm(w).ToDouble();
             double before = ritz;
             ritz = LargestRitzValue(alpha, beta, j + 1);
-            bool settled = ritz - before <= 1e-10 * Math.Abs(ritz);
+            bool settled = ritz - before <= settledChange * Math.Abs(ritz);
 
             if (Diverges() && settled) return (ritz, false);
             bool passReachable = false;
