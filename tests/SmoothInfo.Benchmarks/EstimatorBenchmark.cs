@@ -11,7 +11,7 @@ namespace SmoothInfo.Benchmarks;
 /// (1) t = infinity at n*k = 10,000 in float64, time and peak memory, and the float32 error;
 /// (2) the fast closed form against the per-sample reference path at n = 400, k = 10, in the same run;
 /// (3) finite t: the batched iteration and the spectral method at small sizes.
-/// Options: --n 1000 --k 10 --m 200 --rank 3000 --reference-samples 400 --threads 2
+/// Options: --n 1000 --k 10 --m 200 --rank 3000 --reference-samples 400 --threads 2 --parts large,reference,finite
 /// </summary>
 public sealed class EstimatorBenchmark : IBenchmark
 {
@@ -27,9 +27,10 @@ public sealed class EstimatorBenchmark : IBenchmark
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
 
         var run = new TrainingRun(0.1, double.PositiveInfinity, 1e-3);
-        LargeClosedForm(options.Int("n", 1000), options.Int("k", 10), options.Int("m", 200), options.Int("rank", 3000), run);
-        ReferenceComparison(400, 10, options.Int("reference-samples", 400), run);
-        FiniteTime();
+        var parts = options.String("parts", "large,reference,finite").Split(',');
+        if (parts.Contains("large")) LargeClosedForm(options.Int("n", 1000), options.Int("k", 10), options.Int("m", 200), options.Int("rank", 3000), run);
+        if (parts.Contains("reference")) ReferenceComparison(400, 10, options.Int("reference-samples", 400), run);
+        if (parts.Contains("finite")) FiniteTime();
         return 0;
     }
 
@@ -40,11 +41,13 @@ public sealed class EstimatorBenchmark : IBenchmark
         Measure.ResetPeak();
         long before = Measure.PeakResidentBytes();
         var stages = new StageTimes();
+        var cpuBefore = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         var (exact, elapsed) = Measure.Time(() => LeaveOneOutEstimator.Estimate(problem, run, new EstimatorOptions(Progress: stages)));
+        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         long peak = Measure.PeakResidentBytes();
         double budget = 4.0 * size * size * 8;
         Row("t = inf, float64", n, k, m, exact.Solver.Method, elapsed, peak, budget,
-            $"RSS before {Gb(before)} GB (inputs); condition number {exact.Solver.ConditionNumber:G3}; load {MachineLoad.Current()}; " +
+            $"RSS before {Gb(before)} GB (inputs); condition number {exact.Solver.ConditionNumber:G3}; CPU time {cpu.TotalSeconds:F1} s; load {MachineLoad.Current()}; " +
             $"stages: {stages.Summary(elapsed)}");
 
         // float32 keeps about -log10(condition * 1.2e-7) digits: at lambda = 1e-3 the estimator refuses it (condition

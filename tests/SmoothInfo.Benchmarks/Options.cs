@@ -19,4 +19,6 @@ public sealed class Options
     }
 
     public int Int(string name, int fallback) => _values.TryGetValue(name, out var v) ? int.Parse(v) : fallback;
+
+    public string String(string name, string fallback) => _values.GetValueOrDefault(name, fallback);
 }
