@@ -11,7 +11,7 @@ namespace SmoothInfo.Benchmarks;
 /// (1) t = infinity at n*k = 10,000 in float64, time and peak memory, and the float32 error;
 /// (2) the fast closed form against the per-sample reference path at n = 400, k = 10, in the same run;
 /// (3) finite t: the batched iteration and the spectral method at small sizes.
-/// Options: --n 1000 --k 10 --m 200 --rank 3000 --reference-samples 400 --threads 2
+/// Options: --n 1000 --k 10 --m 200 --rank 3000 --reference-samples 400 --threads 2 --parts large,reference,finite
 /// </summary>
 public sealed class EstimatorBenchmark : IBenchmark
 {
@@ -27,9 +27,10 @@ public sealed class EstimatorBenchmark : IBenchmark
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
 
         var run = new TrainingRun(0.1, double.PositiveInfinity, 1e-3);
-        LargeClosedForm(options.Int("n", 1000), options.Int("k", 10), options.Int("m", 200), options.Int("rank", 3000), run);
-        ReferenceComparison(400, 10, options.Int("reference-samples", 400), run);
-        FiniteTime();
+        var parts = options.String("parts", "large,reference,finite").Split(',');
+        if (parts.Contains("large")) LargeClosedForm(options.Int("n", 1000), options.Int("k", 10), options.Int("m", 200), options.Int("rank", 3000), run);
+        if (parts.Contains("reference")) ReferenceComparison(400, 10, options.Int("reference-samples", 400), run);
+        if (parts.Contains("finite")) FiniteTime();
         return 0;
     }
 
@@ -39,11 +40,15 @@ public sealed class EstimatorBenchmark : IBenchmark
         long size = (long)n * k;
         Measure.ResetPeak();
         long before = Measure.PeakResidentBytes();
-        var (exact, elapsed) = Measure.Time(() => LeaveOneOutEstimator.Estimate(problem, run));
+        var stages = new StageTimes();
+        var cpuBefore = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+        var (exact, elapsed) = Measure.Time(() => LeaveOneOutEstimator.Estimate(problem, run, new EstimatorOptions(Progress: stages)));
+        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         long peak = Measure.PeakResidentBytes();
         double budget = 4.0 * size * size * 8;
         Row("t = inf, float64", n, k, m, exact.Solver.Method, elapsed, peak, budget,
-            $"RSS before {Gb(before)} GB (inputs); condition number {exact.Solver.ConditionNumber:G3}");
+            $"RSS before {Gb(before)} GB (inputs); condition number {exact.Solver.ConditionNumber:G3}; CPU time {cpu.TotalSeconds:F1} s; load {MachineLoad.Current()}; " +
+            $"stages: {stages.Summary(elapsed)}");
 
         // float32 keeps about -log10(condition * 1.2e-7) digits: at lambda = 1e-3 the estimator refuses it (condition
         // ~6e6), so its error is measured where float32 is usable, at lambda = 0.1.
@@ -84,6 +89,29 @@ public sealed class EstimatorBenchmark : IBenchmark
             var (result, elapsed) = Measure.Time(() => LeaveOneOutEstimator.Estimate(problem, run, new EstimatorOptions(FiniteTimeMethod: method)));
             Row($"t = {steps}, {dynamics}", n, k, 50, result.Solver.Method, elapsed, Measure.PeakResidentBytes(), double.NaN, "");
         }
+    }
+
+    /// <summary>Wall time of each progress stage, synchronously (Progress&lt;T&gt; would post to the thread pool).</summary>
+    private sealed class StageTimes : IProgress<EstimatorProgress>
+    {
+        private readonly System.Diagnostics.Stopwatch _watch = System.Diagnostics.Stopwatch.StartNew();
+        private readonly List<(string Stage, TimeSpan Start)> _starts = new();
+
+        public void Report(EstimatorProgress value)
+        {
+            if (_starts.Count == 0 || _starts[^1].Stage != value.Stage) _starts.Add((value.Stage, _watch.Elapsed));
+        }
+
+        /// <summary>"validation a s, stage b s, ...": before the first report is validation and conversion.</summary>
+        public string Summary(TimeSpan total)
+        {
+            var parts = new List<string> { $"validation {Seconds(_starts.Count > 0 ? _starts[0].Start : total)}" };
+            for (int i = 0; i < _starts.Count; i++)
+                parts.Add($"{_starts[i].Stage} {Seconds((i + 1 < _starts.Count ? _starts[i + 1].Start : total) - _starts[i].Start)}");
+            return string.Join(", ", parts);
+        }
+
+        private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) + " s";
     }
 
     private static KernelProblem RandomProblem(int n, int k, int m, int rank, int seed)

@@ -9,7 +9,7 @@ namespace SmoothInfo.Estimation;
 /// With B = Theta_l^{-1}, a = B r and s the k rows of sample i (design note, "Fast exact leave-one-out"):
 /// v_i = B_ss^{-1} a_s; r_i - (f_{-i}(x_i) - f0_i) = v_i; dc_i = B[:, s] v_i;
 /// ||dw_i||^2 = v_i^T B_ss v_i - lambda ||B[:, s] v_i||^2; Theta dc_i = (I - lambda B)[:, s] v_i;
-/// Theta_te dc_i = (Theta_te B)[:, s] v_i. Cost: O((nk)^3) once, then O((nk)^2 k) for all samples.
+/// Theta_te dc_i = Theta_te (B[:, s] v_i). Cost: O((nk)^3) once, then O((nk)^2 (1 + m)) for all samples (m held out).
 /// </summary>
 public static class ClosedFormLeaveOneOut
 {
@@ -21,45 +21,44 @@ public static class ClosedFormLeaveOneOut
         var dtype = problem.TrainKernel.dtype;
 
         progress?.Report(new EstimatorProgress("factorizing the kernel", 0));
-        using var inverse = InvertRegularized(problem.TrainKernel, lambda, problem.NamesOrDefault.TrainKernel, out double oneNorm);
+        using var inverse = InvertRegularized(problem.TrainKernel, lambda, problem.NamesOrDefault.TrainKernel, progress, out double oneNorm);
         double condition = oneNorm * Conditioning.SymmetricOneNorm(inverse);
         ConditionCheck.Require(condition, dtype, lambda);
 
+        progress?.Report(new EstimatorProgress("per-sample quantities", 0.5));
         using var scope = NewDisposeScope();
         var residual = (problem.Targets - problem.InitialPredictions).reshape(size);
         var a = inverse.matmul(residual).view(n, k);
         var diagonalBlocks = inverse.view(n, k, n, k).diagonal(0, 0, 2).permute(2, 0, 1); // (n, k, k) = B_ss
         var v = linalg.solve(diagonalBlocks, a.unsqueeze(-1)).squeeze(-1);                // (n, k)
 
-        if (problem.HasTestSet) progress?.Report(new EstimatorProgress("held-out kernel products", 0.5));
-        Tensor? testTimesInverse = problem.TestKernel?.matmul(inverse);                    // Theta_te B, (m*k, n*k)
-
         var weightChange = empty(n, dtype: dtype);
         var trainChange = empty(n, dtype: dtype);
         var testChange = problem.HasTestSet ? empty(n, dtype: dtype) : null;
         long m = problem.TestSampleCount;
-        long chunk = Math.Max(1, workingMemoryBytes / (2 * size * 8)); // two (b x N) temporaries
+        long chunk = Math.Max(1, workingMemoryBytes / (2 * size * 8)); // D and its square, (b x N) each
         for (long first = 0; first < n; first += chunk)
         {
             using var chunkScope = NewDisposeScope();
             long b = Math.Min(chunk, n - first);
             var vChunk = v.narrow(0, first, b);
-            // Rows of B for these samples are the columns B[:, s] (B is symmetric): D_j = B[:, s_j] v_j.
+            // Rows of B for these samples are the columns B[:, s] (B is symmetric): D_j = B[:, s_j] v_j = dc_j.
             var d = vChunk.unsqueeze(1).bmm(inverse.narrow(0, first * k, b * k).view(b, k, size)).squeeze(1); // (b, N)
             var ownBlock = (vChunk * a.narrow(0, first, b)).sum(1);                                          // v^T B_ss v
-            weightChange.narrow(0, first, b).copy_(ownBlock - lambda * d.square().sum(1));
 
-            // Other samples' rows of Theta dc_i are -lambda D_i: zero sample i's own rows, then sum squares.
+            // Squared change per (changed sample, other sample); summing the other samples' entries, not subtracting
+            // the own one from the total, keeps full relative precision when the own block dominates.
+            var perSample = d.view(b, n, k).square().sum(2);                                                 // (b, n)
+            var total = perSample.sum(1);
+            weightChange.narrow(0, first, b).copy_(ownBlock - lambda * total);
             var index = arange(b, ScalarType.Int64, d.device);
-            var others = d.view(b, n, k).clone();
-            others.index_put_(zeros(1, dtype: dtype, device: d.device), TensorIndex.Tensor(index), TensorIndex.Tensor(index + first));
-            trainChange.narrow(0, first, b).copy_(others.square().sum(new long[] { 1, 2 }) * (lambda * lambda / (n - 1)));
+            perSample.index_put_(zeros(1, dtype: dtype, device: d.device), TensorIndex.Tensor(index), TensorIndex.Tensor(index + first));
+            // Other samples' rows of Theta dc_i are -lambda D_i.
+            trainChange.narrow(0, first, b).copy_(perSample.sum(1) * (lambda * lambda / (n - 1)));
 
-            if (testTimesInverse is not null)
-            {
-                var change = einsum("tbk,bk->tb", testTimesInverse.view(m * k, n, k).narrow(1, first, b), vChunk); // (m*k, b)
-                testChange!.narrow(0, first, b).copy_(change.view(m, k, b).square().sum(new long[] { 0, 1 }) / m);
-            }
+            // Theta_te dc_i for the whole chunk in one product: O(mk N b), where forming Theta_te B would cost O(mk N^2).
+            if (problem.TestKernel is not null)
+                testChange!.narrow(0, first, b).copy_(problem.TestKernel.matmul(d.T).view(m, k, b).square().sum(new long[] { 0, 1 }) / m);
             progress?.Report(new EstimatorProgress("per-sample quantities", 0.5 + 0.5 * (first + b) / n));
         }
         var looPrediction = problem.Targets - v;
@@ -73,7 +72,7 @@ public static class ClosedFormLeaveOneOut
     /// B = (Theta + lambda I)^{-1} from its Cholesky factor. Theta_l and the factor are freed as soon as they are
     /// used, so at most three (nk)^2 matrices live at once (the input, the factor and B).
     /// </summary>
-    private static Tensor InvertRegularized(Tensor kernel, double lambda, string name, out double oneNorm)
+    private static Tensor InvertRegularized(Tensor kernel, double lambda, string name, IProgress<EstimatorProgress>? progress, out double oneNorm)
     {
         Tensor factor, info;
         using (var regularized = Conditioning.Regularized(kernel, lambda))
@@ -97,6 +96,7 @@ public static class ClosedFormLeaveOneOut
                         "check that the file holds the train x train kernel J J^T, sample-major.", new SourceLocation(name));
             }
         }
+        progress?.Report(new EstimatorProgress("inverting the factor", 0.25));
         using (factor)
         {
             return cholesky_inverse(factor);

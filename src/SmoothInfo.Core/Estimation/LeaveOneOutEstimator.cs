@@ -41,7 +41,10 @@ public static class LeaveOneOutEstimator
         };
 
         if (run.Dynamics == Dynamics.DiscreteGradientDescent)
-            Conditioning.RequireConvergentStep(converted.TrainKernel, run, problem.SampleCount);
+        {
+            options.Progress?.Report(new EstimatorProgress("checking the step size", 0));
+            StepSizeCheck.Require(converted.TrainKernel, run, problem.SampleCount, kernelProvedPositiveDefiniteNext: run.IsConverged);
+        }
 
         var result = run.IsConverged
             ? ClosedFormLeaveOneOut.Compute(converted, run, options.WorkingMemoryBytes, options.Progress)
