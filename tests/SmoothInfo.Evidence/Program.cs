@@ -2,6 +2,7 @@ using SmoothInfo.Evidence;
 
 // Usage: dotnet run --project tests/SmoothInfo.Evidence -c Release -- plant-sample <out-folder> [seed]
 //        ... -- sample-project <sample-project folder> [seed]   (regenerates its data/ and model/)
+//        ... -- groups <empty folder>   (an under-represented class and a noisy source in the per-group report rows)
 //        ... -- detect <seeds,> <hidden widths,> <weight decays,> <epochs>   (AUROC per signal, docs/rules-and-reports.md)
 SmoothInfo.Runtime.NativeMemory.ReturnLargeBuffersToTheSystem();
 if (args.Length >= 2 && args[0] == "plant-sample")
@@ -16,6 +17,11 @@ if (args.Length >= 2 && args[0] == "plant-sample")
 if (args.Length >= 2 && args[0] == "sample-project")
 {
     SampleProjectData.Write(args[1], args.Length > 2 ? int.Parse(args[2]) : 20261126);
+    return 0;
+}
+if (args.Length >= 2 && args[0] == "groups")
+{
+    GroupsExperiment.Run(args[1], seed: 3, rareClass: 8, rareCount: 20, noisyShare: 0.2, flipRate: 0.25);
     return 0;
 }
 if (args.Length >= 1 && args[0] == "detect")

@@ -46,7 +46,7 @@ public static class SampleProjectData
         foreach (var p in subset.Planted) Console.WriteLine($"  {p.Index:D4}: {p.Kind} ({p.Detail}), {p.OriginalLabel} -> {p.Label}");
     }
 
-    private static byte[] Png(ReadOnlySpan<byte> pixels)
+    public static byte[] Png(ReadOnlySpan<byte> pixels)
     {
         using var bitmap = new SKBitmap(new SKImageInfo(28, 28, SKColorType.Gray8, SKAlphaType.Opaque));
         pixels.CopyTo(bitmap.GetPixelSpan());
@@ -55,7 +55,7 @@ public static class SampleProjectData
     }
 
     /// <summary>safetensors as safetensors.torch.save_file writes it: float32, tensors in name order.</summary>
-    private static void WriteSafetensors(string path, Sequential network)
+    public static void WriteSafetensors(string path, Sequential network)
     {
         var tensors = network.state_dict().OrderBy(p => p.Key, StringComparer.Ordinal)
             .Select(p => (p.Key, Value: p.Value.detach().to(float32).contiguous())).ToList();
