@@ -38,6 +38,15 @@ public static class DetectionExperiment
                 double[] f = result.TrainPredictionChange.data<double>().ToArray();
                 double[] loo = result.LeaveOneOutPrediction.contiguous().data<double>().ToArray();
                 var signals = Enumerable.Range(0, 2000).Select(i => new SampleSignals(i, subset.Labels[i], w[i], f[i], loo.AsSpan(i * 10, 10).ToArray())).ToList();
+                // Which category the gate would give each planted sample (CategoryClassifier), per planted kind.
+                foreach (var kind in new[] { "mislabeled", "corrupted", "adversarial" })
+                {
+                    var given = signals.Where(g => kinds[g.Index] == kind).GroupBy(CategoryClassifier.Classify)
+                        .OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}");
+                    Console.WriteLine($"    categories of planted {kind}: {string.Join(", ", given)}");
+                }
+                var clean = signals.Where(g => kinds[g.Index] is null).GroupBy(CategoryClassifier.Classify).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}");
+                Console.WriteLine($"    categories of clean samples: {string.Join(", ", clean)}");
                 var candidates = new Dictionary<string, double[]>
                 {
                     ["weight SI"] = w,
