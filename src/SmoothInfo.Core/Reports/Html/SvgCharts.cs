@@ -43,7 +43,9 @@ internal static class SvgCharts
         {
             double x = X(Math.Log10(value));
             svg.Append(Line(x, Top, x, Top + plotHeight, colour, dashed: true));
-            svg.Append(Text(x + 4, Top + 12 + 14 * row++, $"{label} > {Number(value)}", "start", colour));
+            // A label right of a line in the last third of the plot would run off the chart: put it on the left.
+            bool leftOfLine = x > Left + plotWidth * 2.0 / 3;
+            svg.Append(Text(leftOfLine ? x - 4 : x + 4, Top + 12 + 14 * row++, $"{label} > {Number(value)}", leftOfLine ? "end" : "start", colour));
         }
         return svg.Append("</svg>").ToString();
     }
