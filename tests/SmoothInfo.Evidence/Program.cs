@@ -2,6 +2,7 @@ using SmoothInfo.Evidence;
 
 // Usage: dotnet run --project tests/SmoothInfo.Evidence -c Release -- plant-sample <out-folder> [seed]
 //        ... -- sample-project <sample-project folder> [seed]   (regenerates its data/ and model/)
+//        ... -- summarize   (drop the least informative x% vs x% at random, retrain the head, test accuracy)
 //        ... -- groups <empty folder>   (an under-represented class and a noisy source in the per-group report rows)
 //        ... -- detect <seeds,> <hidden widths,> <weight decays,> <epochs>   (AUROC per signal, docs/rules-and-reports.md)
 SmoothInfo.Runtime.NativeMemory.ReturnLargeBuffersToTheSystem();
@@ -17,6 +18,11 @@ if (args.Length >= 2 && args[0] == "plant-sample")
 if (args.Length >= 2 && args[0] == "sample-project")
 {
     SampleProjectData.Write(args[1], args.Length > 2 ? int.Parse(args[2]) : 20261126);
+    return 0;
+}
+if (args.Length >= 1 && args[0] == "summarize")
+{
+    SummarizationExperiment.Run(seed: 11, new[] { 0.1, 0.2, 0.3, 0.5, 0.7 }, randomRepeats: 5);
     return 0;
 }
 if (args.Length >= 2 && args[0] == "groups")
