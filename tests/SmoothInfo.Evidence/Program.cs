@@ -3,6 +3,7 @@ using SmoothInfo.Evidence;
 // Usage: dotnet run --project tests/SmoothInfo.Evidence -c Release -- plant-sample <out-folder> [seed]
 //        ... -- sample-project <sample-project folder> [seed]   (regenerates its data/ and model/)
 //        ... -- detect <seeds,> <hidden widths,> <weight decays,> <epochs>   (AUROC per signal, docs/rules-and-reports.md)
+//        ... -- compare <seeds,> <hidden widths,> <weight decay> <epochs>   (against confident learning, docs/rules-and-reports.md)
 SmoothInfo.Runtime.NativeMemory.ReturnLargeBuffersToTheSystem();
 if (args.Length >= 2 && args[0] == "plant-sample")
 {
@@ -21,6 +22,11 @@ if (args.Length >= 2 && args[0] == "sample-project")
 if (args.Length >= 1 && args[0] == "detect")
 {
     DetectionExperiment.Run(args[1].Split(',').Select(int.Parse).ToArray(), args[2].Split(',').Select(int.Parse).ToArray(), args[3].Split(',').Select(double.Parse).ToArray(), int.Parse(args[4]));
+    return 0;
+}
+if (args.Length >= 5 && args[0] == "compare")
+{
+    BaselineComparison.Run(args[1].Split(',').Select(int.Parse).ToArray(), args[2].Split(',').Select(int.Parse).ToArray(), double.Parse(args[3]), int.Parse(args[4]));
     return 0;
 }
 Console.Error.WriteLine("usage: SmoothInfo.Evidence plant-sample <out-folder> [seed]");
