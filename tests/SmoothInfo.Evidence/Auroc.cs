@@ -22,4 +22,8 @@ public static class Auroc
         double rankSum = members.Where(i => positive[i]).Sum(i => ranks[i]);
         return (rankSum - positives * (positives + 1) / 2.0) / (positives * (double)negatives);
     }
+
+    /// <summary>AUROC of planted problems of one kind against clean samples only (kind null: all planted kinds against clean).</summary>
+    public static double OfKind(IReadOnlyList<double> scores, IReadOnlyList<string?> kinds, string? kind) =>
+        Of(scores, kinds.Select(k => kind is null ? k is not null : k == kind).ToArray(), kind is null ? null : kinds.Select(k => k is null || k == kind).ToArray());
 }

@@ -23,10 +23,7 @@ public static class DetectionExperiment
         {
             bool small = Environment.GetEnvironmentVariable("SMALL") == "1";
             var subset = small ? Plants.Make(train, count: 2000, flips: 4, corrupted: 3, adversarial: 3, seed) : Plants.Make(train, count: 2000, flips: 80, corrupted: 40, adversarial: 40, seed);
-            var x = tensor(subset.Images.Select(b => (double)b).ToArray()).reshape(2000, 784);
-            var y = tensor(subset.Labels.Select(l => (long)l).ToArray());
-            var kinds = new string[2000];
-            foreach (var p in subset.Planted) kinds[p.Index] = p.Kind;
+            var (x, y, kinds) = Plants.AsTensors(subset);
             using (no_grad()) Console.WriteLine($"seed {seed}: served model accuracy on the subset's clean samples {network.call(x).argmax(1).eq(y).to(float64).mean().item<double>():P1}, surrogate {subset.SurrogateAccuracy:P1}");
             foreach (double lambda in lambdas)
             {
@@ -79,8 +76,7 @@ public static class DetectionExperiment
                 }
                 foreach (var (name, scores) in candidates)
                 {
-                    string Row(string? kind) => Auroc.Of(scores, Enumerable.Range(0, 2000).Select(i => kind is null ? kinds[i] is not null : kinds[i] == kind).ToArray(),
-                        kind is null ? null : Enumerable.Range(0, 2000).Select(i => kinds[i] is null || kinds[i] == kind).ToArray()).ToString("F3");
+                    string Row(string? kind) => Auroc.OfKind(scores, kinds, kind).ToString("F3");
                     if (small)
                     {
                         var rank = Enumerable.Range(0, 2000).OrderByDescending(i => scores[i]).ThenBy(i => i).Select((i, r) => (i, r)).ToDictionary(t => t.i, t => t.r);

@@ -66,6 +66,15 @@ public static class Plants
         return new Subset(images, labels, planted, accuracy);
     }
 
+    /// <summary>Images as a (count, 784) float64 tensor of raw pixels, labels, and each sample's planted kind (null: clean).</summary>
+    public static (Tensor Images, Tensor Labels, string?[] Kinds) AsTensors(Subset subset)
+    {
+        int count = subset.Labels.Length;
+        var kinds = new string?[count];
+        foreach (var p in subset.Planted) kinds[p.Index] = p.Kind;
+        return (tensor(subset.Images.Select(b => (double)b).ToArray()).reshape(count, 784), tensor(subset.Labels.Select(l => (long)l).ToArray()), kinds);
+    }
+
     private static string Corrupt(Span<byte> image, int kind, Random random)
     {
         switch (kind)

@@ -5,6 +5,7 @@ using SmoothInfo.Evidence;
 //        ... -- summarize   (drop the least informative x% vs x% at random, retrain the head, test accuracy)
 //        ... -- groups <empty folder>   (an under-represented class and a noisy source in the per-group report rows)
 //        ... -- detect <seeds,> <hidden widths,> <weight decays,> <epochs>   (AUROC per signal, docs/rules-and-reports.md)
+//        ... -- compare <seeds,> <hidden widths,> <weight decay> <epochs>   (against confident learning, docs/rules-and-reports.md)
 SmoothInfo.Runtime.NativeMemory.ReturnLargeBuffersToTheSystem();
 if (args.Length >= 2 && args[0] == "plant-sample")
 {
@@ -33,6 +34,11 @@ if (args.Length >= 2 && args[0] == "groups")
 if (args.Length >= 1 && args[0] == "detect")
 {
     DetectionExperiment.Run(args[1].Split(',').Select(int.Parse).ToArray(), args[2].Split(',').Select(int.Parse).ToArray(), args[3].Split(',').Select(double.Parse).ToArray(), int.Parse(args[4]));
+    return 0;
+}
+if (args.Length >= 5 && args[0] == "compare")
+{
+    BaselineComparison.Run(args[1].Split(',').Select(int.Parse).ToArray(), args[2].Split(',').Select(int.Parse).ToArray(), double.Parse(args[3]), int.Parse(args[4]));
     return 0;
 }
 Console.Error.WriteLine("usage: SmoothInfo.Evidence plant-sample <out-folder> [seed]");
