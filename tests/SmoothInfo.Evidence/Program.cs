@@ -6,6 +6,8 @@ using SmoothInfo.Evidence;
 //        ... -- groups <empty folder>   (an under-represented class and a noisy source in the per-group report rows)
 //        ... -- detect <seeds,> <hidden widths,> <weight decays,> <epochs>   (AUROC per signal, docs/rules-and-reports.md)
 //        ... -- compare <seeds,> <hidden widths,> <weight decay> <epochs>   (against confident learning, docs/rules-and-reports.md)
+//        ... -- linearization [n] [left out] [held out] [steps] [weight decay] [flips] [seed]
+//               (linearized leave-one-out vs real retraining, docs/estimator.md; defaults 500 200 200 300 0.01 10 1)
 SmoothInfo.Runtime.NativeMemory.ReturnLargeBuffersToTheSystem();
 if (args.Length >= 2 && args[0] == "plant-sample")
 {
@@ -41,5 +43,12 @@ if (args.Length >= 5 && args[0] == "compare")
     BaselineComparison.Run(args[1].Split(',').Select(int.Parse).ToArray(), args[2].Split(',').Select(int.Parse).ToArray(), double.Parse(args[3]), int.Parse(args[4]));
     return 0;
 }
-Console.Error.WriteLine("usage: SmoothInfo.Evidence plant-sample <out-folder> [seed]");
+if (args.Length >= 1 && args[0] == "linearization")
+{
+    string Arg(int i, string fallback) => args.Length > i ? args[i] : fallback;
+    LinearizationExperiment.Run(int.Parse(Arg(1, "500")), int.Parse(Arg(2, "200")), int.Parse(Arg(3, "200")), int.Parse(Arg(4, "300")),
+        double.Parse(Arg(5, "0.01"), System.Globalization.CultureInfo.InvariantCulture), int.Parse(Arg(6, "10")), int.Parse(Arg(7, "1")));
+    return 0;
+}
+Console.Error.WriteLine("usage: SmoothInfo.Evidence plant-sample|sample-project|summarize|groups|detect|compare|linearization ... (see Program.cs)");
 return 2;
