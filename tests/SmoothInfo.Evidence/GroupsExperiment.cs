@@ -38,7 +38,7 @@ public static class GroupsExperiment
             csv.Append($"images/{j:D4}.png,{SampleProjectData.Folder(FashionMnist.ClassNames[label])},{(noisySource ? "vendor-b" : "vendor-a")}\n");
         }
         File.WriteAllText(Path.Combine(folder, "train.csv"), csv.ToString());
-        using (var network = Pretraining.Train(FashionMnist.Test(), SampleProjectData.ModelWidths, epochs: 20, seed: 7, out _))
+        using (var network = Pretraining.ServedModel(out _))
             SampleProjectData.WriteSafetensors(Path.Combine(folder, "classifier.safetensors"), network);
         string classes = string.Join(", ", FashionMnist.ClassNames.Select(SampleProjectData.Folder));
         File.WriteAllText(Path.Combine(folder, "smoothinfo.yml"), $"""

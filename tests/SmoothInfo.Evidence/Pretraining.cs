@@ -13,6 +13,10 @@ namespace SmoothInfo.Evidence;
 /// </summary>
 public static class Pretraining
 {
+    /// <summary>The model sample-project/ serves (and the groups and summarization experiments use).</summary>
+    public static Sequential ServedModel(out double accuracy) =>
+        Train(FashionMnist.Test(), SampleProjectData.ModelWidths, epochs: 20, seed: 7, out accuracy);
+
     public static Sequential Train(Dataset data, IReadOnlyList<int> widths, int epochs, int seed, out double accuracy)
     {
         var network = ProbeNetworks.Build(new MlpSpec(data.FeatureCount, widths.ToArray(), data.ClassNames.Count, Activation.Relu), seed);

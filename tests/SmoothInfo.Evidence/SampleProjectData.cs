@@ -39,7 +39,7 @@ public static class SampleProjectData
         File.WriteAllText(Path.Combine(project, "data", "planted.json"), JsonSerializer.Serialize(
             new { seed, planted }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }) + "\n");
 
-        using var network = Pretraining.Train(FashionMnist.Test(), ModelWidths, epochs: 20, seed: 7, out double accuracy);
+        using var network = Pretraining.ServedModel(out double accuracy);
         Directory.CreateDirectory(Path.Combine(project, "model"));
         WriteSafetensors(Path.Combine(project, "model", "classifier.safetensors"), network);
         Console.WriteLine($"wrote {project}: 2000 images, served model accuracy on its training split {accuracy:P1}");

@@ -25,7 +25,7 @@ public static class SummarizationExperiment
         var trainRows = order.Take(2000).ToArray();
         var testRows = order.Skip(2000).Take(10000).ToArray();
 
-        using var network = Pretraining.Train(FashionMnist.Test(), SampleProjectData.ModelWidths, epochs: 20, seed: 7, out _);
+        using var network = Pretraining.ServedModel(out _);
         var targets = nn.functional.one_hot(Labels(trainRows), 10).to(float64);
         var problem = LinearHead.Problem(network, Pixels(trainRows), targets, Pixels(testRows));
         var testLabels = Labels(testRows);

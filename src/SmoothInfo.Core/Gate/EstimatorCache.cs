@@ -90,11 +90,7 @@ public static class EstimatorCache
         foreach (var s in output.Signals)
         {
             json.WriteStartObject();
-            json.WriteNumber("weightSI", s.WeightSI);
-            if (double.IsNaN(s.FunctionalSI)) json.WriteNull("functionalSI"); else json.WriteNumber("functionalSI", s.FunctionalSI);
-            json.WriteStartArray("looPrediction");
-            foreach (double v in s.LooPrediction) json.WriteNumberValue(v);
-            json.WriteEndArray();
+            json.WriteSignals(s);
             json.WriteEndObject();
         }
         json.WriteEndArray();

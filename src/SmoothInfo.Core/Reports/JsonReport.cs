@@ -80,11 +80,7 @@ public static class JsonReport
             json.WriteString("contentHash", report.ContentHashes[s.Index]);
             json.WriteString("label", report.ClassNames[s.Label]);
             if (report.Sources[s.Index] is { } source) json.WriteString("source", source);
-            json.WriteNumber("weightSI", s.WeightSI);
-            json.NumberOrNull("functionalSI", s.FunctionalSI);
-            json.WriteStartArray("looPrediction");
-            foreach (var value in s.LooPrediction) json.WriteNumberValue(value);
-            json.WriteEndArray();
+            json.WriteSignals(s);
             json.WriteString("looClass", report.ClassNames[s.LooClass]);
             json.NumberOrNull("looMargin", s.LooMargin);
             json.NumberOrNull("robustZ", report.Evaluation.Scores.RobustZ(s.Score));

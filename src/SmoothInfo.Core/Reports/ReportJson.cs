@@ -25,6 +25,16 @@ public static class ReportJson
         json.WriteEndObject();
     }
 
+    /// <summary>A sample's estimator signals, as the report and the estimator cache both store them.</summary>
+    public static void WriteSignals(this Utf8JsonWriter json, Rules.SampleSignals signals)
+    {
+        json.WriteNumber("weightSI", signals.WeightSI);
+        json.NumberOrNull("functionalSI", signals.FunctionalSI);
+        json.WriteStartArray("looPrediction");
+        foreach (double value in signals.LooPrediction) json.WriteNumberValue(value);
+        json.WriteEndArray();
+    }
+
     /// <summary>JSON has no infinity: a robust z-score of a constant dataset is written as null.</summary>
     public static void NumberOrNull(this Utf8JsonWriter json, string name, double value)
     {
