@@ -1,4 +1,3 @@
-using SmoothInfo.Data;
 using SmoothInfo.Policy.Model;
 
 namespace SmoothInfo.Rules;
@@ -10,9 +9,6 @@ namespace SmoothInfo.Rules;
 /// </summary>
 public static class RuleEngine
 {
-    public static RuleEvaluation Evaluate(IReadOnlyList<SampleSignals> signals, Dataset dataset, RulesPolicy rules, Baseline baseline) =>
-        Evaluate(signals, SampleCatalog.Of(dataset), rules, baseline);
-
     public static RuleEvaluation Evaluate(IReadOnlyList<SampleSignals> signals, SampleCatalog samples, RulesPolicy rules, Baseline baseline)
     {
         var scores = new ScoreDistribution(signals.Select(s => s.Score));

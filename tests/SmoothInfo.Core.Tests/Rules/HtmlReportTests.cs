@@ -36,7 +36,7 @@ public sealed class HtmlReportTests
         var data = builder.Build(Array.Empty<string>(), FeatureScaling.None);
         var signals = TypicalSignals(data);
         signals[7] = SignalsOf(7, data.Labels[7], 9, looClass: 0, looScore: 0.93);
-        var evaluation = RuleEngine.Evaluate(signals, data, RulesWith(), Baseline.Empty);
+        var evaluation = RuleEngine.Evaluate(signals, SampleCatalog.Of(data), RulesWith(), Baseline.Empty);
         var thumbnails = Enumerable.Range(0, data.Count).ToDictionary(i => i, i => Thumbnail.DataUri(data[i].Features.Span, data.SampleShape));
         return new GateReport("1.0.0", Path.Combine(_root, "smoothinfo.yml"), Path.Combine(_root, "images.idx"), data.ClassNames,
             data.Samples.Select(s => s.Locator).ToList(), data.Samples.Select(s => s.ContentHash).ToList(), data.Samples.Select(s => s.Source).ToList(),

@@ -21,7 +21,7 @@ public sealed class ReportTests
         signals[4] = SignalsOf(4, data.Labels[4], 9, looClass: 2, looScore: 0.93); // sample 4 is class 1
         signals[20] = SignalsOf(20, data.Labels[20], 9, looClass: data.Labels[20], looScore: 0.05);
         var baseline = new Baseline(new[] { new BaselineEntry(data[20].ContentHash, "corrupted", "data.csv(22)", null) });
-        var evaluation = RuleEngine.Evaluate(signals, data, RulesWith(), baseline);
+        var evaluation = RuleEngine.Evaluate(signals, SampleCatalog.Of(data), RulesWith(), baseline);
         var locators = data.Samples.Select(s => s.Locator with { File = Path.Combine(_root, "data", "train.csv") }).ToList();
         _report = new GateReport("1.0.0", Path.Combine(_root, "smoothinfo.yml"), Path.Combine(_root, "data", "train.csv"),
             data.ClassNames, locators, data.Samples.Select(s => s.ContentHash).ToList(), data.Samples.Select(s => s.Source).ToList(),

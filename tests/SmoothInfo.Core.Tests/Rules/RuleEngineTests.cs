@@ -18,7 +18,7 @@ public sealed class RuleEngineTests
         signals[20] = SignalsOf(20, data.Labels[20], 9, looClass: data.Labels[20], looScore: 0.05);          // no class at all
         signals[30] = SignalsOf(30, data.Labels[30], 9, looClass: data.Labels[30], looScore: 0.6);           // its own class
 
-        var result = RuleEngine.Evaluate(signals, data, RulesWith(), Baseline.Empty);
+        var result = RuleEngine.Evaluate(signals, SampleCatalog.Of(data), RulesWith(), Baseline.Empty);
 
         Assert.That(result.Findings.Select(f => (f.SampleIndex, f.Category)), Is.EqualTo(new[]
         {
@@ -35,7 +35,7 @@ public sealed class RuleEngineTests
         var data = TinyDataset(30);
         var signals = TypicalSignals(data);
         signals[3] = SignalsOf(3, data.Labels[3], 9, looClass: data.Labels[3], looScore: 0.6);
-        var result = RuleEngine.Evaluate(signals, data, RulesWith(atypical: RobustZ35 with { Enabled = false }), Baseline.Empty);
+        var result = RuleEngine.Evaluate(signals, SampleCatalog.Of(data), RulesWith(atypical: RobustZ35 with { Enabled = false }), Baseline.Empty);
         Assert.That(result.Findings, Is.Empty);
         Assert.That(result.Passed, Is.True);
     }
@@ -51,7 +51,7 @@ public sealed class RuleEngineTests
         signals[3] = SignalsOf(3, data.Labels[3], 9, looClass: data.Labels[3], looScore: 0.6);
         var rule = new CategoryRule(true, kind, threshold);
         var rules = new RulesPolicy(rule, rule, rule, rule, new BudgetsPolicy(Unset, Unset, Unset));
-        Assert.That(RuleEngine.Evaluate(signals, data, rules, Baseline.Empty).Findings, Has.Count.EqualTo(expected));
+        Assert.That(RuleEngine.Evaluate(signals, SampleCatalog.Of(data), rules, Baseline.Empty).Findings, Has.Count.EqualTo(expected));
     }
 
     [Test]
@@ -61,7 +61,7 @@ public sealed class RuleEngineTests
         var signals = TypicalSignals(data);
         foreach (int i in new[] { 0, 3, 6, 40 }) signals[i] = SignalsOf(i, data.Labels[i], 9, looClass: data.Labels[i], looScore: 0.6);
         // Samples 0, 3, 6 are class 0 and from "crawl"; 40 is class 1 and from "vendor".
-        var result = RuleEngine.Evaluate(signals, data,
+        var result = RuleEngine.Evaluate(signals, SampleCatalog.Of(data),
             RulesWith(overall: new Budget(10, null), perClass: new Budget(null, 0.1), perSource: new Budget(2, null)), Baseline.Empty);
 
         Assert.That(result.Violations, Is.EqualTo(new[]
@@ -82,7 +82,7 @@ public sealed class RuleEngineTests
             new BaselineEntry(data[5].ContentHash, "atypical", "renamed.csv(7)", null),
             new BaselineEntry("no-such-hash", "mislabeled", "gone.csv(3)", null),
         });
-        var result = RuleEngine.Evaluate(signals, data, RulesWith(), baseline);
+        var result = RuleEngine.Evaluate(signals, SampleCatalog.Of(data), RulesWith(), baseline);
         Assert.That(result.Findings.Single().Accepted, Is.True);
         Assert.That(result.Passed, Is.True, "accepted findings do not fail the build");
         Assert.That(result.StaleBaselineEntries.Select(e => e.ContentHash), Is.EqualTo(new[] { "no-such-hash" }));
@@ -94,7 +94,7 @@ public sealed class RuleEngineTests
         var data = TinyDataset(30);
         var signals = TypicalSignals(data);
         signals[5] = SignalsOf(5, data.Labels[5], 9, looClass: data.Labels[5], looScore: 0.6);
-        var findings = RuleEngine.Evaluate(signals, data, RulesWith(), Baseline.Empty).Findings;
+        var findings = RuleEngine.Evaluate(signals, SampleCatalog.Of(data), RulesWith(), Baseline.Empty).Findings;
         string path = Path.Combine(Directory.CreateTempSubdirectory("baseline-").FullName, "baseline.json");
         Baseline.Write(path, findings);
         var loaded = Baseline.Load(path);
