@@ -1,3 +1,4 @@
+using SmoothInfo.Data;
 using SmoothInfo.Estimation;
 using SmoothInfo.Kernels;
 using ThresholdKind = SmoothInfo.Policy.Model.ThresholdKind;
@@ -13,16 +14,19 @@ namespace SmoothInfo.Evidence;
 /// </summary>
 public static class DetectionExperiment
 {
-    public static void Run(int[] seeds, int[] widths, double[] lambdas, int epochs)
+    /// <param name="pretraining">t10k: the served model learns from the test split only; disjoint: from everything the subset does not hold.</param>
+    public static void Run(int[] seeds, int[] widths, double[] lambdas, int epochs, string pretraining = "t10k")
     {
         var train = FashionMnist.Train();
         var test = FashionMnist.Test();
-        using var network = Pretraining.Train(test, widths, epochs, seed: 7, out double accuracy);
-        Console.WriteLine($"pretrained {string.Join("-", widths)} on t10k, {epochs} epochs: train accuracy {accuracy:P1}");
         foreach (int seed in seeds)
         {
             bool small = Environment.GetEnvironmentVariable("SMALL") == "1";
             var subset = small ? Plants.Make(train, count: 2000, flips: 4, corrupted: 3, adversarial: 3, seed) : Plants.Make(train, count: 2000, flips: 80, corrupted: 40, adversarial: 40, seed);
+            var (pixels, classes) = pretraining == "disjoint" ? Pretraining.Disjoint(train, test, subset.Chosen)
+                : (DatasetTensors.Features(test, ScalarType.Float64).reshape(test.Count, 784), DatasetTensors.Labels(test));
+            using var network = Pretraining.Train(pixels, classes, widths, epochs, seed: 7, out double accuracy);
+            Console.WriteLine($"pretrained {string.Join("-", widths)} on {pretraining} ({pixels.shape[0]} images), {epochs} epochs: train accuracy {accuracy:P1}");
             var (x, y, kinds) = Plants.AsTensors(subset);
             using (no_grad()) Console.WriteLine($"seed {seed}: served model accuracy on the subset's clean samples {network.call(x).argmax(1).eq(y).to(float64).mean().item<double>():P1}, surrogate {subset.SurrogateAccuracy:P1}");
             foreach (double lambda in lambdas)
@@ -51,6 +55,10 @@ public static class DetectionExperiment
                     ["-LOO margin"] = signals.Select(s => -s.LooMargin).ToArray(),
                     ["-LOO label"] = signals.Select(s => -s.LooPrediction[s.Label]).ToArray(),
                     ["leverage"] = leverage,
+                    ["LOO cross-entropy"] = CrossEntropy(result.LeaveOneOutPrediction, y),
+                    ["served cross-entropy"] = CrossEntropy(problem.InitialPredictions, y),
+                    ["LOO residual"] = (targets - result.LeaveOneOutPrediction).square().sum(1).data<double>().ToArray(),
+                    ["label surprise"] = signals.Select(s => s.LabelSurprise).ToArray(),
                 };
                 var atypical = Atypicality(problem.Features, 10);
                 candidates["atypicality (kNN cos)"] = atypical;
@@ -74,6 +82,17 @@ public static class DetectionExperiment
                     int hits = flagged.Count(i => kinds[i] is not null), planted = kinds.Count(k => k is not null);
                     Console.WriteLine($"    F-SI {kind} {threshold}: {flagged.Count} flagged, precision {(flagged.Count == 0 ? 0 : hits / (double)flagged.Count):P0}, recall {hits / (double)planted:P0}");
                 }
+                // The same for the gate's default score, the label surprise (sigma 1).
+                var surprise = signals.Select(s => s.LabelSurprise).ToArray();
+                var surprises = new ScoreDistribution(surprise);
+                Console.WriteLine($"    label surprise: {surprise.Count(v => v == 0)} of 2000 are 0, median {surprises.Median:G3}");
+                foreach (var (kind, threshold) in new[] { 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5 }.Select(t => (ThresholdKind.Absolute, t)).Concat(new[] { (ThresholdKind.RobustZ, 3.5), (ThresholdKind.RobustZ, 10.0), (ThresholdKind.Quantile, 0.92) }))
+                {
+                    var flagged = Enumerable.Range(0, 2000).Where(i => surprises.Exceeds(surprise[i], kind, threshold)).ToList();
+                    int hits = flagged.Count(i => kinds[i] is not null), planted = kinds.Count(k => k is not null);
+                    double precision = flagged.Count == 0 ? 0 : hits / (double)flagged.Count, recall = hits / (double)planted;
+                    Console.WriteLine($"    surprise {kind} {threshold}: {flagged.Count} flagged, precision {precision:P0}, recall {recall:P0}, F1 {(hits == 0 ? 0 : 2 * precision * recall / (precision + recall)):F2}");
+                }
                 foreach (var (name, scores) in candidates)
                 {
                     string Row(string? kind) => Auroc.OfKind(scores, kinds, kind).ToString("F3");
@@ -89,6 +108,10 @@ public static class DetectionExperiment
             }
         }
     }
+
+    /// <summary>-log softmax(outputs)[label] per sample: the outputs read as logits.</summary>
+    private static double[] CrossEntropy(Tensor outputs, Tensor labels) =>
+        (-nn.functional.log_softmax(outputs, 1).gather(1, labels.unsqueeze(1)).squeeze(1)).data<double>().ToArray();
 
     private static double[] Z(double[] scores)
     {

@@ -15,7 +15,8 @@ public sealed record Plant(int Index, string Kind, string Detail, string Origina
 /// </summary>
 public static class Plants
 {
-    public sealed record Subset(byte[] Images, int[] Labels, IReadOnlyList<Plant> Planted, double SurrogateAccuracy);
+    /// <summary>The planted subset; Chosen: each sample's index in the training split it was drawn from.</summary>
+    public sealed record Subset(byte[] Images, int[] Labels, IReadOnlyList<Plant> Planted, double SurrogateAccuracy, int[] Chosen);
 
     public static Subset Make(Dataset train, int count, int flips, int corrupted, int adversarial, int seed)
     {
@@ -63,7 +64,7 @@ public static class Plants
                     break;
             }
         }
-        return new Subset(images, labels, planted, accuracy);
+        return new Subset(images, labels, planted, accuracy, chosen);
     }
 
     /// <summary>Images as a (count, 784) float64 tensor of raw pixels, labels, and each sample's planted kind (null: clean).</summary>

@@ -17,21 +17,40 @@ public static class Pretraining
     public static Sequential ServedModel(out double accuracy) =>
         Train(FashionMnist.Test(), SampleProjectData.ModelWidths, epochs: 20, seed: 7, out accuracy);
 
-    public static Sequential Train(Dataset data, IReadOnlyList<int> widths, int epochs, int seed, out double accuracy)
+    /// <summary>
+    /// Everything a subset drawn from the training split does not hold: the test split plus the rest of the training split
+    /// (68,000 images for a 2,000-image subset), as (count, 784) pixels and labels.
+    /// </summary>
+    public static (Tensor Pixels, Tensor Labels) Disjoint(Dataset train, Dataset test, IReadOnlyCollection<int> excluded)
     {
-        var network = ProbeNetworks.Build(new MlpSpec(data.FeatureCount, widths.ToArray(), data.ClassNames.Count, Activation.Relu), seed);
-        var x = DatasetTensors.Features(data, ScalarType.Float64).reshape(data.Count, data.FeatureCount) / 255.0;
-        var y = DatasetTensors.Labels(data);
+        var skip = excluded.ToHashSet();
+        var keep = tensor(Enumerable.Range(0, train.Count).Where(i => !skip.Contains(i)).Select(i => (long)i).ToArray());
+        var trainPixels = DatasetTensors.Features(train, ScalarType.Float64).reshape(train.Count, train.FeatureCount).index_select(0, keep);
+        var testPixels = DatasetTensors.Features(test, ScalarType.Float64).reshape(test.Count, test.FeatureCount);
+        return (cat(new[] { testPixels, trainPixels }), cat(new[] { DatasetTensors.Labels(test), DatasetTensors.Labels(train).index_select(0, keep) }));
+    }
+
+    public static Sequential Train(Dataset data, IReadOnlyList<int> widths, int epochs, int seed, out double accuracy) =>
+        Train(DatasetTensors.Features(data, ScalarType.Float64).reshape(data.Count, data.FeatureCount), DatasetTensors.Labels(data),
+            widths, epochs, seed, out accuracy);
+
+    /// <summary>Trains on (count, features) pixels in [0, 255] and their class indices (10 classes).</summary>
+    public static Sequential Train(Tensor pixels, Tensor labels, IReadOnlyList<int> widths, int epochs, int seed, out double accuracy)
+    {
+        int count = (int)pixels.shape[0];
+        var network = ProbeNetworks.Build(new MlpSpec((int)pixels.shape[1], widths.ToArray(), 10, Activation.Relu), seed);
+        var x = pixels.to(ScalarType.Float64) / 255.0;
+        var y = labels;
         network.train();
         var optimizer = optim.Adam(network.parameters(), lr: 1e-3);
         var generator = new Generator().manual_seed(seed);
         for (int epoch = 0; epoch < epochs; epoch++)
         {
-            var order = randperm(data.Count, generator: generator);
-            for (int start = 0; start < data.Count; start += 100)
+            var order = randperm(count, generator: generator);
+            for (int start = 0; start < count; start += 100)
             {
                 using var scope = NewDisposeScope();
-                var batch = order.narrow(0, start, Math.Min(100, data.Count - start));
+                var batch = order.narrow(0, start, Math.Min(100, count - start));
                 optimizer.zero_grad();
                 nn.functional.cross_entropy(network.call(x.index_select(0, batch)), y.index_select(0, batch)).backward();
                 optimizer.step();

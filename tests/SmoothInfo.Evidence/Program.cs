@@ -4,7 +4,8 @@ using SmoothInfo.Evidence;
 //        ... -- sample-project <sample-project folder> [seed]   (regenerates its data/ and model/)
 //        ... -- summarize   (drop the least informative x% vs x% at random, retrain the head, test accuracy)
 //        ... -- groups <empty folder>   (an under-represented class and a noisy source in the per-group report rows)
-//        ... -- detect <seeds,> <hidden widths,> <weight decays,> <epochs>   (AUROC per signal, docs/rules-and-reports.md)
+//        ... -- detect <seeds,> <hidden widths,> <weight decays,> <epochs> [t10k|disjoint]   (AUROC per signal, docs/rules-and-reports.md;
+//               the served model learns from the test split, or from everything the subset does not hold)
 //        ... -- compare <seeds,> <hidden widths,> <weight decay> <epochs>   (against confident learning, docs/rules-and-reports.md)
 //        ... -- linearization [n] [left out] [held out] [steps] [weight decay] [flips] [seed]
 //               (linearized leave-one-out vs real retraining, docs/estimator.md; defaults 500 200 200 300 0.01 10 1)
@@ -35,7 +36,8 @@ if (args.Length >= 2 && args[0] == "groups")
 }
 if (args.Length >= 1 && args[0] == "detect")
 {
-    DetectionExperiment.Run(args[1].Split(',').Select(int.Parse).ToArray(), args[2].Split(',').Select(int.Parse).ToArray(), args[3].Split(',').Select(double.Parse).ToArray(), int.Parse(args[4]));
+    DetectionExperiment.Run(args[1].Split(',').Select(int.Parse).ToArray(), args[2].Split(',').Select(int.Parse).ToArray(), args[3].Split(',').Select(double.Parse).ToArray(), int.Parse(args[4]),
+        args.Length > 5 ? args[5] : "t10k");
     return 0;
 }
 if (args.Length >= 5 && args[0] == "compare")

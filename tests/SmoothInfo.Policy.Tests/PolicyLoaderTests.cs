@@ -21,7 +21,8 @@ public sealed class PolicyLoaderTests : PolicyFiles
         Assert.That(policy.Training.LearningRate, Is.EqualTo(0.01));
         Assert.That(policy.Estimator.Measures, Is.EqualTo(new[] { Measure.WeightSi, Measure.FunctionalSi }));
         Assert.That(policy.Estimator.MaxSamples, Is.EqualTo(20000));
-        Assert.That(policy.Rules.Mislabeled, Is.EqualTo(new CategoryRule(true, ThresholdKind.RobustZ, 3.5)));
+        Assert.That(policy.Rules.Score, Is.EqualTo(ScoreSignal.LabelSurprise));
+        Assert.That(policy.Rules.Mislabeled, Is.EqualTo(new CategoryRule(true, ThresholdKind.Absolute, 0.3)));
         Assert.That(policy.Rules.Budgets.Overall, Is.EqualTo(new Budget(null, null)));
         Assert.That(policy.Reports.Directory, Is.EqualTo(Path.Combine(Dir, "artifacts", "smoothinfo")));
         Assert.That(policy.Reports.Formats, Is.EqualTo(new[] { ReportFormat.Json, ReportFormat.Sarif }));
@@ -241,6 +242,16 @@ public sealed class PolicyLoaderTests : PolicyFiles
         Assert.That(e.Code, Is.EqualTo(ErrorCodes.PolicyInconsistent));
         Assert.That((e.Location!.Line, e.Location.Column), Is.EqualTo((5, 11)));
         Assert.That(e.Message, Is.EqualTo("'dataset.labels' applies only to idx, npy datasets; this one is 'csv', so it would be ignored."));
+    }
+
+    [Test]
+    public void FunctionalSiScoreWithoutMeasuringItIsInconsistent()
+    {
+        var e = SingleError(MinimalPolicy + "estimator:\n  measures: [weight-si]\nrules:\n  score: functional-si\n");
+        Assert.That(e.Code, Is.EqualTo(ErrorCodes.PolicyInconsistent));
+        Assert.That((e.Location!.Line, e.Location.Column), Is.EqualTo((8, 10)));
+        Assert.That(e.Message, Is.EqualTo("'rules.score' is functional-si, but 'estimator.measures' does not measure it."));
+        Assert.That(e.Fix, Does.Contain("add functional-si to estimator.measures"));
     }
 
     [Test]

@@ -3,6 +3,7 @@ using System.Globalization;
 using SmoothInfo.Diagnostics;
 using SmoothInfo.Gate;
 using SmoothInfo.Policy.Loading;
+using SmoothInfo.Policy.Model;
 using SmoothInfo.Reports;
 
 namespace SmoothInfo.Cli.Commands;
@@ -30,7 +31,7 @@ public static class ReportCommand
             "sample's saved signals are judged by the policy's current rules, budgets and baseline, and the policy's report " +
             "formats (json, sarif, html, markdown) are written. Use it after changing thresholds or the baseline.\n\n" +
             "It reads neither the data nor the network, so it cannot see edits to them; it refuses a report measured with " +
-            "another dataset path, sigma or score than the policy names. Run `smoothinfo check` after changing data or estimator settings.\n\n" +
+            "another dataset path or sigma than the policy names, or without the F-SI that rules.score asks for. Run `smoothinfo check` after changing data or estimator settings.\n\n" +
             "Exit codes: 0 passed, 1 gate failed, 2 usage or input error (e.g. no saved report, or not one this policy can use).\n\n" +
             "Example:\n  smoothinfo check --policy smoothinfo.yml            # measures and saves artifacts/smoothinfo/smoothinfo-report.json\n" +
             "  (edit rules.mislabeled.threshold in smoothinfo.yml)\n" +
@@ -45,7 +46,8 @@ public static class ReportCommand
             string source = parse.GetValue(from)?.FullName ?? Path.Combine(directory, "smoothinfo-report.json");
             var saved = SavedReport.Read(source);
             Mismatch(source, "dataset", saved.DatasetPath, policy.Dataset.Path);
-            Mismatch(source, "score", saved.ScoreName, GatePipeline.ScoreName(policy.Estimator));
+            if (policy.Rules.Score == ScoreSignal.FunctionalSi && saved.Output.Signals.Any(s => double.IsNaN(s.FunctionalSI)))
+                Mismatch(source, "measures", "no functional-si", "rules.score functional-si");
             Mismatch(source, "sigma", saved.Sigma.ToString("R", CultureInfo.InvariantCulture), policy.Estimator.Sigma.ToString("R", CultureInfo.InvariantCulture));
             // Thumbnails travel in the saved report; a sample flagged only under the new rules has none to show.
             var report = GatePipeline.Evaluate(policy, saved.ToolVersion, saved.DatasetPath, saved.Samples, saved.Output,

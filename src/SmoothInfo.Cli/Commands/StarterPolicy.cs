@@ -65,11 +65,14 @@ internal static class StarterPolicy
         int budget = Math.Max(DefaultBudget, dataset.Count);
         text.AppendLine($"  maxSamples: {budget}{(budget > DefaultBudget ? "            # raised to the dataset's size; the kernel grows with its square" : "")}");
         text.AppendLine();
-        text.AppendLine("# A sample is a finding when its signal passes the threshold (kind: absolute nats | robust-z | quantile).");
+        text.AppendLine("# A sample is a finding when its score passes the threshold (kind: absolute nats | robust-z | quantile).");
+        text.AppendLine("# 0.3 nats of label surprise: the model trained without the sample gives its label at most 0.23 of the");
+        text.AppendLine("# one-hot target (chosen on planted Fashion-MNIST subsets, docs/rules-and-reports.md).");
         text.AppendLine("rules:");
-        text.AppendLine("  mislabeled: { kind: robust-z, threshold: 3.5 }");
-        text.AppendLine("  corrupted: { kind: robust-z, threshold: 3.5 }");
-        text.AppendLine("  adversarialLooking: { kind: robust-z, threshold: 3.5 }");
+        text.AppendLine("  score: label-surprise          # label-surprise | functional-si | weight-si");
+        text.AppendLine("  mislabeled: { kind: absolute, threshold: 0.3 }");
+        text.AppendLine("  corrupted: { kind: absolute, threshold: 0.3 }");
+        text.AppendLine("  adversarialLooking: { kind: absolute, threshold: 0.3 }");
         text.AppendLine("  atypical: { enabled: false }");
         text.AppendLine("  budgets:");
         text.AppendLine("    overall: { maxCount: 0 }      # any finding not in the baseline fails the build");

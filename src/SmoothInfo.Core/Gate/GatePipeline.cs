@@ -50,16 +50,21 @@ public static class GatePipeline
     public static GateReport Evaluate(SmoothInfoPolicy policy, string toolVersion, string datasetPath, SampleCatalog samples,
         EstimatorOutput output, Func<RuleEvaluation, IReadOnlyDictionary<int, string>?> thumbnails)
     {
-        var signals = output.Signals;
+        var signals = output.Signals.Select(s => s with { Scoring = policy.Rules.Score, Sigma = policy.Estimator.Sigma }).ToList();
         var baseline = policy.Baseline is { } path && File.Exists(path) ? Baseline.Load(path) : Baseline.Empty;
         var evaluation = RuleEngine.Evaluate(signals, samples, policy.Rules, baseline);
         return new GateReport(toolVersion, policy.PolicyFile, datasetPath, samples.ClassNames, samples.Locators, samples.ContentHashes,
-            samples.Sources, signals, ScoreName(policy.Estimator), policy.Estimator.Sigma, output.Solver,
+            samples.Sources, signals, ScoreName(policy.Rules.Score), policy.Estimator.Sigma, output.Solver,
             evaluation, GroupSummary.Of(signals, samples.ClassNames, samples.Sources, evaluation.Findings), thumbnails(evaluation));
     }
 
     /// <summary>The signal thresholds apply to, as the reports name it.</summary>
-    public static string ScoreName(EstimatorPolicy estimator) => estimator.Measures.Contains(Measure.FunctionalSi) ? "F-SI" : "weight SI";
+    public static string ScoreName(ScoreSignal score) => score switch
+    {
+        ScoreSignal.LabelSurprise => "label surprise",
+        ScoreSignal.FunctionalSi => "F-SI",
+        _ => "weight SI",
+    };
 
     private static EstimatorOutput Estimate(SmoothInfoPolicy policy, Dataset dataset, Device device, GateRunOptions options)
     {
@@ -85,7 +90,7 @@ public static class GatePipeline
         double[] loo = result.LeaveOneOutPrediction.to(float64).contiguous().data<double>().ToArray();
         int k = dataset.ClassNames.Count;
         return Enumerable.Range(0, dataset.Count).Select(i => new SampleSignals(i, dataset.Labels[i], weightSI[i],
-            functionalSI?[i] ?? double.NaN, loo.AsSpan(i * k, k).ToArray())).ToList();
+            functionalSI?[i] ?? double.NaN, loo.AsSpan(i * k, k).ToArray()) { Sigma = estimator.Sigma }).ToList();
     }
 
     /// <summary>Thumbnails for image datasets: the findings and the most and least informative samples the HTML report shows.</summary>

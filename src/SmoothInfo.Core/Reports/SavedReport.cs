@@ -15,7 +15,6 @@ public sealed record SavedReport(
     string ToolVersion,
     string PolicyFile,
     string DatasetPath,
-    string ScoreName,
     double Sigma,
     SampleCatalog Samples,
     EstimatorOutput Output,
@@ -93,7 +92,7 @@ public sealed record SavedReport(
             int count = Int(root, "sampleCount", "$");
             if (count != samples.Count) throw Error("$.sampleCount", $"is {count} but the report lists {samples.Count} samples");
             return new SavedReport(tool.StartsWith("smoothinfo ", StringComparison.Ordinal) ? tool["smoothinfo ".Length..] : tool,
-                String(root, "policy", "$"), String(root, "dataset", "$"), String(root, "score", "$"),
+                String(root, "policy", "$"), String(root, "dataset", "$"),
                 Member(root, "sigma", "$", JsonValueKind.Number).GetDouble(),
                 new SampleCatalog(classes, locators, hashes, sources), new EstimatorOutput(signals, solverReport), thumbnails);
         }

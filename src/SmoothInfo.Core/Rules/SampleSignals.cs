@@ -1,13 +1,41 @@
+using SmoothInfo.Policy.Model;
+
 namespace SmoothInfo.Rules;
 
 /// <summary>
-/// What the estimator says about one sample. Score is the signal thresholds apply to: functional SI when it
-/// was measured, else weight SI. The leave-one-out prediction f_{-i}(x_i) is on the targets' scale
-/// (one-hot: near 1 for the class the model trained without the sample believes in).
+/// What the estimator says about one sample. The leave-one-out prediction f_{-i}(x_i) is on the targets' scale
+/// (one-hot: near 1 for the class the model trained without the sample believes in). Score is the signal thresholds
+/// apply to: the policy's rules.score with the estimator's sigma, set when the rules are applied
+/// (<see cref="Gate.GatePipeline.Evaluate"/>); functional SI falls back to weight SI when it was not measured.
 /// </summary>
 public sealed record SampleSignals(int Index, int Label, double WeightSI, double FunctionalSI, IReadOnlyList<double> LooPrediction)
 {
-    public double Score => double.IsNaN(FunctionalSI) ? WeightSI : FunctionalSI;
+    public ScoreSignal Scoring { get; init; } = ScoreSignal.FunctionalSi;
+
+    /// <summary>The smoothing sigma the SIs were measured with; label surprise uses the same scale.</summary>
+    public double Sigma { get; init; } = 1;
+
+    public double Score => Scoring switch
+    {
+        ScoreSignal.LabelSurprise => LabelSurprise,
+        ScoreSignal.WeightSi => WeightSI,
+        _ => double.IsNaN(FunctionalSI) ? WeightSI : FunctionalSI,
+    };
+
+    /// <summary>
+    /// (1 - f_{-i}(x_i)[label])^2 / (2 sigma^2) nats, and 0 when the model trained without the sample predicts the label
+    /// at least as strongly as its one-hot target: the label's share of the leave-one-out residual, the surprise of
+    /// the label to the rest of the data under the estimator's Gaussian smoothing. Only falling short counts, so
+    /// a confidently right prediction never scores.
+    /// </summary>
+    public double LabelSurprise
+    {
+        get
+        {
+            double shortfall = Math.Max(0, 1 - LooPrediction[Label]);
+            return shortfall * shortfall / (2 * Sigma * Sigma);
+        }
+    }
 
     /// <summary>The class the model trained without this sample predicts for it (ties: the lower index).</summary>
     public int LooClass

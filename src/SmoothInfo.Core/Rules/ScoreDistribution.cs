@@ -5,6 +5,9 @@ namespace SmoothInfo.Rules;
 /// <summary>
 /// The dataset's scores, sorted once: robust z-scores (median and MAD scaled by 1.4826 to match a normal's
 /// standard deviation), quantiles (linear interpolation between order statistics) and percentile ranks.
+/// When more than half the scores are equal (MAD 0; label surprise is 0 for every sample the rest of the data
+/// predicts fully), the scale falls back to the mean absolute deviation times 1.2533 (also a normal's standard
+/// deviation), so that robust z stays finite instead of flagging every score above the median.
 /// Deterministic: no sampling, ties resolved by value only.
 /// </summary>
 public sealed class ScoreDistribution
@@ -20,7 +23,7 @@ public sealed class ScoreDistribution
         _median = Quantile(0.5);
         var deviations = _sorted.Select(s => Math.Abs(s - _median)).OrderBy(d => d).ToArray();
         double mad = Interpolate(deviations, 0.5);
-        _scale = 1.4826 * mad;
+        _scale = mad > 0 ? 1.4826 * mad : 1.2533 * deviations.Average();
     }
 
     public double Median => _median;

@@ -25,6 +25,10 @@ internal static class PolicyBinder
             Rules: BindRules(top.Section("rules"), errors),
             Baseline: top.Path("baseline"),
             Reports: BindReports(top.Section("reports")));
+        if (policy.Rules.Score == ScoreSignal.FunctionalSi && !policy.Estimator.Measures.Contains(Measure.FunctionalSi))
+            errors.Add(new InputException(ErrorCodes.PolicyInconsistent,
+                "'rules.score' is functional-si, but 'estimator.measures' does not measure it.",
+                "add functional-si to estimator.measures, or choose another rules.score.", top.Section("rules").Locate("score")));
         return (policy, errors);
     }
 
@@ -104,7 +108,7 @@ internal static class PolicyBinder
     private static RulesPolicy BindRules(PolicySection s, List<InputException> errors)
     {
         var budgets = s.Section("budgets");
-        return new RulesPolicy(
+        return new RulesPolicy(s.Enum<ScoreSignal>("score"),
             BindCategory(s.Section("mislabeled"), errors), BindCategory(s.Section("corrupted"), errors),
             BindCategory(s.Section("adversarialLooking"), errors), BindCategory(s.Section("atypical"), errors),
             new BudgetsPolicy(BindBudget(budgets.Section("overall")), BindBudget(budgets.Section("perClass")), BindBudget(budgets.Section("perSource"))));

@@ -26,4 +26,6 @@ public enum Precision { Float64, Float32 }
 
 public enum ThresholdKind { Absolute, RobustZ, Quantile }
 
+public enum ScoreSignal { LabelSurprise, FunctionalSi, WeightSi }
+
 public enum ReportFormat { Json, Sarif, Html, Markdown }

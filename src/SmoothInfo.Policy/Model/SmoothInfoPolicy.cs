@@ -52,7 +52,9 @@ public sealed record KernelPolicy(int BlockSize, double Jitter, ProjectionPolicy
 /// <param name="Sparsity">sparse-sign: non-zeros have probability 1/Sparsity; null: 1/sqrt(d).</param>
 public sealed record ProjectionPolicy(JacobianProjectionKind Kind, long Dimension, double? Sparsity);
 
+/// <param name="Score">The per-sample signal every threshold applies to (docs/rules-and-reports.md says why the default).</param>
 public sealed record RulesPolicy(
+    ScoreSignal Score,
     CategoryRule Mislabeled,
     CategoryRule Corrupted,
     CategoryRule AdversarialLooking,

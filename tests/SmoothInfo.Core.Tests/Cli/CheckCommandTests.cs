@@ -244,6 +244,30 @@ public sealed class CheckCommandTests
     }
 
     [Test]
+    public void ReportRejudgesTheSavedSignalsByAnotherScore()
+    {
+        Assert.That(Run("check").Out, Does.Contain("; label surprise "));
+        string policy = Path.Combine(_dir, "smoothinfo.yml");
+        File.WriteAllText(policy, File.ReadAllText(policy).Replace("rules:\n", "rules:\n  score: weight-si\n"));
+        var (code, output, error) = Run("report");
+        Assert.That(code, Is.EqualTo(ExitCodes.GateFailed), error);
+        Assert.That(output, Does.Contain("; weight SI ").And.Not.Contain("label surprise"));
+    }
+
+    [Test]
+    public void ReportRefusesAnFsiScoreWhenTheSavedSignalsHaveNoFsi()
+    {
+        string policy = Path.Combine(_dir, "smoothinfo.yml");
+        File.WriteAllText(policy, File.ReadAllText(policy).Replace("seed: 3", "seed: 3\n  measures: [weight-si]"));
+        Run("check");
+        File.WriteAllText(policy, File.ReadAllText(policy).Replace("measures: [weight-si]", "measures: [weight-si, functional-si]")
+            .Replace("rules:\n", "rules:\n  score: functional-si\n"));
+        var (code, _, error) = Run("report");
+        Assert.That(code, Is.EqualTo(ExitCodes.UsageOrInputError));
+        Assert.That(error, Does.Contain("error SI2503").And.Contain("'no functional-si'"));
+    }
+
+    [Test]
     public void ReportRefusesSignalsMeasuredWithAnotherSigma()
     {
         Run("check");

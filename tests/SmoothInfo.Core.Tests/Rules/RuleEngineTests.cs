@@ -50,7 +50,7 @@ public sealed class RuleEngineTests
         var signals = TypicalSignals(data);
         signals[3] = SignalsOf(3, data.Labels[3], 9, looClass: data.Labels[3], looScore: 0.6);
         var rule = new CategoryRule(true, kind, threshold);
-        var rules = new RulesPolicy(rule, rule, rule, rule, new BudgetsPolicy(Unset, Unset, Unset));
+        var rules = new RulesPolicy(ScoreSignal.FunctionalSi, rule, rule, rule, rule, new BudgetsPolicy(Unset, Unset, Unset));
         Assert.That(RuleEngine.Evaluate(signals, SampleCatalog.Of(data), rules, Baseline.Empty).Findings, Has.Count.EqualTo(expected));
     }
 
@@ -122,5 +122,28 @@ public sealed class RuleEngineTests
         Assert.That(scores.PercentileRank(4), Is.EqualTo(80));
         Assert.That(scores.Cutoff(ThresholdKind.RobustZ, 2), Is.EqualTo(3 + 2 * 1.4826).Within(1e-12));
         Assert.That(scores.Exceeds(scores.Cutoff(ThresholdKind.Quantile, 0.6) + 1e-9, ThresholdKind.Quantile, 0.6), Is.True);
+    }
+
+    [Test]
+    public void RobustZFallsBackToTheMeanAbsoluteDeviationWhenMostScoresAreEqual()
+    {
+        // Median 0 and MAD 0: the mean absolute deviation (0 + 0 + 0 + 1 + 4) / 5 = 1 sets the scale.
+        var scores = new ScoreDistribution(new[] { 0.0, 0, 0, 1, 4 });
+        Assert.That(scores.RobustZ(4), Is.EqualTo(4 / 1.2533).Within(1e-12));
+        Assert.That(scores.Exceeds(1, ThresholdKind.RobustZ, 3.5), Is.False);
+        Assert.That(new ScoreDistribution(new[] { 2.0, 2, 2 }).RobustZ(3), Is.EqualTo(double.PositiveInfinity), "a constant dataset has no scale");
+    }
+
+    [TestCase(0.9, 1.0, 0.005)]    // (1 - 0.9)^2 / 2
+    [TestCase(-0.5, 1.0, 1.125)]   // predicting against the label: (1.5)^2 / 2
+    [TestCase(1.3, 1.0, 0.0)]      // beyond the one-hot target: no surprise
+    [TestCase(0.0, 0.5, 2.0)]      // sigma 0.5: 1 / (2 * 0.25)
+    public void LabelSurpriseIsTheSquaredShortfallOfTheLabelInNats(double atLabel, double sigma, double expected)
+    {
+        var signals = new SampleSignals(0, 1, 7, 9, new[] { 0.2, atLabel, 0.1 }) { Sigma = sigma };
+        Assert.That(signals.LabelSurprise, Is.EqualTo(expected).Within(1e-12));
+        Assert.That((signals with { Scoring = ScoreSignal.LabelSurprise }).Score, Is.EqualTo(expected).Within(1e-12));
+        Assert.That((signals with { Scoring = ScoreSignal.FunctionalSi }).Score, Is.EqualTo(9));
+        Assert.That((signals with { Scoring = ScoreSignal.WeightSi }).Score, Is.EqualTo(7));
     }
 }

@@ -11,7 +11,7 @@ internal static class RuleFixtures
     public static readonly Budget Unset = new(null, null);
 
     public static RulesPolicy RulesWith(Budget? overall = null, Budget? perClass = null, Budget? perSource = null, CategoryRule? atypical = null) =>
-        new(RobustZ35, RobustZ35, RobustZ35, atypical ?? RobustZ35, new BudgetsPolicy(overall ?? Unset, perClass ?? Unset, perSource ?? Unset));
+        new(ScoreSignal.FunctionalSi, RobustZ35, RobustZ35, RobustZ35, atypical ?? RobustZ35, new BudgetsPolicy(overall ?? Unset, perClass ?? Unset, perSource ?? Unset));
 
     /// <summary>n samples in 3 classes, from two sources; every sample's features differ, so every hash does.</summary>
     public static Dataset TinyDataset(int n)
