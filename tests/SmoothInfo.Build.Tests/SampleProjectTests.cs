@@ -4,7 +4,8 @@ namespace SmoothInfo.Build.Tests;
 
 /// <summary>
 /// The README's main job with the real estimator: `dotnet build sample-project` (a copy, so the repository stays
-/// clean) fails with one error per finding at its PNG, and accepting the findings into the baseline makes it pass.
+/// clean) fails with one error per finding at its PNG; a rules-only edit is judged again from the real tool's
+/// estimator cache; accepting the findings into the baseline makes it pass.
 /// </summary>
 public sealed class SampleProjectTests
 {
@@ -48,7 +49,19 @@ public sealed class SampleProjectTests
             .Select(p => p.GetProperty("file").GetString()!)
             .Where(file => images.Contains(Path.Combine(_copy, file)))
             .Select(Path.GetFileNameWithoutExtension).Order().ToList();
-        Assert.That(found, Is.EqualTo(new[] { "0426", "0448", "0616", "0632" }));
+        Assert.That(found, Is.EqualTo(new[] { "0426", "0448", "0616", "0632", "1587" }));
+
+        // Tighter thresholds (top 0.5%) change only the rules: the build runs the tool again, which reuses its
+        // estimator cache instead of rewriting it.
+        string cache = Directory.EnumerateFiles(Path.Combine(_copy, "artifacts"), "smoothinfo-cache.json", SearchOption.AllDirectories).Single();
+        var cached = File.GetLastWriteTimeUtc(cache);
+        string policy = Path.Combine(_copy, "smoothinfo.yml");
+        File.WriteAllText(policy, File.ReadAllText(policy).Replace("threshold: 0.99", "threshold: 0.995"));
+        var tightened = DotnetCli.Run(_copy, new[] { "build", "-c", RepoLayout.Configuration }, environment);
+        Assert.That(tightened.ExitCode, Is.Not.Zero, tightened.ToString());
+        Assert.That(File.GetLastWriteTimeUtc(cache), Is.EqualTo(cached), "the estimator ran again");
+        Assert.That(tightened.Diagnostics("SI100"), Has.Count.EqualTo(10), tightened.ToString());
+        Assert.That(tightened.Diagnostics("SI100").Select(f => f[..f.IndexOf(" : error SI100", StringComparison.Ordinal)]), Is.SubsetOf(images));
 
         string tool = Path.Combine(RepoLayout.RepoRoot, "src", "SmoothInfo.Cli", "bin", RepoLayout.Configuration, "net10.0", "smoothinfo.dll");
         var baseline = DotnetCli.Run(_copy, new[] { tool, "baseline", "--policy", Path.Combine(_copy, "smoothinfo.yml"), "--no-progress" });
