@@ -28,7 +28,13 @@ public static class DetectionExperiment
             using var network = Pretraining.Train(pixels, classes, widths, epochs, seed: 7, out double accuracy);
             Console.WriteLine($"pretrained {string.Join("-", widths)} on {pretraining} ({pixels.shape[0]} images), {epochs} epochs: train accuracy {accuracy:P1}");
             var (x, y, kinds) = Plants.AsTensors(subset);
-            using (no_grad()) Console.WriteLine($"seed {seed}: served model accuracy on the subset's clean samples {network.call(x).argmax(1).eq(y).to(float64).mean().item<double>():P1}, surrogate {subset.SurrogateAccuracy:P1}");
+            using (no_grad())
+            {
+                var clean = tensor(kinds.Select(k => k is null).ToArray());
+                var correct = network.call(x).argmax(1).eq(y);
+                Console.WriteLine($"seed {seed}: served model accuracy on the subset {correct.to(float64).mean().item<double>():P1} " +
+                    $"(clean samples {correct.masked_select(clean).to(float64).mean().item<double>():P1}), surrogate {subset.SurrogateAccuracy:P1}");
+            }
             foreach (double lambda in lambdas)
             {
                 var targets = nn.functional.one_hot(y, 10).to(float64);

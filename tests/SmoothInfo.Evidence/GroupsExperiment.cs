@@ -66,7 +66,7 @@ public static class GroupsExperiment
         Console.WriteLine($"{chosen.Length} samples; class {FashionMnist.ClassNames[rareClass]} kept {Math.Min(rareCount, rareSeen)}; " +
                           $"{flipped} labels flipped in vendor-b ({flipRate:P0} of its samples)");
         double datasetMedian = report.Evaluation.Scores.Median;
-        Console.WriteLine($"| group | samples | findings | median F-SI | median / dataset median |");
+        Console.WriteLine($"| group | samples | findings | median score | median / dataset median |");
         Console.WriteLine("|---|---|---|---|---|");
         foreach (var g in report.Groups)
             Console.WriteLine($"| {g.Scope} {g.Group} | {g.Samples} | {g.Findings} | {g.MedianScore:G3} | {g.MedianScore / datasetMedian:F2} |");
