@@ -97,7 +97,7 @@ public static class GatePipeline
     private static Dictionary<int, string>? Thumbnails(Dataset dataset, IReadOnlyList<SampleSignals> signals, RuleEvaluation evaluation)
     {
         if (!Thumbnail.IsImage(dataset.SampleShape)) return null;
-        var ranked = signals.OrderByDescending(s => s.Score).ThenBy(s => s.Index).Select(s => s.Index).ToList();
+        var ranked = signals.OrderByDescending(s => s.Informativeness).ThenBy(s => s.Index).Select(s => s.Index).ToList();
         var shown = evaluation.Findings.Select(f => f.SampleIndex).Concat(ranked.Take(SummarySamples)).Concat(ranked.TakeLast(SummarySamples));
         return shown.Distinct().ToDictionary(i => i, i => Thumbnail.DataUri(dataset[i].Features.Span, dataset.SampleShape));
     }

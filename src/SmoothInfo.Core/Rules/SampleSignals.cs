@@ -19,8 +19,13 @@ public sealed record SampleSignals(int Index, int Label, double WeightSI, double
     {
         ScoreSignal.LabelSurprise => LabelSurprise,
         ScoreSignal.WeightSi => WeightSI,
-        _ => double.IsNaN(FunctionalSI) ? WeightSI : FunctionalSI,
+        _ => Informativeness,
     };
+
+    /// <summary>How much the sample informs the network (the paper's measure): F-SI when measured, else weight SI.</summary>
+    public double Informativeness => double.IsNaN(FunctionalSI) ? WeightSI : FunctionalSI;
+
+    public string InformativenessName => double.IsNaN(FunctionalSI) ? "weight SI" : "F-SI";
 
     /// <summary>
     /// (1 - f_{-i}(x_i)[label])^2 / (2 sigma^2) nats, and 0 when the model trained without the sample predicts the label

@@ -67,6 +67,7 @@ public sealed class HtmlReportTests
     {
         string html = HtmlReport.Render(ImageReport(), _root);
         Assert.That(html, Does.Contain("<h1>SmoothInfo: failed</h1>"));
+        Assert.That(html, Does.Contain("Per-sample score: F-SI"));
         Assert.That(html, Does.Contain("Histogram of the per-sample score"));
         Assert.That(html, Does.Contain("mislabeled &gt; "), "the mislabeled threshold is drawn and labelled");
         Assert.That(html, Does.Contain("<code>images.idx[7]</code>"));

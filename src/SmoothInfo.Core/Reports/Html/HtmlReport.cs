@@ -47,7 +47,7 @@ public static class HtmlReport
             html.Append($"<p class=\"warn\">Stale baseline entry {E(e.Locator)} ({E(e.Category)}): it no longer matches a finding.</p>");
         html.Append("</section>");
 
-        html.Append("<section><h2>Unique information per sample</h2>")
+        html.Append($"<section><h2>Per-sample score: {E(report.ScoreName)}</h2>")
             .Append(SvgCharts.Histogram(report.Signals.Select(s => s.Score).ToList(),
                 evaluation.Cutoffs.Select(kv => (kv.Key.Name(), kv.Value, Colours[kv.Key])).ToList()))
             .Append("<p class=\"note\">Samples to the right of a dashed line pass that category's threshold; which category a sample " +
@@ -81,7 +81,8 @@ public static class HtmlReport
         }
         html.Append("</section>");
 
-        var ranked = report.Signals.OrderByDescending(s => s.Score).ThenBy(s => s.Index).ToList();
+        // The paper's dataset summary ranks by unique information, whichever score the rules use.
+        var ranked = report.Signals.OrderByDescending(s => s.Informativeness).ThenBy(s => s.Index).ToList();
         html.Append("<section><h2>Most informative samples</h2>").Append(Grid(report, ranked.Take(SummarySamples))).Append("</section>");
         html.Append("<section><h2>Least informative samples</h2>")
             .Append(Grid(report, Enumerable.Reverse(ranked).Take(SummarySamples)))
@@ -96,7 +97,7 @@ public static class HtmlReport
         var grid = new StringBuilder("<div class=\"grid\">");
         foreach (var s in samples)
             grid.Append($"<figure>{Thumb(report, s.Index)}<figcaption>#{s.Index} {E(report.ClassNames[s.Label])}<br>" +
-                        $"{FindingText.Number(s.Score)} nats</figcaption></figure>");
+                        $"{E(s.InformativenessName)} {FindingText.Number(s.Informativeness)} nats</figcaption></figure>");
         return grid.Append("</div>").ToString();
     }
 
