@@ -23,6 +23,23 @@ public static class Auroc
         return (rankSum - positives * (positives + 1) / 2.0) / (positives * (double)negatives);
     }
 
+    /// <summary>The ROC curve of planted problems of one kind against clean samples (kind null: all kinds): (FPR, TPR) per distinct score.</summary>
+    public static IReadOnlyList<(double X, double Y)> Curve(IReadOnlyList<double> scores, IReadOnlyList<string?> kinds, string? kind)
+    {
+        var members = Enumerable.Range(0, scores.Count).Where(i => kinds[i] is null || kind is null || kinds[i] == kind)
+            .OrderByDescending(i => scores[i]).ToArray();
+        double positives = members.Count(i => kinds[i] is not null), negatives = members.Length - positives;
+        var curve = new List<(double, double)> { (0, 0) };
+        int truePositives = 0, falsePositives = 0;
+        for (int j = 0; j < members.Length; j++)
+        {
+            if (kinds[members[j]] is null) falsePositives++; else truePositives++;
+            if (j + 1 == members.Length || scores[members[j + 1]] != scores[members[j]])
+                curve.Add((falsePositives / negatives, truePositives / positives));
+        }
+        return curve;
+    }
+
     /// <summary>AUROC of planted problems of one kind against clean samples only (kind null: all planted kinds against clean).</summary>
     public static double OfKind(IReadOnlyList<double> scores, IReadOnlyList<string?> kinds, string? kind) =>
         Of(scores, kinds.Select(k => kind is null ? k is not null : k == kind).ToArray(), kind is null ? null : kinds.Select(k => k is null || k == kind).ToArray());

@@ -39,7 +39,15 @@ public static class DetectionExperiment
             {
                 var targets = nn.functional.one_hot(y, 10).to(float64);
                 var problem = LinearHead.Problem(network, x, targets);
-                var result = LinearHeadLeaveOneOut.Compute(problem, new TrainingRun(1, double.PositiveInfinity, lambda, Dynamics.GradientFlow, LossReduction.Sum));
+                var run = new TrainingRun(1, double.PositiveInfinity, lambda, Dynamics.GradientFlow, LossReduction.Sum);
+                // LAYERS=L linearizes the last L layers through the gate's own route (PROJECTION=p: a sparse-sign projection).
+                int layers = int.Parse(Environment.GetEnvironmentVariable("LAYERS") ?? "1");
+                int? dimension = Environment.GetEnvironmentVariable("PROJECTION") is { } p ? int.Parse(p) : null;
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var result = layers == 1 ? LinearHeadLeaveOneOut.Compute(problem, run)
+                    : Gate.LeaveOneOutRun.Estimate(network, Models.ParameterSelection.LastLayers(layers), x, y, 10, run, new EstimatorOptions(ScalarType.Float64, CPU),
+                        null, dimension is { } d ? new JacobianProjection(ProjectionKind.SparseSign, d, seed) : null).Result;
+                Console.WriteLine($"    last {layers} layer(s) linearized{(dimension is { } dd ? $", sparse-sign projection to {dd}" : "")}: {clock.Elapsed.TotalSeconds:F1} s");
                 var leverage = Leverage(problem, lambda);
                 double[] w = result.WeightChange.data<double>().ToArray();
                 double[] f = result.TrainPredictionChange.data<double>().ToArray();
@@ -99,6 +107,7 @@ public static class DetectionExperiment
                     double precision = flagged.Count == 0 ? 0 : hits / (double)flagged.Count, recall = hits / (double)planted;
                     Console.WriteLine($"    surprise {kind} {threshold}: {flagged.Count} flagged, precision {precision:P0}, recall {recall:P0}, F1 {(hits == 0 ? 0 : 2 * precision * recall / (precision + recall)):F2}");
                 }
+                if (seed == seeds[0] && lambda == lambdas[0]) Plot(seed, lambda, candidates, kinds, surprise);
                 foreach (var (name, scores) in candidates)
                 {
                     string Row(string? kind) => Auroc.OfKind(scores, kinds, kind).ToString("F3");
@@ -113,6 +122,31 @@ public static class DetectionExperiment
                 }
             }
         }
+    }
+
+    /// <summary>ROC curves of the gate's scores, and precision and recall of an absolute label-surprise threshold.</summary>
+    private static void Plot(int seed, double lambda, Dictionary<string, double[]> candidates, string?[] kinds, double[] surprise)
+    {
+        var roc = new List<Series>
+        {
+            new("label surprise, all", Auroc.Curve(surprise, kinds, null)),
+            new("F-SI, all", Auroc.Curve(candidates["F-SI"], kinds, null)),
+            new("weight SI, all", Auroc.Curve(candidates["weight SI"], kinds, null)),
+        };
+        foreach (var kind in new[] { "mislabeled", "corrupted", "adversarial" })
+            roc.Add(new($"label surprise, {kind}", Auroc.Curve(surprise, kinds, kind)));
+        Plots.Write($"roc-seed{seed}.svg", $"ROC, planted vs clean (seed {seed}, lambda {lambda})", "false positive rate", "true positive rate", roc);
+
+        var thresholds = Enumerable.Range(1, 40).Select(i => i * 0.02).ToArray();
+        int planted = kinds.Count(k => k is not null);
+        (double X, double Y) Precision(double t)
+        {
+            var flagged = Enumerable.Range(0, surprise.Length).Where(i => surprise[i] > t).ToList();
+            return (t, flagged.Count == 0 ? double.NaN : flagged.Count(i => kinds[i] is not null) / (double)flagged.Count);
+        }
+        (double X, double Y) Recall(double t) => (t, Enumerable.Range(0, surprise.Length).Count(i => surprise[i] > t && kinds[i] is not null) / (double)planted);
+        Plots.Write($"thresholds-seed{seed}.svg", $"Absolute label-surprise threshold (seed {seed}; default 0.3)", "threshold (nats)", "fraction",
+            new[] { new Series("precision", thresholds.Select(Precision).ToList()), new Series("recall", thresholds.Select(Recall).ToList()) });
     }
 
     /// <summary>-log softmax(outputs)[label] per sample: the outputs read as logits.</summary>

@@ -36,7 +36,7 @@ public static class LinearizationExperiment
         Console.WriteLine($"n {n}, left out {leftOut} (first ones, {flips} flipped labels among them), held out {heldOut}, {steps} full-batch GD steps, " +
                           $"weight decay {lambda} toward w0, sum loss, seed {seed}");
 
-        var rows = new List<(string Regime, Comparison Weight, Comparison Prediction, string Note)>();
+        var rows = new List<(string Regime, Changes Real, Changes Estimate, string Note)>();
 
         // (a) from scratch: every weight trained, inputs pixels / 255.
         using (var network = ProbeNetworks.Build(new MlpSpec(784, new[] { 128 }, 10, Activation.Relu), seed))
@@ -44,7 +44,7 @@ public static class LinearizationExperiment
             var (x, xTest) = (pixels / 255.0, testPixels / 255.0);
             var estimate = Estimate(network, x, xTest, targets, new NtkOptions(), steps, lambda, out double eta);
             var real = RetrainMlp(network, x, xTest, targets, leftOut, steps, lambda, eta, out string check);
-            rows.Add(("(a) MLP from scratch", Compare(real.Weight, estimate.Weight, leftOut), Compare(real.Prediction, estimate.Prediction, leftOut),
+            rows.Add(("(a) MLP from scratch", real, estimate,
                 $"eta {eta:G3}; {check}; flipped: median weight change {Median(real.Weight, flipped)} vs clean {Median(real.Weight, Enumerable.Range(0, leftOut).Except(flipped))}"));
         }
 
@@ -54,7 +54,7 @@ public static class LinearizationExperiment
             var head = LinearHead.Problem(network, pixels, targets, testPixels);
             var estimate = Estimate(network, pixels, testPixels, targets, new NtkOptions { Selection = ParameterSelection.LastLayers(1) }, steps, lambda, out double eta);
             var real = RetrainHead(network, head, leftOut, steps, lambda, eta);
-            rows.Add(("(b) last layer of a pretrained MLP", Compare(real.Weight, estimate.Weight, leftOut), Compare(real.Prediction, estimate.Prediction, leftOut),
+            rows.Add(("(b) last layer of a pretrained MLP", real, estimate,
                 $"eta {eta:G3}; pretrained 3 epochs on t10k, accuracy {accuracy:P1}"));
         }
 
@@ -68,16 +68,25 @@ public static class LinearizationExperiment
             var (x, xTest) = (pixels / 255.0, testPixels / 255.0);
             var estimate = Estimate(network, x, xTest, targets, new NtkOptions(), steps, lambda, out double eta);
             var real = RetrainMlp(network, x, xTest, targets, leftOut, steps, lambda, eta, out string check);
-            rows.Add(("(c) whole pretrained MLP fine-tuned", Compare(real.Weight, estimate.Weight, leftOut), Compare(real.Prediction, estimate.Prediction, leftOut),
+            rows.Add(("(c) whole pretrained MLP fine-tuned", real, estimate,
                 $"eta {eta:G3}; {check}; pretrained 3 epochs on t10k, accuracy {accuracy:P1}"));
         }
 
         Console.WriteLine();
         Console.WriteLine("| regime | weight change Pearson | Spearman | max rel. error | test prediction change Pearson | Spearman | max rel. error |");
         Console.WriteLine("|---|---|---|---|---|---|---|");
-        foreach (var (regime, w, p, _) in rows)
+        foreach (var (regime, real, estimate, _) in rows)
+        {
+            var (w, p) = (Compare(real.Weight, estimate.Weight, leftOut), Compare(real.Prediction, estimate.Prediction, leftOut));
             Console.WriteLine($"| {regime} | {w.Pearson:F4} | {w.Spearman:F4} | {w.MaxRelativeError:G3} | {p.Pearson:F4} | {p.Spearman:F4} | {p.MaxRelativeError:G3} |");
+        }
         foreach (var (regime, _, _, note) in rows) Console.WriteLine($"{regime}: {note}");
+        Plots.Write("linearization-weight.svg", "Weight change without each sample: real retraining vs linearized estimate", "real ||w - w_-i||^2",
+            "estimated", rows.Select(c => new Series(c.Regime, c.Real.Weight.Zip(c.Estimate.Weight).Take(leftOut).ToList(), Lines: false)).ToList(),
+            logX: true, logY: true, diagonal: true);
+        Plots.Write("linearization-prediction.svg", "Held-out prediction change: real retraining vs linearized estimate", "real mean ||f - f_-i||^2",
+            "estimated", rows.Select(c => new Series(c.Regime, c.Real.Prediction.Zip(c.Estimate.Prediction).Take(leftOut).ToList(), Lines: false)).ToList(),
+            logX: true, logY: true, diagonal: true);
         Console.WriteLine($"total {clock.Elapsed.TotalSeconds:F0} s");
     }
 

@@ -47,10 +47,12 @@ public static class SummarizationExperiment
         }
 
         var all = Enumerable.Range(0, 2000).ToArray();
-        Console.WriteLine($"all 2,000: test accuracy {Accuracy(all):P2} (10,000 test images)");
+        double full = Accuracy(all);
+        Console.WriteLine($"all 2,000: test accuracy {full:P2} (10,000 test images)");
         Console.WriteLine("| dropped | least informative (lowest F-SI) | most informative (highest F-SI) | random (mean of " + randomRepeats + ") |");
         Console.WriteLine("|---|---|---|---|");
         var ascending = all.OrderBy(i => fsi[i]).ThenBy(i => i).ToArray();
+        var (leastPoints, mostPoints, randomPoints) = (new List<(double, double)> { (0, full) }, new List<(double, double)> { (0, full) }, new List<(double, double)> { (0, full) });
         foreach (double fraction in fractions)
         {
             int drop = (int)Math.Round(fraction * 2000);
@@ -63,6 +65,12 @@ public static class SummarizationExperiment
                 return Accuracy(shuffled.Skip(drop).ToArray());
             });
             Console.WriteLine($"| {fraction:P0} | {least:P2} | {most:P2} | {random:P2} |");
+            leastPoints.Add((fraction, least));
+            mostPoints.Add((fraction, most));
+            randomPoints.Add((fraction, random));
         }
+        Plots.Write("summarization.svg", "Test accuracy after dropping part of 2,000 training images", "fraction dropped", "test accuracy",
+            new[] { new Series("least informative (low F-SI)", leastPoints), new Series($"random (mean of {randomRepeats})", randomPoints),
+                new Series("most informative (high F-SI)", mostPoints) });
     }
 }
