@@ -90,7 +90,7 @@ public static class GatePipeline
         double[] loo = result.LeaveOneOutPrediction.to(float64).contiguous().data<double>().ToArray();
         int k = dataset.ClassNames.Count;
         return Enumerable.Range(0, dataset.Count).Select(i => new SampleSignals(i, dataset.Labels[i], weightSI[i],
-            functionalSI?[i] ?? double.NaN, loo.AsSpan(i * k, k).ToArray()) { Sigma = estimator.Sigma }).ToList();
+            functionalSI?[i] ?? double.NaN, loo.AsSpan(i * k, k).ToArray())).ToList();
     }
 
     /// <summary>Thumbnails for image datasets: the findings and the most and least informative samples the HTML report shows.</summary>

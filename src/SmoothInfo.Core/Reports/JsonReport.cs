@@ -81,6 +81,7 @@ public static class JsonReport
             json.WriteString("label", report.ClassNames[s.Label]);
             if (report.Sources[s.Index] is { } source) json.WriteString("source", source);
             json.WriteSignals(s);
+            json.WriteNumber("labelSurprise", s.LabelSurprise);
             json.WriteString("looClass", report.ClassNames[s.LooClass]);
             json.NumberOrNull("looMargin", s.LooMargin);
             json.NumberOrNull("robustZ", report.Evaluation.Scores.RobustZ(s.Score));

@@ -30,7 +30,6 @@ public static class ReportJson
     {
         json.WriteNumber("weightSI", signals.WeightSI);
         json.NumberOrNull("functionalSI", signals.FunctionalSI);
-        json.WriteNumber("labelSurprise", signals.LabelSurprise);
         json.WriteStartArray("looPrediction");
         foreach (double value in signals.LooPrediction) json.WriteNumberValue(value);
         json.WriteEndArray();

@@ -12,7 +12,7 @@ public sealed record SampleSignals(int Index, int Label, double WeightSI, double
 {
     public ScoreSignal Scoring { get; init; } = ScoreSignal.FunctionalSi;
 
-    /// <summary>The smoothing sigma the SIs were measured with; label surprise uses the same scale.</summary>
+    /// <summary>The smoothing sigma the SIs were measured with, set with Scoring; label surprise uses the same scale.</summary>
     public double Sigma { get; init; } = 1;
 
     public double Score => Scoring switch
