@@ -79,6 +79,36 @@ public static class DetectionExperiment
                 var pixelAtypical = Atypicality(x, 10);
                 candidates["pixel atypicality"] = pixelAtypical;
                 candidates["max z(-label, pixatyp)"] = Z(candidates["-LOO label"]).Zip(Z(pixelAtypical), Math.Max).ToArray();
+                var residual = PcaResidual(x, 50);
+                candidates["pixel PCA residual"] = residual;
+                {
+                    var centered = x - x.mean(new long[] { 0 }, keepdim: true);
+                    var sv = linalg.svdvals(centered).square();
+                    var cumulative = (sv.cumsum(0) / sv.sum()).data<double>().ToArray();
+                    var labelSurprise = signals.Select(s => s.LabelSurprise).ToArray();
+                    foreach (double fraction in new[] { 0.8, 0.9, 0.95 })
+                    {
+                        int components = Array.FindIndex(cumulative, c => c >= fraction) + 1;
+                        var rz = Z(PcaResidual(x, components));
+                        candidates[$"PCA{fraction} residual"] = rz;
+                        foreach (double zt in new[] { 6.0, 8.0, 10.0, 1e9 })
+                        {
+                            var hit = Enumerable.Range(0, 2000).Where(i => rz[i] > zt || labelSurprise[i] > 0.3).ToList();
+                            int hits = hit.Count(i => kinds[i] is not null);
+                            Console.WriteLine($"    PCA {fraction} ({components} comps) residual z>{zt} or surprise>0.3: {hit.Count} flagged, precision {hits / (double)hit.Count:P1}, recall {hits / 160.0:P1}; corrupted {hit.Count(i => kinds[i] == "corrupted")}, by residual alone {Enumerable.Range(0, 2000).Count(i => rz[i] > zt)} (clean {Enumerable.Range(0, 2000).Count(i => rz[i] > zt && kinds[i] is null)})");
+                        }
+                    }
+                }
+                candidates["max z(surprise, pcares)"] = Z(candidates["label surprise"]).Zip(Z(residual), Math.Max).ToArray();
+                foreach (double ridge in new[] { 10.0, 100.0 })
+                {
+                    var pixelLoo = RidgeLeaveOneOut(x, targets, ridge);
+                    var pixelSurprise = Enumerable.Range(0, 2000).Select(i => Math.Pow(Math.Max(0, 1 - pixelLoo[i, subset.Labels[i]].item<double>()), 2) / 2).ToArray();
+                    candidates[$"pixel surprise l{ridge}"] = pixelSurprise;
+                    candidates[$"max z(surp, pixsurp{ridge})"] = Z(candidates["label surprise"]).Zip(Z(pixelSurprise), Math.Max).ToArray();
+                    candidates[$"sum surp+pixsurp{ridge}"] = candidates["label surprise"].Zip(pixelSurprise, (a, b) => a + b).ToArray();
+                    candidates[$"max z(surp,pix{ridge},pca)"] = Z(candidates["label surprise"]).Zip(Z(pixelSurprise), Math.Max).Zip(Z(residual), Math.Max).ToArray();
+                }
                 candidates["max z(-label, atyp)"] = Z(candidates["-LOO label"]).Zip(Z(atypical), Math.Max).ToArray();
                 candidates["max z(-label, logF, atyp)"] = Z(candidates["-LOO label"]).Zip(Z(atypical), Math.Max).Zip(Z(f.Select(v => Math.Log(v)).ToArray()), Math.Max).ToArray();
                 candidates["sum z(-label, atyp)"] = Z(candidates["-LOO label"]).Zip(Z(atypical), (a, b) => a + b).ToArray();
@@ -167,6 +197,27 @@ public static class DetectionExperiment
         similarity.diagonal().fill_(-2.0);
         var nearest = similarity.topk(k, dim: 1).values.mean(new long[] { 1 });
         return (1 - nearest).data<double>().ToArray();
+    }
+
+    /// <summary>Squared distance of each centered sample from the span of the data's top principal components.</summary>
+    private static double[] PcaResidual(Tensor x, int components)
+    {
+        var centered = x - x.mean(new long[] { 0 }, keepdim: true);
+        var (_, _, vh) = linalg.svd(centered, fullMatrices: false);
+        var top = vh[TensorIndex.Slice(0, components)];
+        var projected = centered.matmul(top.t()).matmul(top);
+        return (centered - projected).square().sum(1).data<double>().ToArray();
+    }
+
+    /// <summary>Closed-form leave-one-out predictions of a ridge regression on raw pixels (plus bias) to one-hot targets.</summary>
+    private static Tensor RidgeLeaveOneOut(Tensor x, Tensor targets, double lambda)
+    {
+        var phi = cat(new[] { x, ones(x.shape[0], 1, dtype: float64) }, 1);
+        var c = lambda * eye(phi.shape[1], dtype: float64) + phi.t().matmul(phi);
+        var z = linalg.solve(c, phi.t()).t();
+        var fitted = z.matmul(phi.t().matmul(targets));
+        var h = (z * phi).sum(1, keepdim: true);
+        return (fitted - h * targets) / (1 - h);
     }
 
     private static double[] Leverage(LinearHeadProblem problem, double lambda)

@@ -23,6 +23,7 @@ public sealed class PolicyLoaderTests : PolicyFiles
         Assert.That(policy.Estimator.MaxSamples, Is.EqualTo(20000));
         Assert.That(policy.Rules.Score, Is.EqualTo(ScoreSignal.LabelSurprise));
         Assert.That(policy.Rules.Mislabeled, Is.EqualTo(new CategoryRule(true, ThresholdKind.Absolute, 0.3)));
+        Assert.That(policy.Rules.InputOutliers, Is.EqualTo(new InputOutlierRule(true, 8)));
         Assert.That(policy.Rules.Budgets.Overall, Is.EqualTo(new Budget(null, null)));
         Assert.That(policy.Reports.Directory, Is.EqualTo(Path.Combine(Dir, "artifacts", "smoothinfo")));
         Assert.That(policy.Reports.Formats, Is.EqualTo(new[] { ReportFormat.Json, ReportFormat.Sarif }));
@@ -260,6 +261,16 @@ public sealed class PolicyLoaderTests : PolicyFiles
         var e = SingleError(MinimalPolicy + "rules:\n  atypical:\n    kind: quantile\n    threshold: 3\n");
         Assert.That(e.Code, Is.EqualTo(ErrorCodes.PolicyValueOutOfRange));
         Assert.That((e.Location!.Line, e.Location.Column), Is.EqualTo((8, 16)));
+    }
+
+    [Test]
+    public void InputOutlierThresholdMustBePositive()
+    {
+        var e = SingleError(MinimalPolicy + "rules:\n  inputOutliers: { threshold: -2 }\n");
+        Assert.That(e.Code, Is.EqualTo(ErrorCodes.PolicyValueOutOfRange));
+        Assert.That((e.Location!.Line, e.Location.Column), Is.EqualTo((6, 31)));
+        Assert.That(e.Message, Does.Contain("must be positive"));
+        Assert.That(e.Fix, Does.Contain("enabled: false"));
     }
 
     [Test]

@@ -38,6 +38,7 @@ public static class GatePipeline
         var cached = key is null ? null : EstimatorCache.Load(options.CacheFile!, key, dataset);
         var output = cached ?? Estimate(policy, dataset, device, options);
         if (key is not null && cached is null) EstimatorCache.Save(options.CacheFile!, key, output);
+        output = WithInputResiduals(output, dataset);
 
         var report = Evaluate(policy, ToolVersion, policy.Dataset.Path, SampleCatalog.Of(dataset), output,
             evaluation => Thumbnails(dataset, output.Signals, evaluation));
@@ -80,6 +81,13 @@ public static class GatePipeline
         var (result, formulation) = LeaveOneOutRun.Estimate(network, ProbeModel.Selection(policy.Model), inputs, labels, dataset.ClassNames.Count,
             run, new EstimatorOptions(dtype, device, Progress: options.Progress), options.KernelProgress, ProbeModel.Projection(estimator));
         return new EstimatorOutput(Signals(result, dataset, estimator), result.Solver with { Reason = $"{formulation.Reason}; {result.Solver.Reason}" });
+    }
+
+    /// <summary>The inputs' distances from their principal subspace: inputs only, cheap, so measured on every run rather than cached.</summary>
+    private static EstimatorOutput WithInputResiduals(EstimatorOutput output, Dataset dataset)
+    {
+        var residual = PrincipalSubspaceResidual.Compute(DatasetTensors.Features(dataset, ScalarType.Float64)).SquaredResidual;
+        return output with { Signals = output.Signals.Select(s => s with { InputResidual = residual[s.Index] }).ToList() };
     }
 
     private static List<SampleSignals> Signals(LeaveOneOutResult result, Dataset dataset, EstimatorPolicy estimator)

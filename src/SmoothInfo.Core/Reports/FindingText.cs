@@ -1,4 +1,5 @@
 using System.Globalization;
+using SmoothInfo.Estimation;
 using SmoothInfo.Rules;
 
 namespace SmoothInfo.Reports;
@@ -16,10 +17,13 @@ public static class FindingText
         string prediction = s.LooClass == s.Label
             ? $"the model trained without it still predicts {label} but only {Number(s.LooScore)}"
             : $"predicted {report.ClassNames[s.LooClass]} {Number(s.LooScore)} by the model trained without it";
-        if (finding.Category == Category.Corrupted)
+        if (finding.Category == Category.Corrupted && !finding.InputOutlier)
             prediction = $"the model trained without it places it in no class (best: {report.ClassNames[s.LooClass]} {Number(s.LooScore)})";
         string where = finding.Locator.Line > 0 ? "" : finding.Locator.Index >= 0 ? $"sample {finding.Locator.Index}: " : "";
-        return $"{where}labelled {label}, {prediction}; {report.ScoreName} {Number(s.Score)} nats " +
+        string input = finding.InputOutlier
+            ? $"its input lies far from the subspace that holds {PrincipalSubspaceResidual.VarianceFraction * 100:F0}% of the dataset's variance (robust z {Number(finding.InputZ)}); "
+            : "";
+        return $"{where}labelled {label}, {input}{prediction}; {report.ScoreName} {Number(s.Score)} nats " +
                $"({Ordinal(finding.Percentile)} percentile, robust z {Number(finding.RobustZ)}): likely {finding.Category.Name()}.";
     }
 

@@ -82,6 +82,8 @@ public static class JsonReport
             if (report.Sources[s.Index] is { } source) json.WriteString("source", source);
             json.WriteSignals(s);
             json.WriteNumber("labelSurprise", s.LabelSurprise);
+            json.NumberOrNull("inputResidual", s.InputResidual);
+            json.NumberOrNull("inputZ", report.Evaluation.InputZ(s));
             json.WriteString("looClass", report.ClassNames[s.LooClass]);
             json.NumberOrNull("looMargin", s.LooMargin);
             json.NumberOrNull("robustZ", report.Evaluation.Scores.RobustZ(s.Score));

@@ -80,8 +80,13 @@ public sealed record SavedReport(
                 var loo = Array(s, "looPrediction", at).Select((v, c) => v.ValueKind == JsonValueKind.Number ? v.GetDouble() : throw Error($"{at}.looPrediction[{c}]", "is not a number")).ToArray();
                 if (loo.Length != classes.Count) throw Error(at + ".looPrediction", $"has {loo.Length} values for {classes.Count} classes");
                 var functional = Member(s, "functionalSI", at, JsonValueKind.Number, JsonValueKind.Null);
+                // inputResidual is absent from reports written before it was measured: the input rule then flags nothing.
+                var residual = s.TryGetProperty("inputResidual", out _) ? Member(s, "inputResidual", at, JsonValueKind.Number, JsonValueKind.Null) : default;
                 signals.Add(new SampleSignals(i, labelIndex, Member(s, "weightSI", at, JsonValueKind.Number).GetDouble(),
-                    functional.ValueKind == JsonValueKind.Null ? double.NaN : functional.GetDouble(), loo));
+                    functional.ValueKind == JsonValueKind.Null ? double.NaN : functional.GetDouble(), loo)
+                {
+                    InputResidual = residual.ValueKind == JsonValueKind.Number ? residual.GetDouble() : double.NaN,
+                });
                 locators.Add(new SampleLocator(String(s, "file", at),
                     s.TryGetProperty("line", out var line) ? Int(s, "line", at) : 0,
                     s.TryGetProperty("recordIndex", out _) ? Member(s, "recordIndex", at, JsonValueKind.Number).GetInt64() : -1));

@@ -4,7 +4,8 @@ namespace SmoothInfo.Rules;
 
 /// <summary>
 /// A sample the rules flag: its category, its signals, where it stands in the dataset (percentile rank and
-/// robust z-score of its score) and whether the baseline accepts it.
+/// robust z-score of its score), the robust z-score of its input's distance from the data's principal subspace (NaN when
+/// not measured), whether that distance alone made it a finding, and whether the baseline accepts it.
 /// </summary>
 public sealed record Finding(
     Category Category,
@@ -14,6 +15,8 @@ public sealed record Finding(
     string? Source,
     double Percentile,
     double RobustZ,
+    double InputZ,
+    bool InputOutlier,
     bool Accepted)
 {
     public int SampleIndex => Signals.Index;
@@ -28,7 +31,11 @@ public sealed record RuleEvaluation(
     IReadOnlyList<BudgetViolation> Violations,
     IReadOnlyList<BaselineEntry> StaleBaselineEntries,
     ScoreDistribution Scores,
-    IReadOnlyDictionary<Category, double> Cutoffs)
+    IReadOnlyDictionary<Category, double> Cutoffs,
+    ScoreDistribution? InputResiduals = null)
 {
     public bool Passed => Violations.Count == 0;
+
+    /// <summary>Robust z-score of a sample's distance from the data's principal subspace; NaN when not measured.</summary>
+    public double InputZ(SampleSignals signals) => RuleEngine.InputZ(InputResiduals, signals);
 }

@@ -4,23 +4,28 @@ namespace SmoothInfo.Rules;
 
 /// <summary>
 /// Signals to findings: a sample is a finding when its category (<see cref="CategoryClassifier"/>) is enabled and
-/// its score passes that category's threshold; the baseline accepts findings by content hash; budgets over the
-/// non-accepted findings decide pass or fail. An overall budget left unset tolerates no finding.
+/// its score passes that category's threshold, or, as a corrupted finding whatever its score, when its input lies
+/// further from the data's principal subspace than the inputOutliers threshold; the baseline accepts findings by
+/// content hash; budgets over the non-accepted findings decide pass or fail. An overall budget left unset tolerates no finding.
 /// </summary>
 public static class RuleEngine
 {
     public static RuleEvaluation Evaluate(IReadOnlyList<SampleSignals> signals, SampleCatalog samples, RulesPolicy rules, Baseline baseline)
     {
         var scores = new ScoreDistribution(signals.Select(s => s.Score));
+        var measured = signals.Where(s => !double.IsNaN(s.InputResidual)).Select(s => s.InputResidual).ToList();
+        var residuals = measured.Count > 0 ? new ScoreDistribution(measured) : null;
         var findings = new List<Finding>();
         foreach (var s in signals)
         {
-            var category = CategoryClassifier.Classify(s);
+            double inputZ = InputZ(residuals, s);
+            bool inputOutlier = rules.InputOutliers.Enabled && inputZ > rules.InputOutliers.Threshold;
+            var category = inputOutlier ? Category.Corrupted : CategoryClassifier.Classify(s);
             var rule = RuleFor(rules, category);
-            if (!rule.Enabled || !scores.Exceeds(s.Score, rule.Kind, rule.Threshold)) continue;
+            if (!inputOutlier && (!rule.Enabled || !scores.Exceeds(s.Score, rule.Kind, rule.Threshold))) continue;
             string hash = samples.ContentHashes[s.Index];
             findings.Add(new Finding(category, s, samples.Locators[s.Index], hash, samples.Sources[s.Index],
-                scores.PercentileRank(s.Score), scores.RobustZ(s.Score), baseline.Accepts(hash)));
+                scores.PercentileRank(s.Score), scores.RobustZ(s.Score), inputZ, inputOutlier, baseline.Accepts(hash)));
         }
 
         var counted = findings.Where(f => !f.Accepted).ToList();
@@ -41,8 +46,12 @@ public static class RuleEngine
         var stale = baseline.Entries.Where(e => !flagged.Contains(e.ContentHash)).ToList();
         var cutoffs = Enum.GetValues<Category>().Select(c => (c, rule: RuleFor(rules, c))).Where(x => x.rule.Enabled)
             .ToDictionary(x => x.c, x => scores.Cutoff(x.rule.Kind, x.rule.Threshold));
-        return new RuleEvaluation(findings, violations, stale, scores, cutoffs);
+        return new RuleEvaluation(findings, violations, stale, scores, cutoffs, residuals);
     }
+
+    /// <summary>Robust z-score of a sample's distance from the data's principal subspace among the measured ones; NaN when not measured.</summary>
+    public static double InputZ(ScoreDistribution? residuals, SampleSignals signals) =>
+        residuals is null || double.IsNaN(signals.InputResidual) ? double.NaN : residuals.RobustZ(signals.InputResidual);
 
     /// <summary>The most findings a budget tolerates among this many samples (the stricter of count and fraction), or null.</summary>
     public static int? Limit(Budget budget, int samples)

@@ -15,6 +15,13 @@ public sealed record SampleSignals(int Index, int Label, double WeightSI, double
     /// <summary>The smoothing sigma the SIs were measured with, set with Scoring; label surprise uses the same scale.</summary>
     public double Sigma { get; init; } = 1;
 
+    /// <summary>
+    /// Squared distance of the input from the dataset's principal subspace (<see cref="Estimation.PrincipalSubspaceResidual"/>);
+    /// NaN when not measured (reports written before it existed). Depends on the inputs only, so it is measured on every run
+    /// rather than cached with the estimator's output.
+    /// </summary>
+    public double InputResidual { get; init; } = double.NaN;
+
     public double Score => Scoring switch
     {
         ScoreSignal.LabelSurprise => LabelSurprise,

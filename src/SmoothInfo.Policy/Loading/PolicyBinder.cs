@@ -111,6 +111,7 @@ internal static class PolicyBinder
         return new RulesPolicy(s.Enum<ScoreSignal>("score"),
             BindCategory(s.Section("mislabeled"), errors), BindCategory(s.Section("corrupted"), errors),
             BindCategory(s.Section("adversarialLooking"), errors), BindCategory(s.Section("atypical"), errors),
+            BindInputOutliers(s.Section("inputOutliers"), errors),
             new BudgetsPolicy(BindBudget(budgets.Section("overall")), BindBudget(budgets.Section("perClass")), BindBudget(budgets.Section("perSource"))));
     }
 
@@ -126,6 +127,16 @@ internal static class PolicyBinder
         if (problem is not null)
             errors.Add(new InputException(ErrorCodes.PolicyValueOutOfRange, $"the threshold is {rule.Threshold}; {problem}.",
                 "change 'threshold', or 'kind' (absolute: nats; robust-z: z-score; quantile: 0 to 1).", s.Locate("threshold")));
+        return rule;
+    }
+
+    private static InputOutlierRule BindInputOutliers(PolicySection s, List<InputException> errors)
+    {
+        var rule = new InputOutlierRule(s.Boolean("enabled"), s.Number("threshold"));
+        if (rule.Threshold <= 0)
+            errors.Add(new InputException(ErrorCodes.PolicyValueOutOfRange, $"the threshold is {rule.Threshold}; it is a robust z-score and must be positive.",
+                "set 'threshold' to a positive z-score (the default, 8, flagged no clean image in docs/rules-and-reports.md), or 'enabled: false'.",
+                s.Locate("threshold")));
         return rule;
     }
 

@@ -59,9 +59,13 @@ public sealed record RulesPolicy(
     CategoryRule Corrupted,
     CategoryRule AdversarialLooking,
     CategoryRule Atypical,
+    InputOutlierRule InputOutliers,
     BudgetsPolicy Budgets);
 
 public sealed record CategoryRule(bool Enabled, ThresholdKind Kind, double Threshold);
+
+/// <summary>Corrupted findings from the inputs alone: a robust z-score of the distance from the data's principal subspace above Threshold.</summary>
+public sealed record InputOutlierRule(bool Enabled, double Threshold);
 
 public sealed record BudgetsPolicy(Budget Overall, Budget PerClass, Budget PerSource);
 

@@ -40,6 +40,36 @@ public sealed class RuleEngineTests
         Assert.That(result.Passed, Is.True);
     }
 
+    [Test]
+    public void AnInputFarFromThePrincipalSubspaceIsACorruptedFindingWhateverItsScore()
+    {
+        var data = TinyDataset(30);
+        // Typical scores and predictions everywhere; residuals spread 1.0 to 1.6, one input far away, one not measured.
+        var signals = TypicalSignals(data).Select(s => s with { InputResidual = 1 + 0.1 * (s.Index % 7) }).ToList();
+        signals[8] = signals[8] with { InputResidual = 40 };
+        signals[9] = signals[9] with { InputResidual = double.NaN };
+
+        var result = RuleEngine.Evaluate(signals, SampleCatalog.Of(data), RulesWith(), Baseline.Empty);
+
+        var finding = result.Findings.Single();
+        Assert.That((finding.SampleIndex, finding.Category, finding.InputOutlier), Is.EqualTo((8, Category.Corrupted, true)));
+        Assert.That(finding.InputZ, Is.EqualTo(result.InputZ(signals[8])).And.GreaterThan(8));
+        Assert.That(result.InputZ(signals[9]), Is.NaN);
+        Assert.That(RuleEngine.Evaluate(signals, SampleCatalog.Of(data), RulesWith(inputOutliers: InputZ8 with { Enabled = false }), Baseline.Empty).Findings,
+            Is.Empty, "disabled");
+        Assert.That(RuleEngine.Evaluate(signals, SampleCatalog.Of(data), RulesWith(inputOutliers: InputZ8 with { Threshold = 1e6 }), Baseline.Empty).Findings,
+            Is.Empty, "below a higher threshold");
+    }
+
+    [Test]
+    public void WithoutMeasuredResidualsTheInputRuleFlagsNothing()
+    {
+        var data = TinyDataset(30);
+        var result = RuleEngine.Evaluate(TypicalSignals(data), SampleCatalog.Of(data), RulesWith(), Baseline.Empty);
+        Assert.That(result.Findings, Is.Empty);
+        Assert.That(result.InputResiduals, Is.Null);
+    }
+
     [TestCase(ThresholdKind.Absolute, 8.0, 1)]
     [TestCase(ThresholdKind.Absolute, 9.5, 0)]
     [TestCase(ThresholdKind.Quantile, 0.9, 1)] // the 0.9 quantile is the tied top typical score: only the outlier is above
@@ -50,7 +80,7 @@ public sealed class RuleEngineTests
         var signals = TypicalSignals(data);
         signals[3] = SignalsOf(3, data.Labels[3], 9, looClass: data.Labels[3], looScore: 0.6);
         var rule = new CategoryRule(true, kind, threshold);
-        var rules = new RulesPolicy(ScoreSignal.FunctionalSi, rule, rule, rule, rule, new BudgetsPolicy(Unset, Unset, Unset));
+        var rules = new RulesPolicy(ScoreSignal.FunctionalSi, rule, rule, rule, rule, InputZ8, new BudgetsPolicy(Unset, Unset, Unset));
         Assert.That(RuleEngine.Evaluate(signals, SampleCatalog.Of(data), rules, Baseline.Empty).Findings, Has.Count.EqualTo(expected));
     }
 

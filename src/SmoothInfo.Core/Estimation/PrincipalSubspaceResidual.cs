@@ -1,0 +1,72 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SmoothInfo.Estimation;
+
+/// <summary>The squared residuals and how many principal components span the subspace they are measured from.</summary>
+public sealed record SubspaceResidual(double[] SquaredResidual, int Components, int Dimensions);
+
+/// <summary>
+/// How far each input lies from the subspace that holds most of the dataset's variance: the squared distance of the
+/// centered input from the span of the fewest principal components explaining at least <c>VarianceFraction</c> of it
+/// (the classical PCA reconstruction error). Inputs only, no labels and no model: noise, scrambled pixels or a
+/// saturated image are far from it while a trained feature extractor may map them into ordinary features.
+/// Deterministic: the components are fitted on at most <see cref="MaxFitRows"/> evenly spaced samples, in float64.
+/// </summary>
+public static class PrincipalSubspaceResidual
+{
+    /// <summary>The share of the variance the subspace explains (docs/rules-and-reports.md: 0.95 absorbs noise images into the subspace).</summary>
+    public const double VarianceFraction = 0.9;
+
+    /// <summary>Samples the components are fitted on; bounds the cost on large datasets, every sample is measured.</summary>
+    public const int MaxFitRows = 4096;
+
+    private const long BlockRows = 4096;
+
+    /// <param name="inputs">[n, ...] inputs as the model takes them; flattened per sample.</param>
+    public static SubspaceResidual Compute(Tensor inputs, double varianceFraction = VarianceFraction)
+    {
+        using var scope = NewDisposeScope();
+        long n = inputs.shape[0];
+        var x = inputs.reshape(n, -1).to(float64);
+        long d = x.shape[1];
+        var mean = x.mean(new long[] { 0 }, keepdim: true);
+        var basis = Basis(x, mean, varianceFraction, out int components);
+        var residual = new double[n];
+        for (long start = 0; start < n; start += BlockRows)
+        {
+            using var block = NewDisposeScope();
+            var centered = x[TensorIndex.Slice(start, Math.Min(start + BlockRows, n))] - mean;
+            var total = centered.square().sum(1);
+            var kept = basis is null ? zeros_like(total) : centered.matmul(basis).square().sum(1);
+            // Energy minus the part inside the subspace: rounding can leave a tiny negative.
+            var values = (total - kept).clamp_min(0).data<double>().ToArray();
+            values.CopyTo(residual, start);
+        }
+        return new SubspaceResidual(residual, components, (int)d);
+    }
+
+    /// <summary>[d, k] orthonormal principal directions, or null when the inputs do not vary.</summary>
+    private static Tensor? Basis(Tensor x, Tensor mean, double varianceFraction, out int components)
+    {
+        long n = x.shape[0];
+        long rows = Math.Min(n, MaxFitRows);
+        var fit = (rows == n ? x : x.index_select(0, linspace(0, n - 1, rows, dtype: float64).round().to(int64))) - mean;
+        // Eigen-decompose the smaller of the covariance and the Gram matrix; both give the same directions.
+        bool gram = fit.shape[1] > rows;
+        var (eigenvalues, vectors) = linalg.eigh(gram ? fit.matmul(fit.t()) : fit.t().matmul(fit));
+        var order = arange(eigenvalues.shape[0] - 1, -1, -1, dtype: int64);
+        var values = eigenvalues.index_select(0, order).clamp_min(0);
+        vectors = vectors.index_select(1, order);
+        double total = values.sum().item<double>();
+        components = 0;
+        if (total <= 0) return null;
+        var cumulative = (values.cumsum(0) / total).data<double>().ToArray();
+        components = Array.FindIndex(cumulative, c => c >= varianceFraction - 1e-12) + 1;
+        var top = TensorIndex.Slice(0, components);
+        var basis = gram
+            ? fit.t().matmul(vectors[TensorIndex.Colon, top]) / values[top].sqrt()
+            : vectors[TensorIndex.Colon, top];
+        return basis;
+    }
+}
