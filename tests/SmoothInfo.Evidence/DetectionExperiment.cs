@@ -79,36 +79,17 @@ public static class DetectionExperiment
                 var pixelAtypical = Atypicality(x, 10);
                 candidates["pixel atypicality"] = pixelAtypical;
                 candidates["max z(-label, pixatyp)"] = Z(candidates["-LOO label"]).Zip(Z(pixelAtypical), Math.Max).ToArray();
-                var residual = PcaResidual(x, 50);
-                candidates["pixel PCA residual"] = residual;
-                {
-                    var centered = x - x.mean(new long[] { 0 }, keepdim: true);
-                    var sv = linalg.svdvals(centered).square();
-                    var cumulative = (sv.cumsum(0) / sv.sum()).data<double>().ToArray();
-                    var labelSurprise = signals.Select(s => s.LabelSurprise).ToArray();
-                    foreach (double fraction in new[] { 0.8, 0.9, 0.95 })
-                    {
-                        int components = Array.FindIndex(cumulative, c => c >= fraction) + 1;
-                        var rz = Z(PcaResidual(x, components));
-                        candidates[$"PCA{fraction} residual"] = rz;
-                        foreach (double zt in new[] { 6.0, 8.0, 10.0, 1e9 })
-                        {
-                            var hit = Enumerable.Range(0, 2000).Where(i => rz[i] > zt || labelSurprise[i] > 0.3).ToList();
-                            int hits = hit.Count(i => kinds[i] is not null);
-                            Console.WriteLine($"    PCA {fraction} ({components} comps) residual z>{zt} or surprise>0.3: {hit.Count} flagged, precision {hits / (double)hit.Count:P1}, recall {hits / 160.0:P1}; corrupted {hit.Count(i => kinds[i] == "corrupted")}, by residual alone {Enumerable.Range(0, 2000).Count(i => rz[i] > zt)} (clean {Enumerable.Range(0, 2000).Count(i => rz[i] > zt && kinds[i] is null)})");
-                        }
-                    }
-                }
-                candidates["max z(surprise, pcares)"] = Z(candidates["label surprise"]).Zip(Z(residual), Math.Max).ToArray();
-                foreach (double ridge in new[] { 10.0, 100.0 })
-                {
-                    var pixelLoo = RidgeLeaveOneOut(x, targets, ridge);
-                    var pixelSurprise = Enumerable.Range(0, 2000).Select(i => Math.Pow(Math.Max(0, 1 - pixelLoo[i, subset.Labels[i]].item<double>()), 2) / 2).ToArray();
-                    candidates[$"pixel surprise l{ridge}"] = pixelSurprise;
-                    candidates[$"max z(surp, pixsurp{ridge})"] = Z(candidates["label surprise"]).Zip(Z(pixelSurprise), Math.Max).ToArray();
-                    candidates[$"sum surp+pixsurp{ridge}"] = candidates["label surprise"].Zip(pixelSurprise, (a, b) => a + b).ToArray();
-                    candidates[$"max z(surp,pix{ridge},pca)"] = Z(candidates["label surprise"]).Zip(Z(pixelSurprise), Math.Max).Zip(Z(residual), Math.Max).ToArray();
-                }
+                // The gate's input rule: distance from the principal subspace holding 90% of the variance, as a robust z.
+                var residual = PrincipalSubspaceResidual.Compute(x);
+                signals = signals.Select(s => s with { InputResidual = residual.SquaredResidual[s.Index] }).ToList();
+                candidates["input residual"] = residual.SquaredResidual;
+                candidates["max z(surprise, input)"] = Z(candidates["label surprise"]).Zip(Z(residual.SquaredResidual), Math.Max).ToArray();
+                DefaultPolicy(signals, kinds, residual.Components);
+                // A label signal from raw pixels (ridge regression's closed-form leave-one-out), alone and with ours.
+                var pixelLoo = RidgeLeaveOneOut(x, targets, 10);
+                var pixelSurprise = Enumerable.Range(0, 2000).Select(i => Math.Pow(Math.Max(0, 1 - pixelLoo[i, subset.Labels[i]].item<double>()), 2) / 2).ToArray();
+                candidates["pixel ridge surprise"] = pixelSurprise;
+                candidates["max z(surprise, pixel)"] = Z(candidates["label surprise"]).Zip(Z(pixelSurprise), Math.Max).ToArray();
                 candidates["max z(-label, atyp)"] = Z(candidates["-LOO label"]).Zip(Z(atypical), Math.Max).ToArray();
                 candidates["max z(-label, logF, atyp)"] = Z(candidates["-LOO label"]).Zip(Z(atypical), Math.Max).Zip(Z(f.Select(v => Math.Log(v)).ToArray()), Math.Max).ToArray();
                 candidates["sum z(-label, atyp)"] = Z(candidates["-LOO label"]).Zip(Z(atypical), (a, b) => a + b).ToArray();
@@ -199,14 +180,29 @@ public static class DetectionExperiment
         return (1 - nearest).data<double>().ToArray();
     }
 
-    /// <summary>Squared distance of each centered sample from the span of the data's top principal components.</summary>
-    private static double[] PcaResidual(Tensor x, int components)
+    /// <summary>
+    /// Precision and recall of the default rules (schema defaults, through the gate's RuleEngine) with and without the
+    /// input rule, and what each planted kind's recall is.
+    /// </summary>
+    private static void DefaultPolicy(List<SampleSignals> signals, string?[] kinds, int components)
     {
-        var centered = x - x.mean(new long[] { 0 }, keepdim: true);
-        var (_, _, vh) = linalg.svd(centered, fullMatrices: false);
-        var top = vh[TensorIndex.Slice(0, components)];
-        var projected = centered.matmul(top.t()).matmul(top);
-        return (centered - projected).square().sum(1).data<double>().ToArray();
+        var folder = Directory.CreateTempSubdirectory("smoothinfo-defaults");
+        File.WriteAllText(Path.Combine(folder.FullName, "x.csv"), "label\n");
+        var defaults = Policy.Loading.PolicyLoader.Load(Path.Combine(folder.FullName, "smoothinfo.yml"), "version: 1\ndataset: { format: csv, path: x.csv }\n").Rules;
+        folder.Delete(recursive: true);
+        var catalog = new SampleCatalog(Enumerable.Range(0, 10).Select(c => c.ToString()).ToList(),
+            signals.Select(s => SampleLocator.AtIndex("subset", s.Index)).ToList(), signals.Select(s => s.Index.ToString()).ToList(),
+            signals.Select(_ => (string?)null).ToList());
+        var scored = signals.Select(s => s with { Scoring = defaults.Score }).ToList();
+        foreach (var (name, rules) in new[] { ("default rules", defaults), ("without the input rule", defaults with { InputOutliers = defaults.InputOutliers with { Enabled = false } }) })
+        {
+            var findings = RuleEngine.Evaluate(scored, catalog, rules, Baseline.Empty).Findings;
+            int hits = findings.Count(f => kinds[f.SampleIndex] is not null), planted = kinds.Count(k => k is not null);
+            string Recall(string kind) => $"{findings.Count(f => kinds[f.SampleIndex] == kind)}/{kinds.Count(k => k == kind)}";
+            Console.WriteLine($"    {name} ({components} components): {findings.Count} findings, precision {hits / (double)Math.Max(1, findings.Count):P1}, " +
+                $"recall {hits / (double)planted:P1} (flips {Recall("mislabeled")}, corrupted {Recall("corrupted")}, adversarial {Recall("adversarial")}); " +
+                $"by the input rule {findings.Count(f => f.InputOutlier)} ({findings.Count(f => f.InputOutlier && kinds[f.SampleIndex] is null)} clean)");
+        }
     }
 
     /// <summary>Closed-form leave-one-out predictions of a ridge regression on raw pixels (plus bias) to one-hot targets.</summary>

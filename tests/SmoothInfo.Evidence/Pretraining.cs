@@ -13,7 +13,7 @@ namespace SmoothInfo.Evidence;
 /// </summary>
 public static class Pretraining
 {
-    /// <summary>The model sample-project/ serves (and the groups and summarization experiments use).</summary>
+    /// <summary>The model the groups and summarization experiments serve, trained on the test split.</summary>
     public static Sequential ServedModel(out double accuracy) =>
         Train(FashionMnist.Test(), SampleProjectData.ModelWidths, epochs: 20, seed: 7, out accuracy);
 

@@ -21,9 +21,14 @@ public sealed class ReportTests
         signals[4] = SignalsOf(4, data.Labels[4], 9, looClass: 2, looScore: 0.93); // sample 4 is class 1
         signals[20] = SignalsOf(20, data.Labels[20], 9, looClass: data.Labels[20], looScore: 0.05);
         var baseline = new Baseline(new[] { new BaselineEntry(data[20].ContentHash, "corrupted", "data.csv(22)", null) });
+        _report = Report(data, signals, baseline);
+    }
+
+    private GateReport Report(SmoothInfo.Data.Dataset data, List<SampleSignals> signals, Baseline baseline)
+    {
         var evaluation = RuleEngine.Evaluate(signals, SampleCatalog.Of(data), RulesWith(), baseline);
         var locators = data.Samples.Select(s => s.Locator with { File = Path.Combine(_root, "data", "train.csv") }).ToList();
-        _report = new GateReport("1.0.0", Path.Combine(_root, "smoothinfo.yml"), Path.Combine(_root, "data", "train.csv"),
+        return new GateReport("1.0.0", Path.Combine(_root, "smoothinfo.yml"), Path.Combine(_root, "data", "train.csv"),
             data.ClassNames, locators, data.Samples.Select(s => s.ContentHash).ToList(), data.Samples.Select(s => s.Source).ToList(),
             signals, "F-SI", 1.0, new SolverReport("closed-form", "t = infinity", 12.5, "float64"),
             evaluation with { Findings = evaluation.Findings.Select(f => f with { Locator = locators[f.SampleIndex] }).ToList() },
@@ -43,6 +48,33 @@ public sealed class ReportTests
     }
 
     [Test]
+    public void AnInputOutlierSaysWhereItsInputLiesAndTheSavedReportKeepsTheResiduals()
+    {
+        var data = TinyDataset(60);
+        var signals = TypicalSignals(data).Select(s => s with { InputResidual = 1 + 0.1 * (s.Index % 7) }).ToList();
+        signals[7] = signals[7] with { InputResidual = 50 };
+        var report = Report(data, signals, Baseline.Empty);
+        var finding = report.Evaluation.Findings.Single();
+
+        Assert.That(FindingText.Message(finding, report), Does.StartWith(
+            $"labelled 1, its input lies far from the subspace that holds 90% of the dataset's variance (robust z {FindingText.Number(finding.InputZ)}); " +
+            "the model trained without it still predicts 1 but only 0.9; F-SI 1 nats"));
+        Assert.That(FindingText.Message(finding, report), Does.EndWith("likely corrupted."));
+
+        string path = Path.Combine(_root, "out", "report.json");
+        JsonReport.Write(path, report);
+        using (var doc = JsonDocument.Parse(File.ReadAllText(path)))
+        {
+            var sample = doc.RootElement.GetProperty("samples")[7];
+            Assert.That(sample.GetProperty("inputResidual").GetDouble(), Is.EqualTo(50));
+            Assert.That(sample.GetProperty("inputZ").GetDouble(), Is.EqualTo(finding.InputZ).Within(1e-12));
+            Assert.That(sample.GetProperty("finding").GetString(), Is.EqualTo("corrupted"));
+        }
+        var saved = SavedReport.Read(path);
+        Assert.That(saved.Output.Signals.Select(s => s.InputResidual), Is.EqualTo(signals.Select(s => s.InputResidual)));
+    }
+
+    [Test]
     public void JsonHasEverySampleWithItsSignalsLocatorAndFlags()
     {
         string path = Path.Combine(_root, "out", "report.json");
@@ -59,6 +91,7 @@ public sealed class ReportTests
         Assert.That(samples[20].GetProperty("accepted").GetBoolean(), Is.True);
         Assert.That(samples[5].TryGetProperty("finding", out _), Is.False);
         Assert.That(samples[5].GetProperty("looPrediction").GetArrayLength(), Is.EqualTo(3));
+        Assert.That(samples[5].GetProperty("inputResidual").ValueKind, Is.EqualTo(JsonValueKind.Null), "not measured");
         Assert.That(root.GetProperty("budgetViolations")[0].GetProperty("scope").GetString(), Is.EqualTo("overall"));
         Assert.That(root.GetProperty("groups").EnumerateArray().Select(g => g.GetProperty("group").GetString()),
             Is.EqualTo(new[] { "0", "1", "2", "crawl", "vendor" }));
