@@ -15,7 +15,9 @@ public static class FindingText
         var s = finding.Signals;
         string label = report.ClassNames[s.Label];
         string prediction = s.LooClass == s.Label
-            ? $"the model trained without it still predicts {label} but only {Number(s.LooScore)}"
+            ? s.LooScore >= CategoryClassifier.ConfidentScore
+                ? $"the model trained without it predicts {label} {Number(s.LooScore)}"
+                : $"the model trained without it still predicts {label} but only {Number(s.LooScore)}"
             : $"predicted {report.ClassNames[s.LooClass]} {Number(s.LooScore)} by the model trained without it";
         if (finding.Category == Category.Corrupted && !finding.InputOutlier)
             prediction = $"the model trained without it places it in no class (best: {report.ClassNames[s.LooClass]} {Number(s.LooScore)})";

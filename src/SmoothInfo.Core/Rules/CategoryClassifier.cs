@@ -13,6 +13,13 @@ public static class CategoryClassifier
     /// <summary>At least this for another class: the rest of the data confidently says the label is wrong.</summary>
     public const double ConfidentScore = 0.5;
 
+    /// <summary>
+    /// An input far from the data's principal subspace is corrupted unless the model trained without it confidently
+    /// agrees with its label: then it is an unusual but consistent sample (a striking pattern, a rare pose), atypical.
+    /// </summary>
+    public static Category ClassifyInputOutlier(SampleSignals signals) =>
+        signals.LooClass == signals.Label && signals.LooScore >= ConfidentScore ? Category.Atypical : Category.Corrupted;
+
     public static Category Classify(SampleSignals signals)
     {
         if (signals.LooScore < NoClassScore) return Category.Corrupted;

@@ -4,8 +4,9 @@ namespace SmoothInfo.Rules;
 
 /// <summary>
 /// Signals to findings: a sample is a finding when its category (<see cref="CategoryClassifier"/>) is enabled and
-/// its score passes that category's threshold, or, as a corrupted finding whatever its score, when its input lies
-/// further from the data's principal subspace than the inputOutliers threshold; the baseline accepts findings by
+/// its score passes that category's threshold, or, whatever its score, when its input lies further from the data's
+/// principal subspace than the inputOutliers threshold (corrupted, or atypical when the rest of the data confidently
+/// agrees with its label); the baseline accepts findings by
 /// content hash; budgets over the non-accepted findings decide pass or fail. An overall budget left unset tolerates no finding.
 /// </summary>
 public static class RuleEngine
@@ -20,7 +21,7 @@ public static class RuleEngine
         {
             double inputZ = InputZ(residuals, s);
             bool inputOutlier = rules.InputOutliers.Enabled && inputZ > rules.InputOutliers.Threshold;
-            var category = inputOutlier ? Category.Corrupted : CategoryClassifier.Classify(s);
+            var category = inputOutlier ? CategoryClassifier.ClassifyInputOutlier(s) : CategoryClassifier.Classify(s);
             var rule = RuleFor(rules, category);
             if (!inputOutlier && (!rule.Enabled || !scores.Exceeds(s.Score, rule.Kind, rule.Threshold))) continue;
             string hash = samples.ContentHashes[s.Index];

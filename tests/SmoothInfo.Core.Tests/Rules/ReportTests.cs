@@ -52,13 +52,13 @@ public sealed class ReportTests
     {
         var data = TinyDataset(60);
         var signals = TypicalSignals(data).Select(s => s with { InputResidual = 1 + 0.1 * (s.Index % 7) }).ToList();
-        signals[7] = signals[7] with { InputResidual = 50 };
+        signals[7] = SignalsOf(7, data.Labels[7], 1, looClass: data.Labels[7], looScore: 0.3) with { InputResidual = 50 };
         var report = Report(data, signals, Baseline.Empty);
         var finding = report.Evaluation.Findings.Single();
 
         Assert.That(FindingText.Message(finding, report), Does.StartWith(
             $"labelled 1, its input lies far from the subspace that holds 90% of the dataset's variance (robust z {FindingText.Number(finding.InputZ)}); " +
-            "the model trained without it still predicts 1 but only 0.9; F-SI 1 nats"));
+            "the model trained without it still predicts 1 but only 0.3; F-SI 1 nats"));
         Assert.That(FindingText.Message(finding, report), Does.EndWith("likely corrupted."));
 
         string path = Path.Combine(_root, "out", "report.json");

@@ -46,13 +46,15 @@ public sealed class RuleEngineTests
         var data = TinyDataset(30);
         // Typical scores and predictions everywhere; residuals spread 1.0 to 1.6, one input far away, one not measured.
         var signals = TypicalSignals(data).Select(s => s with { InputResidual = 1 + 0.1 * (s.Index % 7) }).ToList();
-        signals[8] = signals[8] with { InputResidual = 40 };
+        signals[8] = SignalsOf(8, data.Labels[8], 1, looClass: data.Labels[8], looScore: 0.3) with { InputResidual = 40 };
         signals[9] = signals[9] with { InputResidual = double.NaN };
+        signals[12] = signals[12] with { InputResidual = 45 }; // the rest of the data confidently agrees with its label (0.9)
 
         var result = RuleEngine.Evaluate(signals, SampleCatalog.Of(data), RulesWith(), Baseline.Empty);
 
-        var finding = result.Findings.Single();
-        Assert.That((finding.SampleIndex, finding.Category, finding.InputOutlier), Is.EqualTo((8, Category.Corrupted, true)));
+        Assert.That(result.Findings.Select(f => (f.SampleIndex, f.Category, f.InputOutlier)),
+            Is.EqualTo(new[] { (8, Category.Corrupted, true), (12, Category.Atypical, true) }));
+        var finding = result.Findings[0];
         Assert.That(finding.InputZ, Is.EqualTo(result.InputZ(signals[8])).And.GreaterThan(8));
         Assert.That(result.InputZ(signals[9]), Is.NaN);
         Assert.That(RuleEngine.Evaluate(signals, SampleCatalog.Of(data), RulesWith(inputOutliers: InputZ8 with { Enabled = false }), Baseline.Empty).Findings,
