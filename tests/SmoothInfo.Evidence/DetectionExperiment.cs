@@ -1,4 +1,5 @@
 using SmoothInfo.Data;
+using InputOutlierRule = SmoothInfo.Policy.Model.InputOutlierRule;
 using SmoothInfo.Estimation;
 using SmoothInfo.Kernels;
 using ThresholdKind = SmoothInfo.Policy.Model.ThresholdKind;
@@ -81,9 +82,9 @@ public static class DetectionExperiment
                 candidates["max z(-label, pixatyp)"] = Z(candidates["-LOO label"]).Zip(Z(pixelAtypical), Math.Max).ToArray();
                 // The gate's input rule: distance from the principal subspace holding 90% of the variance, as a robust z.
                 var residual = PrincipalSubspaceResidual.Compute(x);
-                signals = signals.Select(s => s with { InputResidual = residual.SquaredResidual[s.Index] }).ToList();
-                candidates["input residual"] = residual.SquaredResidual;
-                candidates["max z(surprise, input)"] = Z(candidates["label surprise"]).Zip(Z(residual.SquaredResidual), Math.Max).ToArray();
+                signals = signals.Select(s => s with { InputResidual = residual.Distance[s.Index] }).ToList();
+                candidates["input residual"] = residual.Distance;
+                candidates["max z(surprise, input)"] = Z(candidates["label surprise"]).Zip(Z(residual.Distance), Math.Max).ToArray();
                 DefaultPolicy(signals, kinds, residual.Components);
                 // A label signal from raw pixels (ridge regression's closed-form leave-one-out), alone and with ours.
                 var pixelLoo = RidgeLeaveOneOut(x, targets, 10);
@@ -194,7 +195,9 @@ public static class DetectionExperiment
             signals.Select(s => SampleLocator.AtIndex("subset", s.Index)).ToList(), signals.Select(s => s.Index.ToString()).ToList(),
             signals.Select(_ => (string?)null).ToList());
         var scored = signals.Select(s => s with { Scoring = defaults.Score }).ToList();
-        foreach (var (name, rules) in new[] { ("default rules", defaults), ("without the input rule", defaults with { InputOutliers = defaults.InputOutliers with { Enabled = false } }) })
+        var variants = new[] { ("default rules", defaults), ("without the input rule", defaults with { InputOutliers = defaults.InputOutliers with { Enabled = false } }) }
+            .Concat(new[] { 3.0, 4.0, 5.0, 6.0, 8.0 }.Select(z => ($"input rule at z {z}", defaults with { InputOutliers = new InputOutlierRule(true, z) })));
+        foreach (var (name, rules) in variants)
         {
             var findings = RuleEngine.Evaluate(scored, catalog, rules, Baseline.Empty).Findings;
             int hits = findings.Count(f => kinds[f.SampleIndex] is not null), planted = kinds.Count(k => k is not null);

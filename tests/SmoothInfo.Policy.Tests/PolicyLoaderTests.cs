@@ -23,7 +23,7 @@ public sealed class PolicyLoaderTests : PolicyFiles
         Assert.That(policy.Estimator.MaxSamples, Is.EqualTo(20000));
         Assert.That(policy.Rules.Score, Is.EqualTo(ScoreSignal.LabelSurprise));
         Assert.That(policy.Rules.Mislabeled, Is.EqualTo(new CategoryRule(true, ThresholdKind.Absolute, 0.3)));
-        Assert.That(policy.Rules.InputOutliers, Is.EqualTo(new InputOutlierRule(true, 8)));
+        Assert.That(policy.Rules.InputOutliers, Is.EqualTo(new InputOutlierRule(true, 5)));
         Assert.That(policy.Rules.Budgets.Overall, Is.EqualTo(new Budget(null, null)));
         Assert.That(policy.Reports.Directory, Is.EqualTo(Path.Combine(Dir, "artifacts", "smoothinfo")));
         Assert.That(policy.Reports.Formats, Is.EqualTo(new[] { ReportFormat.Json, ReportFormat.Sarif }));

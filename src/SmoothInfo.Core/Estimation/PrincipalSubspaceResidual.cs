@@ -3,14 +3,16 @@ using static TorchSharp.torch;
 
 namespace SmoothInfo.Estimation;
 
-/// <summary>The squared residuals and how many principal components span the subspace they are measured from.</summary>
-public sealed record SubspaceResidual(double[] SquaredResidual, int Components, int Dimensions);
+/// <summary>Each input's distance from the subspace, and how many principal components span it.</summary>
+public sealed record SubspaceResidual(double[] Distance, int Components, int Dimensions);
 
 /// <summary>
-/// How far each input lies from the subspace that holds most of the dataset's variance: the squared distance of the
-/// centered input from the span of the fewest principal components explaining at least <c>VarianceFraction</c> of it
-/// (the classical PCA reconstruction error). Inputs only, no labels and no model: noise, scrambled pixels or a
-/// saturated image are far from it while a trained feature extractor may map them into ordinary features.
+/// How far each input lies from the subspace that holds most of the dataset's variance: the distance of the centered
+/// input from the span of the fewest principal components explaining at least <c>VarianceFraction</c> of it (the
+/// root of the classical PCA reconstruction error). A distance, not its square, so that its robust z behaves: with
+/// few residual dimensions the square is chi-square-like with a heavy tail that ordinary Gaussian samples reach.
+/// Inputs only, no labels and no model: noise, scrambled pixels or a saturated image are far from the subspace while
+/// a trained feature extractor may map them into ordinary features.
 /// Deterministic: the components are fitted on at most <see cref="MaxFitRows"/> evenly spaced samples, in float64.
 /// </summary>
 public static class PrincipalSubspaceResidual
@@ -23,6 +25,9 @@ public static class PrincipalSubspaceResidual
 
     private const long BlockRows = 4096;
 
+    /// <summary>A residual below this fraction of the input's own energy is rounding, not distance.</summary>
+    private const double NegligibleFraction = 1e-12;
+
     /// <param name="inputs">[n, ...] inputs as the model takes them; flattened per sample.</param>
     public static SubspaceResidual Compute(Tensor inputs, double varianceFraction = VarianceFraction)
     {
@@ -32,18 +37,20 @@ public static class PrincipalSubspaceResidual
         long d = x.shape[1];
         var mean = x.mean(new long[] { 0 }, keepdim: true);
         var basis = Basis(x, mean, varianceFraction, out int components);
-        var residual = new double[n];
+        var distance = new double[n];
         for (long start = 0; start < n; start += BlockRows)
         {
             using var block = NewDisposeScope();
             var centered = x[TensorIndex.Slice(start, Math.Min(start + BlockRows, n))] - mean;
             var total = centered.square().sum(1);
             var kept = basis is null ? zeros_like(total) : centered.matmul(basis).square().sum(1);
-            // Energy minus the part inside the subspace: rounding can leave a tiny negative.
-            var values = (total - kept).clamp_min(0).data<double>().ToArray();
-            values.CopyTo(residual, start);
+            // Energy minus the part inside the subspace. What is left of an input the subspace holds is rounding
+            // (relative 1e-16 or so, either sign); zeroed, so that it cannot become a robust-z outlier of its own.
+            var remainder = total - kept;
+            var values = where(remainder > NegligibleFraction * total, remainder, zeros_like(remainder)).sqrt().data<double>().ToArray();
+            values.CopyTo(distance, start);
         }
-        return new SubspaceResidual(residual, components, (int)d);
+        return new SubspaceResidual(distance, components, (int)d);
     }
 
     /// <summary>[d, k] orthonormal principal directions, or null when the inputs do not vary.</summary>

@@ -86,7 +86,7 @@ public static class GatePipeline
     /// <summary>The inputs' distances from their principal subspace: inputs only, cheap, so measured on every run rather than cached.</summary>
     private static EstimatorOutput WithInputResiduals(EstimatorOutput output, Dataset dataset)
     {
-        var residual = PrincipalSubspaceResidual.Compute(DatasetTensors.Features(dataset, ScalarType.Float64)).SquaredResidual;
+        var residual = PrincipalSubspaceResidual.Compute(DatasetTensors.Features(dataset, ScalarType.Float64)).Distance;
         return output with { Signals = output.Signals.Select(s => s with { InputResidual = residual[s.Index] }).ToList() };
     }
 

@@ -16,7 +16,7 @@ public sealed record SampleSignals(int Index, int Label, double WeightSI, double
     public double Sigma { get; init; } = 1;
 
     /// <summary>
-    /// Squared distance of the input from the dataset's principal subspace (<see cref="Estimation.PrincipalSubspaceResidual"/>);
+    /// Distance of the input from the dataset's principal subspace (<see cref="Estimation.PrincipalSubspaceResidual"/>);
     /// NaN when not measured (reports written before it existed). Depends on the inputs only, so it is measured on every run
     /// rather than cached with the estimator's output.
     /// </summary>

@@ -135,7 +135,7 @@ internal static class PolicyBinder
         var rule = new InputOutlierRule(s.Boolean("enabled"), s.Number("threshold"));
         if (rule.Threshold <= 0)
             errors.Add(new InputException(ErrorCodes.PolicyValueOutOfRange, $"the threshold is {rule.Threshold}; it is a robust z-score and must be positive.",
-                "set 'threshold' to a positive z-score (the default, 8, flagged no clean image in docs/rules-and-reports.md), or 'enabled: false'.",
+                "set 'threshold' to a positive z-score (the default is 5; docs/rules-and-reports.md says why), or 'enabled: false'.",
                 s.Locate("threshold")));
         return rule;
     }

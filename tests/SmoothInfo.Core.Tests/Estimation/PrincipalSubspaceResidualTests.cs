@@ -43,7 +43,7 @@ public sealed class PrincipalSubspaceResidualTests
                 for (int j = 0; j < d; j++) projection += c[i, j] * v[k, j];
                 kept += projection * projection;
             }
-            Assert.That(result.SquaredResidual[i], Is.EqualTo(energy - kept).Within(1e-9 * energy + 1e-12), $"sample {i}");
+            Assert.That(result.Distance[i] * result.Distance[i], Is.EqualTo(energy - kept).Within(1e-9 * energy + 1e-12), $"sample {i}");
         }
     }
 
@@ -62,8 +62,8 @@ public sealed class PrincipalSubspaceResidualTests
 
         // The mean moves 3/n along e3, so the outlier is 3(1 - 1/n) from the plane through it and the rest 3/n.
         Assert.That(result.Components, Is.EqualTo(2));
-        Assert.That(result.SquaredResidual[n - 1], Is.EqualTo(Math.Pow(3 * (1 - 1.0 / n), 2)).Within(1e-9));
-        Assert.That(result.SquaredResidual.Take(n - 1), Has.All.EqualTo(Math.Pow(3.0 / n, 2)).Within(1e-12));
+        Assert.That(result.Distance[n - 1], Is.EqualTo(3 * (1 - 1.0 / n)).Within(1e-9));
+        Assert.That(result.Distance.Take(n - 1), Has.All.EqualTo(3.0 / n).Within(1e-9));
     }
 
     [Test]
@@ -79,8 +79,39 @@ public sealed class PrincipalSubspaceResidualTests
         var result = PrincipalSubspaceResidual.Compute(x);
 
         Assert.That(result.Components, Is.EqualTo(2));
-        Assert.That(result.SquaredResidual[5], Is.EqualTo(9.0).Within(0.05));
-        Assert.That(result.SquaredResidual.Where((_, i) => i != 5).Max(), Is.LessThan(1e-3));
+        Assert.That(result.Distance[5], Is.EqualTo(3.0).Within(0.01));
+        Assert.That(result.Distance.Where((_, i) => i != 5).Max(), Is.LessThan(0.03));
+    }
+
+    [TestCase(3, 10, 0.999999)] // inputs exactly in a 3-dimensional subspace, which the components span
+    [TestCase(2, 2, 0.9)]       // two features and both components needed: the subspace is everything
+    public void WhatTheSubspaceHoldsHasNoResidualNotEvenRounding(int rank, int d, double fraction)
+    {
+        var generator = new Generator().manual_seed(rank * d);
+        // Orthonormal directions with comparable variance, so every one of them is needed.
+        var (directions, _) = linalg.qr(randn(new long[] { d, rank }, dtype: float64, generator: generator));
+        var x = randn(new long[] { 500, rank }, dtype: float64, generator: generator).matmul(directions.t()) + 5;
+
+        var result = PrincipalSubspaceResidual.Compute(x, fraction);
+
+        Assert.That(result.Components, Is.EqualTo(rank));
+        Assert.That(result.Distance, Has.All.EqualTo(0.0), "rounding would otherwise make robust-z outliers");
+    }
+
+    [Test]
+    public void OrdinaryGaussianInputsWithOneResidualDimensionPassTheDefaultThreshold()
+    {
+        // Variances 9, 4, 1: two components hold 13/14 > 90%, so each residual is one Gaussian coordinate. Its square
+        // would be chi-square with one degree of freedom, whose robust z passes 8 for about 2% of samples; the distance's does not.
+        var x = randn(new long[] { 5000, 3 }, dtype: float64, generator: new Generator().manual_seed(11)) * tensor(new[] { 3.0, 2.0, 1.0 });
+
+        var result = PrincipalSubspaceResidual.Compute(x);
+
+        Assert.That(result.Components, Is.EqualTo(2));
+        var distances = new SmoothInfo.Rules.ScoreDistribution(result.Distance);
+        Assert.That(result.Distance.Count(d => distances.RobustZ(d) > 8), Is.Zero);
+        var squares = new SmoothInfo.Rules.ScoreDistribution(result.Distance.Select(d => d * d));
+        Assert.That(result.Distance.Count(d => squares.RobustZ(d * d) > 8), Is.GreaterThan(50), "the reason for the distance");
     }
 
     [Test]
@@ -88,14 +119,14 @@ public sealed class PrincipalSubspaceResidualTests
     {
         var result = PrincipalSubspaceResidual.Compute(ones(10, 4, dtype: float64));
         Assert.That(result.Components, Is.Zero);
-        Assert.That(result.SquaredResidual, Has.All.EqualTo(0.0));
+        Assert.That(result.Distance, Has.All.EqualTo(0.0));
     }
 
     [Test]
     public void TheSameInputsGiveTheSameResidualsEveryRun()
     {
         var x = randn(new long[] { 500, 20 }, dtype: float64, generator: new Generator().manual_seed(9));
-        Assert.That(PrincipalSubspaceResidual.Compute(x).SquaredResidual, Is.EqualTo(PrincipalSubspaceResidual.Compute(x.clone()).SquaredResidual));
+        Assert.That(PrincipalSubspaceResidual.Compute(x).Distance, Is.EqualTo(PrincipalSubspaceResidual.Compute(x.clone()).Distance));
     }
 
     private static double[,] ToArray(Tensor matrix)

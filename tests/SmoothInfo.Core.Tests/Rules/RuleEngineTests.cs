@@ -55,11 +55,11 @@ public sealed class RuleEngineTests
         Assert.That(result.Findings.Select(f => (f.SampleIndex, f.Category, f.InputOutlier)),
             Is.EqualTo(new[] { (8, Category.Corrupted, true), (12, Category.Atypical, true) }));
         var finding = result.Findings[0];
-        Assert.That(finding.InputZ, Is.EqualTo(result.InputZ(signals[8])).And.GreaterThan(8));
+        Assert.That(finding.InputZ, Is.EqualTo(result.InputZ(signals[8])).And.GreaterThan(5));
         Assert.That(result.InputZ(signals[9]), Is.NaN);
-        Assert.That(RuleEngine.Evaluate(signals, SampleCatalog.Of(data), RulesWith(inputOutliers: InputZ8 with { Enabled = false }), Baseline.Empty).Findings,
+        Assert.That(RuleEngine.Evaluate(signals, SampleCatalog.Of(data), RulesWith(inputOutliers: InputZ5 with { Enabled = false }), Baseline.Empty).Findings,
             Is.Empty, "disabled");
-        Assert.That(RuleEngine.Evaluate(signals, SampleCatalog.Of(data), RulesWith(inputOutliers: InputZ8 with { Threshold = 1e6 }), Baseline.Empty).Findings,
+        Assert.That(RuleEngine.Evaluate(signals, SampleCatalog.Of(data), RulesWith(inputOutliers: InputZ5 with { Threshold = 1e6 }), Baseline.Empty).Findings,
             Is.Empty, "below a higher threshold");
     }
 
@@ -82,7 +82,7 @@ public sealed class RuleEngineTests
         var signals = TypicalSignals(data);
         signals[3] = SignalsOf(3, data.Labels[3], 9, looClass: data.Labels[3], looScore: 0.6);
         var rule = new CategoryRule(true, kind, threshold);
-        var rules = new RulesPolicy(ScoreSignal.FunctionalSi, rule, rule, rule, rule, InputZ8, new BudgetsPolicy(Unset, Unset, Unset));
+        var rules = new RulesPolicy(ScoreSignal.FunctionalSi, rule, rule, rule, rule, InputZ5, new BudgetsPolicy(Unset, Unset, Unset));
         Assert.That(RuleEngine.Evaluate(signals, SampleCatalog.Of(data), rules, Baseline.Empty).Findings, Has.Count.EqualTo(expected));
     }
 

@@ -10,11 +10,11 @@ internal static class RuleFixtures
     public static readonly CategoryRule RobustZ35 = new(true, ThresholdKind.RobustZ, 3.5);
     public static readonly Budget Unset = new(null, null);
 
-    public static readonly InputOutlierRule InputZ8 = new(true, 8);
+    public static readonly InputOutlierRule InputZ5 = new(true, 5);
 
     public static RulesPolicy RulesWith(Budget? overall = null, Budget? perClass = null, Budget? perSource = null, CategoryRule? atypical = null,
         InputOutlierRule? inputOutliers = null) =>
-        new(ScoreSignal.FunctionalSi, RobustZ35, RobustZ35, RobustZ35, atypical ?? RobustZ35, inputOutliers ?? InputZ8,
+        new(ScoreSignal.FunctionalSi, RobustZ35, RobustZ35, RobustZ35, atypical ?? RobustZ35, inputOutliers ?? InputZ5,
             new BudgetsPolicy(overall ?? Unset, perClass ?? Unset, perSource ?? Unset));
 
     /// <summary>n samples in 3 classes, from two sources; every sample's features differ, so every hash does.</summary>
