@@ -77,6 +77,13 @@ public static class DetectionExperiment
                 };
                 var atypical = Atypicality(problem.Features, 10);
                 candidates["atypicality (kNN cos)"] = atypical;
+                // How pure the far tail of feature-space atypicality is, as a separate rule would use it.
+                var zAtypical = Z(atypical);
+                foreach (double t in new[] { 4.0, 5.0, 6.0, 8.0 })
+                {
+                    var tail = Enumerable.Range(0, 2000).Where(i => zAtypical[i] > t).ToList();
+                    Console.WriteLine($"    feature atypicality z > {t}: {tail.Count} flagged: flips {tail.Count(i => kinds[i] == "mislabeled")}, corrupted {tail.Count(i => kinds[i] == "corrupted")}, adversarial {tail.Count(i => kinds[i] == "adversarial")}, clean {tail.Count(i => kinds[i] is null)}");
+                }
                 var pixelAtypical = Atypicality(x, 10);
                 candidates["pixel atypicality"] = pixelAtypical;
                 candidates["max z(-label, pixatyp)"] = Z(candidates["-LOO label"]).Zip(Z(pixelAtypical), Math.Max).ToArray();
@@ -91,6 +98,18 @@ public static class DetectionExperiment
                 var pixelSurprise = Enumerable.Range(0, 2000).Select(i => Math.Pow(Math.Max(0, 1 - pixelLoo[i, subset.Labels[i]].item<double>()), 2) / 2).ToArray();
                 candidates["pixel ridge surprise"] = pixelSurprise;
                 candidates["max z(surprise, pixel)"] = Z(candidates["label surprise"]).Zip(Z(pixelSurprise), Math.Max).ToArray();
+                // SMOOTH=s1,s2: the head on features averaged over 16 Gaussian input perturbations of standard deviation s
+                // (pixels in [0, 1]): PGD perturbations are brittle, so a poison's smoothed features may fall back to its source class.
+                foreach (double noise in (Environment.GetEnvironmentVariable("SMOOTH") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(double.Parse))
+                {
+                    var smoothed = SmoothedProblem(network, x, targets, noise, draws: 16, seed);
+                    var smoothedResult = LinearHeadLeaveOneOut.Compute(smoothed, run);
+                    var smoothedLoo = smoothedResult.LeaveOneOutPrediction.contiguous().data<double>().ToArray();
+                    var smoothedSurprise = Enumerable.Range(0, 2000).Select(i => Math.Pow(Math.Max(0, 1 - smoothedLoo[i * 10 + subset.Labels[i]]), 2) / 2).ToArray();
+                    candidates[$"smoothed {noise} surprise"] = smoothedSurprise;
+                    candidates[$"max z(surprise, smooth {noise})"] = Z(candidates["label surprise"]).Zip(Z(smoothedSurprise), Math.Max).ToArray();
+                    candidates[$"sum surprise + smooth {noise}"] = candidates["label surprise"].Zip(smoothedSurprise, (a, b) => a + b).ToArray();
+                }
                 candidates["max z(-label, atyp)"] = Z(candidates["-LOO label"]).Zip(Z(atypical), Math.Max).ToArray();
                 candidates["max z(-label, logF, atyp)"] = Z(candidates["-LOO label"]).Zip(Z(atypical), Math.Max).Zip(Z(f.Select(v => Math.Log(v)).ToArray()), Math.Max).ToArray();
                 candidates["sum z(-label, atyp)"] = Z(candidates["-LOO label"]).Zip(Z(atypical), (a, b) => a + b).ToArray();
@@ -206,6 +225,21 @@ public static class DetectionExperiment
                 $"recall {hits / (double)planted:P1} (flips {Recall("mislabeled")}, corrupted {Recall("corrupted")}, adversarial {Recall("adversarial")}); " +
                 $"by the input rule {findings.Count(f => f.InputOutlier)} ({findings.Count(f => f.InputOutlier && kinds[f.SampleIndex] is null)} clean)");
         }
+    }
+
+    /// <summary>The linear-head problem on the served network's last-layer features averaged over Gaussian input noise.</summary>
+    private static LinearHeadProblem SmoothedProblem(TorchSharp.Modules.Sequential network, Tensor x, Tensor targets, double noise, int draws, int seed)
+    {
+        var generator = new Generator().manual_seed(seed);
+        Tensor? features = null, outputs = null;
+        for (int d = 0; d < draws; d++)
+        {
+            var noisy = (x + 255 * noise * randn(x.shape, dtype: float64, generator: generator)).clamp(0, 255);
+            var problem = LinearHead.Problem(network, noisy, targets);
+            features = features is null ? problem.Features : features + problem.Features;
+            outputs = outputs is null ? problem.InitialPredictions : outputs + problem.InitialPredictions;
+        }
+        return new LinearHeadProblem(features! / draws, targets, outputs! / draws);
     }
 
     /// <summary>Closed-form leave-one-out predictions of a ridge regression on raw pixels (plus bias) to one-hot targets.</summary>
