@@ -25,14 +25,18 @@ public sealed record Finding(
 /// <summary>A budget the non-accepted findings exceed: overall, for one class, or for one data source.</summary>
 public sealed record BudgetViolation(string Scope, string? Group, int Count, int Limit, int Samples);
 
-/// <summary>The rules' verdict on a dataset.</summary>
+/// <summary>
+/// The rules' verdict on a dataset. InputResiduals: the distribution of the inputs' distances from the principal subspace
+/// (null when not measured); InputCutoff: the distance the input rule's threshold corresponds to (null when not applied).
+/// </summary>
 public sealed record RuleEvaluation(
     IReadOnlyList<Finding> Findings,
     IReadOnlyList<BudgetViolation> Violations,
     IReadOnlyList<BaselineEntry> StaleBaselineEntries,
     ScoreDistribution Scores,
     IReadOnlyDictionary<Category, double> Cutoffs,
-    ScoreDistribution? InputResiduals = null)
+    ScoreDistribution? InputResiduals = null,
+    double? InputCutoff = null)
 {
     public bool Passed => Violations.Count == 0;
 

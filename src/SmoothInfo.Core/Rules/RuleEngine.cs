@@ -47,7 +47,8 @@ public static class RuleEngine
         var stale = baseline.Entries.Where(e => !flagged.Contains(e.ContentHash)).ToList();
         var cutoffs = Enum.GetValues<Category>().Select(c => (c, rule: RuleFor(rules, c))).Where(x => x.rule.Enabled)
             .ToDictionary(x => x.c, x => scores.Cutoff(x.rule.Kind, x.rule.Threshold));
-        return new RuleEvaluation(findings, violations, stale, scores, cutoffs, residuals);
+        double? inputCutoff = residuals is not null && rules.InputOutliers.Enabled ? residuals.Cutoff(ThresholdKind.RobustZ, rules.InputOutliers.Threshold) : null;
+        return new RuleEvaluation(findings, violations, stale, scores, cutoffs, residuals, inputCutoff);
     }
 
     /// <summary>Robust z-score of a sample's distance from the data's principal subspace among the measured ones; NaN when not measured.</summary>

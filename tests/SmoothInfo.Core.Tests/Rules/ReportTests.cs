@@ -72,6 +72,10 @@ public sealed class ReportTests
         }
         var saved = SavedReport.Read(path);
         Assert.That(saved.Output.Signals.Select(s => s.InputResidual), Is.EqualTo(signals.Select(s => s.InputResidual)));
+
+        string html = Reports.Html.HtmlReport.Render(report, _root);
+        Assert.That(html, Does.Contain("<h2>Input distance from the data's principal subspace</h2>"));
+        Assert.That(html, Does.Contain($"input outlier &gt; {FindingText.Number(report.Evaluation.InputCutoff!.Value)}"), "the rule's threshold is drawn");
     }
 
     [Test]

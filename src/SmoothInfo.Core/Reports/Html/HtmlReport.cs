@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using SmoothInfo.Estimation;
 using SmoothInfo.Rules;
 
 namespace SmoothInfo.Reports.Html;
@@ -52,6 +53,15 @@ public static class HtmlReport
                 evaluation.Cutoffs.Select(kv => (kv.Key.Name(), kv.Value, Colours[kv.Key])).ToList()))
             .Append("<p class=\"note\">Samples to the right of a dashed line pass that category's threshold; which category a sample " +
                     "falls in depends on what the model trained without it predicts.</p></section>");
+
+        var distances = report.Signals.Select(s => s.InputResidual).Where(d => !double.IsNaN(d)).ToList();
+        if (distances.Count > 0)
+            html.Append("<section><h2>Input distance from the data's principal subspace</h2>")
+                .Append(SvgCharts.Histogram(distances,
+                    evaluation.InputCutoff is { } cutoff ? new[] { ("input outlier", cutoff, Colours[Category.Corrupted]) } : Array.Empty<(string, double, string)>(),
+                    quantity: $"the inputs' distance from the subspace that holds {PrincipalSubspaceResidual.VarianceFraction * 100:F0}% of the variance", unit: ""))
+                .Append("<p class=\"note\">Inputs right of the line are findings whatever their label: corrupted, or atypical when the model " +
+                        "trained without them confidently predicts their label. Inputs exactly in the subspace (distance 0) are not drawn.</p></section>");
 
         foreach (var scope in new[] { "class", "source" })
         {

@@ -9,12 +9,16 @@ internal static class SvgCharts
 {
     private const int Width = 720, Left = 48, Right = 16, Top = 16, Bottom = 40;
 
-    /// <summary>A histogram of positive scores on a log10 axis, with a labelled vertical line per threshold.</summary>
-    public static string Histogram(IReadOnlyList<double> scores, IReadOnlyList<(string Label, double Value, string Colour)> lines, int bins = 48)
+    /// <summary>A histogram of positive values on a log10 axis, with a labelled vertical line per threshold.</summary>
+    /// <param name="quantity">What the values are, for the title ("the per-sample score").</param>
+    /// <param name="unit">Their unit, for the axis and tooltips ("nats"), or "" for none.</param>
+    public static string Histogram(IReadOnlyList<double> scores, IReadOnlyList<(string Label, double Value, string Colour)> lines,
+        string quantity = "the per-sample score", string unit = "nats", int bins = 48)
     {
         const int height = 240;
+        string suffix = unit.Length == 0 ? "" : " " + unit;
         var logs = scores.Where(s => s > 0).Select(Math.Log10).ToList();
-        var svg = Open(height, "Histogram of the per-sample score (log scale) with the thresholds of the rules");
+        var svg = Open(height, $"Histogram of {quantity} (log scale) with the thresholds of the rules");
         if (logs.Count == 0) return svg.Append(Text(Width / 2, height / 2, "no positive scores", "middle")).Append("</svg>").ToString();
         double low = Math.Floor(Math.Min(logs.Min(), lines.Where(l => l.Value > 0).Select(l => Math.Log10(l.Value)).DefaultIfEmpty(logs.Min()).Min()));
         double high = Math.Ceiling(Math.Max(logs.Max(), lines.Where(l => l.Value > 0).Select(l => Math.Log10(l.Value)).DefaultIfEmpty(logs.Max()).Max()));
@@ -28,15 +32,16 @@ internal static class SvgCharts
             if (counts[b] == 0) continue;
             double h = (double)counts[b] / tallest * plotHeight;
             svg.Append(Rect(Left + (double)b / bins * plotWidth, Top + plotHeight - h, (double)plotWidth / bins - 1, h, "#4c78a8",
-                $"{counts[b]} samples between {Number(Math.Pow(10, low + b * (high - low) / bins))} and {Number(Math.Pow(10, low + (b + 1) * (high - low) / bins))} nats"));
+                $"{counts[b]} samples between {Number(Math.Pow(10, low + b * (high - low) / bins))} and {Number(Math.Pow(10, low + (b + 1) * (high - low) / bins))}{suffix}"));
         }
         for (double tick = low; tick <= high; tick++)
         {
             svg.Append(Line(X(tick), Top + plotHeight, X(tick), Top + plotHeight + 4, "#555"));
-            svg.Append(Text(X(tick), Top + plotHeight + 18, Number(Math.Pow(10, tick)), "middle"));
+            // The last label ends at its tick so that long numbers stay inside the chart.
+            svg.Append(Text(X(tick), Top + plotHeight + 18, Number(Math.Pow(10, tick)), tick + 1 > high ? "end" : "middle"));
         }
         svg.Append(Line(Left, Top + plotHeight, Width - Right, Top + plotHeight, "#555"));
-        svg.Append(Text(Left + plotWidth / 2, height - 6, "score (nats, log scale)", "middle"));
+        svg.Append(Text(Left + plotWidth / 2, height - 6, unit.Length == 0 ? "log scale" : $"{unit}, log scale", "middle"));
         svg.Append(Text(Left - 6, Top + 10, tallest.ToString(CultureInfo.InvariantCulture), "end"));
         int row = 0;
         foreach (var (label, value, colour) in lines.Where(l => l.Value > 0).OrderBy(l => l.Value))
