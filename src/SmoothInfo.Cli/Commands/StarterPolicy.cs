@@ -74,7 +74,7 @@ internal static class StarterPolicy
         text.AppendLine("  corrupted: { kind: absolute, threshold: 0.3 }");
         text.AppendLine("  adversarialLooking: { kind: absolute, threshold: 0.3 }");
         text.AppendLine("  atypical: { enabled: false }");
-        text.AppendLine("  inputOutliers: { threshold: 5 } # inputs far from the data's principal subspace are corrupted findings");
+        text.AppendLine("  inputOutliers: { threshold: 5 } # inputs far from the data's principal subspace are findings");
         text.AppendLine("  budgets:");
         text.AppendLine("    overall: { maxCount: 0 }      # any finding not in the baseline fails the build");
         text.AppendLine();

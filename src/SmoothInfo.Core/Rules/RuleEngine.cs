@@ -5,9 +5,9 @@ namespace SmoothInfo.Rules;
 /// <summary>
 /// Signals to findings: a sample is a finding when its category (<see cref="CategoryClassifier"/>) is enabled and
 /// its score passes that category's threshold, or, whatever its score, when its input lies further from the data's
-/// principal subspace than the inputOutliers threshold (corrupted, or atypical when the rest of the data confidently
-/// agrees with its label); the baseline accepts findings by
-/// content hash; budgets over the non-accepted findings decide pass or fail. An overall budget left unset tolerates no finding.
+/// principal subspace than the inputOutliers threshold (category corrupted, or atypical when the rest of the data
+/// confidently agrees with its label; still only if that category is enabled); the baseline accepts findings by content
+/// hash; budgets over the non-accepted findings decide pass or fail. An overall budget left unset tolerates no finding.
 /// </summary>
 public static class RuleEngine
 {
@@ -23,7 +23,7 @@ public static class RuleEngine
             bool inputOutlier = rules.InputOutliers.Enabled && inputZ > rules.InputOutliers.Threshold;
             var category = inputOutlier ? CategoryClassifier.ClassifyInputOutlier(s) : CategoryClassifier.Classify(s);
             var rule = RuleFor(rules, category);
-            if (!inputOutlier && (!rule.Enabled || !scores.Exceeds(s.Score, rule.Kind, rule.Threshold))) continue;
+            if (!rule.Enabled || (!inputOutlier && !scores.Exceeds(s.Score, rule.Kind, rule.Threshold))) continue;
             string hash = samples.ContentHashes[s.Index];
             findings.Add(new Finding(category, s, samples.Locators[s.Index], hash, samples.Sources[s.Index],
                 scores.PercentileRank(s.Score), scores.RobustZ(s.Score), inputZ, inputOutlier, baseline.Accepts(hash)));

@@ -59,6 +59,8 @@ public sealed class RuleEngineTests
         Assert.That(result.InputZ(signals[9]), Is.NaN);
         Assert.That(RuleEngine.Evaluate(signals, SampleCatalog.Of(data), RulesWith(inputOutliers: InputZ5 with { Enabled = false }), Baseline.Empty).Findings,
             Is.Empty, "disabled");
+        Assert.That(RuleEngine.Evaluate(signals, SampleCatalog.Of(data), RulesWith(atypical: RobustZ35 with { Enabled = false }), Baseline.Empty)
+            .Findings.Select(f => f.SampleIndex), Is.EqualTo(new[] { 8 }), "a disabled category stays silent, whichever rule would find it");
         Assert.That(RuleEngine.Evaluate(signals, SampleCatalog.Of(data), RulesWith(inputOutliers: InputZ5 with { Threshold = 1e6 }), Baseline.Empty).Findings,
             Is.Empty, "below a higher threshold");
     }
