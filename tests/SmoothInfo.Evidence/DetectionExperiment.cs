@@ -94,8 +94,7 @@ public static class DetectionExperiment
                 candidates["max z(surprise, input)"] = Z(candidates["label surprise"]).Zip(Z(residual.Distance), Math.Max).ToArray();
                 DefaultPolicy(signals, kinds, residual.Components);
                 // A label signal from raw pixels (ridge regression's closed-form leave-one-out), alone and with ours.
-                var pixelLoo = RidgeLeaveOneOut(x, targets, 10);
-                var pixelSurprise = Enumerable.Range(0, 2000).Select(i => Math.Pow(Math.Max(0, 1 - pixelLoo[i, subset.Labels[i]].item<double>()), 2) / 2).ToArray();
+                var pixelSurprise = LabelSurprise(RidgeLeaveOneOut(x, targets, 10), subset.Labels);
                 candidates["pixel ridge surprise"] = pixelSurprise;
                 candidates["max z(surprise, pixel)"] = Z(candidates["label surprise"]).Zip(Z(pixelSurprise), Math.Max).ToArray();
                 // SMOOTH=s1,s2: the head on features averaged over 16 Gaussian input perturbations of standard deviation s
@@ -103,9 +102,7 @@ public static class DetectionExperiment
                 foreach (double noise in (Environment.GetEnvironmentVariable("SMOOTH") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(double.Parse))
                 {
                     var smoothed = SmoothedProblem(network, x, targets, noise, draws: 16, seed);
-                    var smoothedResult = LinearHeadLeaveOneOut.Compute(smoothed, run);
-                    var smoothedLoo = smoothedResult.LeaveOneOutPrediction.contiguous().data<double>().ToArray();
-                    var smoothedSurprise = Enumerable.Range(0, 2000).Select(i => Math.Pow(Math.Max(0, 1 - smoothedLoo[i * 10 + subset.Labels[i]]), 2) / 2).ToArray();
+                    var smoothedSurprise = LabelSurprise(LinearHeadLeaveOneOut.Compute(smoothed, run).LeaveOneOutPrediction, subset.Labels);
                     candidates[$"smoothed {noise} surprise"] = smoothedSurprise;
                     candidates[$"max z(surprise, smooth {noise})"] = Z(candidates["label surprise"]).Zip(Z(smoothedSurprise), Math.Max).ToArray();
                     candidates[$"sum surprise + smooth {noise}"] = candidates["label surprise"].Zip(smoothedSurprise, (a, b) => a + b).ToArray();
@@ -245,9 +242,7 @@ public static class DetectionExperiment
     /// <summary>Closed-form leave-one-out predictions of a ridge regression on raw pixels (plus bias) to one-hot targets.</summary>
     private static Tensor RidgeLeaveOneOut(Tensor x, Tensor targets, double lambda)
     {
-        var phi = cat(new[] { x, ones(x.shape[0], 1, dtype: float64) }, 1);
-        var c = lambda * eye(phi.shape[1], dtype: float64) + phi.t().matmul(phi);
-        var z = linalg.solve(c, phi.t()).t();
+        var (z, phi) = Ridge(x, lambda);
         var fitted = z.matmul(phi.t().matmul(targets));
         var h = (z * phi).sum(1, keepdim: true);
         return (fitted - h * targets) / (1 - h);
@@ -255,9 +250,23 @@ public static class DetectionExperiment
 
     private static double[] Leverage(LinearHeadProblem problem, double lambda)
     {
-        var phi = cat(new[] { problem.Features, ones(problem.SampleCount, 1, dtype: float64) }, 1);
-        var c = lambda * eye(phi.shape[1], dtype: float64) + phi.t().matmul(phi);
-        var z = linalg.solve(c, phi.t()).t();
+        var (z, phi) = Ridge(problem.Features, lambda);
         return (z * phi).sum(1).data<double>().ToArray();
+    }
+
+    /// <summary>Ridge regression on features plus a bias column: Z = Phi (Phi^T Phi + lambda I)^-1, so the hat matrix is Z Phi^T.</summary>
+    private static (Tensor Z, Tensor Phi) Ridge(Tensor features, double lambda)
+    {
+        var phi = cat(new[] { features, ones(features.shape[0], 1, dtype: float64) }, 1);
+        var c = lambda * eye(phi.shape[1], dtype: float64) + phi.t().matmul(phi);
+        return (linalg.solve(c, phi.t()).t(), phi);
+    }
+
+    /// <summary>The gate's label surprise (sigma 1) of leave-one-out predictions [n, k] at the given labels.</summary>
+    private static double[] LabelSurprise(Tensor leaveOneOut, int[] labels)
+    {
+        int k = (int)leaveOneOut.shape[1];
+        double[] values = leaveOneOut.to(float64).contiguous().data<double>().ToArray();
+        return labels.Select((label, i) => new SampleSignals(i, label, 0, 0, values.AsSpan(i * k, k).ToArray()).LabelSurprise).ToArray();
     }
 }

@@ -86,7 +86,9 @@ public static class GatePipeline
     /// <summary>The inputs' distances from their principal subspace: inputs only, cheap, so measured on every run rather than cached.</summary>
     private static EstimatorOutput WithInputResiduals(EstimatorOutput output, Dataset dataset)
     {
-        var residual = PrincipalSubspaceResidual.Compute(DatasetTensors.Features(dataset, ScalarType.Float64)).Distance;
+        // Disposed at once: on a fresh run the estimator's own copy of the inputs is still alive in the caller's scope.
+        using var features = DatasetTensors.Features(dataset, ScalarType.Float64);
+        var residual = PrincipalSubspaceResidual.Compute(features).Distance;
         return output with { Signals = output.Signals.Select(s => s with { InputResidual = residual[s.Index] }).ToList() };
     }
 
