@@ -16,6 +16,8 @@ internal static class StarterPolicy
     public static string Render(InferredDataset inferred, Dataset dataset, string policyDirectory, string schemaFileName)
     {
         bool images = inferred.Format is DatasetFormat.ImageFolder or DatasetFormat.ImageCsv or DatasetFormat.Idx;
+        // Pixel grids (images, or rows that are one) get the input rule; tables do not (see the rule's line below).
+        bool pixels = images || dataset.SampleShape.Count >= 2;
         var text = new StringBuilder();
         text.AppendLine($"# yaml-language-server: $schema=./{schemaFileName}");
         text.AppendLine("# SmoothInfo policy: what the data-quality gate measures and when it fails the build.");
@@ -35,7 +37,7 @@ internal static class StarterPolicy
             text.AppendLine("  # featureColumns: [\"first..last\"]   # default: every column except label, id and source");
         text.AppendLine(ClassesLine(dataset.ClassNames));
         text.AppendLine("  preprocessing:");
-        text.AppendLine($"    features: {(images ? "scale" : "standardize")}        # none | scale (each feature to [0, 1]) | standardize (mean 0, sd 1)");
+        text.AppendLine("    features: standardize        # none | scale (each feature to [0, 1]) | standardize (mean 0, sd 1)");
         if (inferred.Format is DatasetFormat.ImageFolder or DatasetFormat.ImageCsv)
         {
             text.AppendLine($"    channels: {inferred.Channels}               # 1 grey, 3 colour");
@@ -44,18 +46,15 @@ internal static class StarterPolicy
                 : "    # imageSize: [28, 28]     # all images share one size; set this to resize them");
         }
         text.AppendLine();
-        text.AppendLine("# The network whose training is measured: a small probe built by the tool, and/or trained weights.");
+        text.AppendLine("# The network whose training is measured. Without a model of your own: the Gaussian kernel, the NTK of an");
+        text.AppendLine("# infinitely wide random-Fourier-feature network trained in its output layer (docs/kernels.md). With your trained");
+        text.AppendLine("# network: probe: { kind: mlp, widths: [256] } (or cnn), weights: model.safetensors, linearize: 1.");
         text.AppendLine("model:");
-        text.AppendLine(images && inferred.Format != DatasetFormat.Idx ? "  probe: { kind: cnn, channels: [16, 32], widths: [128], activation: relu }" : "  probe: { kind: mlp, widths: [256], activation: relu }");
-        text.AppendLine("  # weights: model.safetensors   # safetensors, a state_dict (.pt) or TorchScript");
-        text.AppendLine("  linearize: all                 # or N: only the last N layers");
+        text.AppendLine("  probe: { kind: gaussian }");
         text.AppendLine();
         text.AppendLine("training:");
-        text.AppendLine("  learningRate: 0.01");
         text.AppendLine("  steps: inf                     # a number of steps, or inf: to convergence");
-        text.AppendLine("  weightDecay: 0.0005");
-        text.AppendLine("  dynamics: continuous           # discrete | continuous");
-        text.AppendLine("  loss: mean                     # mean | sum over samples");
+        text.AppendLine("  weightDecay: auto              # chosen by the exact leave-one-out error on a log-spaced grid; or a number");
         text.AppendLine();
         text.AppendLine("estimator:");
         text.AppendLine("  measures: [weight-si, functional-si]   # and/or loo-prediction");
@@ -66,15 +65,17 @@ internal static class StarterPolicy
         text.AppendLine($"  maxSamples: {budget}{(budget > DefaultBudget ? "            # raised to the dataset's size; the kernel grows with its square" : "")}");
         text.AppendLine();
         text.AppendLine("# A sample is a finding when its score passes the threshold (kind: absolute nats | robust-z | quantile).");
-        text.AppendLine("# 0.3 nats of label surprise: the model trained without the sample gives its label at most 0.23 of the");
-        text.AppendLine("# one-hot target (chosen on planted Fashion-MNIST subsets, docs/rules-and-reports.md).");
+        text.AppendLine("# 0.18 nats of label surprise = (1 - 0.4)^2 / 2: the model trained without the sample gives its label less than");
+        text.AppendLine("# 0.4 on the one-hot scale; the same meaning on every dataset (measured across datasets: docs/rules-and-reports.md).");
         text.AppendLine("rules:");
         text.AppendLine("  score: label-surprise          # label-surprise | functional-si | weight-si");
-        text.AppendLine("  mislabeled: { kind: absolute, threshold: 0.3 }");
-        text.AppendLine("  corrupted: { kind: absolute, threshold: 0.3 }");
-        text.AppendLine("  adversarialLooking: { kind: absolute, threshold: 0.3 }");
+        text.AppendLine("  mislabeled: { kind: absolute, threshold: 0.18 }");
+        text.AppendLine("  corrupted: { kind: absolute, threshold: 0.18 }");
+        text.AppendLine("  adversarialLooking: { kind: absolute, threshold: 0.18 }");
         text.AppendLine("  atypical: { enabled: false }");
-        text.AppendLine("  inputOutliers: { threshold: 5 } # inputs far from the data's principal subspace are findings");
+        text.AppendLine(pixels
+            ? "  inputOutliers: { threshold: 5 } # inputs far from the data's principal subspace are findings"
+            : "  inputOutliers: { enabled: false } # in tables it flags natural outliers; the kernel's label signal sees corrupted rows");
         text.AppendLine("  budgets:");
         text.AppendLine("    overall: { maxCount: 0 }      # any finding not in the baseline fails the build");
         text.AppendLine();

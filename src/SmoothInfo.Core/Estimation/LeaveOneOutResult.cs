@@ -42,5 +42,8 @@ public sealed record LeaveOneOutResult(
         : TrainPredictionChange * ((SampleCount - 1) / (2 * sigma * sigma));
 }
 
-/// <summary>Which exact method ran, why, and how well conditioned the linear system was.</summary>
-public sealed record SolverReport(string Method, string Reason, double? ConditionNumber, string Precision);
+/// <summary>
+/// Which exact method ran, why, and how well conditioned the linear system was; when the weight decay was chosen by the
+/// data (<c>training.weightDecay: auto</c>), the leave-one-out curve it was chosen on.
+/// </summary>
+public sealed record SolverReport(string Method, string Reason, double? ConditionNumber, string Precision, RegularizationPath? Regularization = null);

@@ -71,7 +71,8 @@ public static class EstimatorCache
             }
             var condition = solver.GetProperty("conditionNumber");
             return new EstimatorOutput(signals, new SolverReport(solver.GetProperty("method").GetString()!, solver.GetProperty("reason").GetString()!,
-                condition.ValueKind == JsonValueKind.Null ? null : condition.GetDouble(), solver.GetProperty("precision").GetString()!));
+                condition.ValueKind == JsonValueKind.Null ? null : condition.GetDouble(), solver.GetProperty("precision").GetString()!,
+                ReportJson.ReadRegularization(solver)));
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
         {

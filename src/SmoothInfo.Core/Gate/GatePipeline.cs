@@ -71,11 +71,17 @@ public static class GatePipeline
     {
         var estimator = policy.Estimator;
         var dtype = estimator.Precision == Precision.Float32 ? ScalarType.Float32 : ScalarType.Float64;
+        if (policy.Model.Probe.Kind == ProbeKind.Gaussian)
+        {
+            var kernelResult = GaussianProbeRun.Estimate(dataset, policy.Training, dtype, device);
+            return new EstimatorOutput(Signals(kernelResult, dataset, estimator), kernelResult.Solver);
+        }
         var network = ProbeModel.Build(policy.Model, dataset, estimator.Seed, dtype, device);
         var inputs = ProbeModel.Inputs(dataset, policy.Model, dtype).to(device);
         var labels = DatasetTensors.Labels(dataset).to(device);
         var training = policy.Training;
-        var run = new TrainingRun(training.LearningRate, training.Steps is { } steps ? steps : double.PositiveInfinity, training.WeightDecay,
+        var run = new TrainingRun(training.LearningRate, training.Steps is { } steps ? steps : double.PositiveInfinity,
+            training.WeightDecay ?? throw new InvalidOperationException("weightDecay: auto reached a network route; the policy binder refuses it"),
             training.Dynamics == TrainingDynamics.Continuous ? Dynamics.GradientFlow : Dynamics.DiscreteGradientDescent,
             training.Loss == Policy.Model.LossReduction.Sum ? Estimation.LossReduction.Sum : Estimation.LossReduction.Mean);
         var (result, formulation) = LeaveOneOutRun.Estimate(network, ProbeModel.Selection(policy.Model), inputs, labels, dataset.ClassNames.Count,

@@ -22,7 +22,44 @@ public static class ReportJson
         json.WriteString("reason", solver.Reason);
         if (solver.ConditionNumber is { } condition) json.WriteNumber("conditionNumber", condition); else json.WriteNull("conditionNumber");
         json.WriteString("precision", solver.Precision);
+        if (solver.Regularization is { } path)
+        {
+            json.WriteStartObject("weightDecay");
+            json.WriteNumber("chosen", path.Chosen);
+            json.WriteString("criterion", Estimation.RegularizationPath.Criterion);
+            json.WriteStartArray("grid");
+            for (int i = 0; i < path.WeightDecays.Count; i++)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("weightDecay", path.WeightDecays[i]);
+                json.NumberOrNull("looError", path.LeaveOneOutErrors[i]);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
         json.WriteEndObject();
+    }
+
+    /// <summary>
+    /// The leave-one-out curve the weight decay was chosen on, as <see cref="WriteSolver"/> writes it; null when it was
+    /// fixed, or when the curve is not as written (it only informs the reader, so it never fails a report).
+    /// </summary>
+    public static Estimation.RegularizationPath? ReadRegularization(JsonElement solver)
+    {
+        if (!solver.TryGetProperty("weightDecay", out var path) || path.ValueKind != JsonValueKind.Object
+            || !path.TryGetProperty("chosen", out var chosen) || chosen.ValueKind != JsonValueKind.Number
+            || !path.TryGetProperty("grid", out var grid) || grid.ValueKind != JsonValueKind.Array) return null;
+        var decays = new List<double>();
+        var errors = new List<double>();
+        foreach (var point in grid.EnumerateArray())
+        {
+            if (point.ValueKind != JsonValueKind.Object || !point.TryGetProperty("weightDecay", out var decay) || decay.ValueKind != JsonValueKind.Number)
+                return null;
+            decays.Add(decay.GetDouble());
+            errors.Add(point.TryGetProperty("looError", out var error) && error.ValueKind == JsonValueKind.Number ? error.GetDouble() : double.NaN);
+        }
+        return new Estimation.RegularizationPath(chosen.GetDouble(), decays, errors);
     }
 
     /// <summary>A sample's estimator signals, as the report and the estimator cache both store them.</summary>

@@ -59,7 +59,8 @@ public sealed record SavedReport(
             var solver = Member(root, "solver", "$", JsonValueKind.Object);
             var condition = Member(solver, "conditionNumber", "$.solver", JsonValueKind.Number, JsonValueKind.Null);
             var solverReport = new SolverReport(String(solver, "method", "$.solver"), String(solver, "reason", "$.solver"),
-                condition.ValueKind == JsonValueKind.Null ? null : condition.GetDouble(), String(solver, "precision", "$.solver"));
+                condition.ValueKind == JsonValueKind.Null ? null : condition.GetDouble(), String(solver, "precision", "$.solver"),
+                ReportJson.ReadRegularization(solver));
 
             var samples = Array(root, "samples", "$");
             if (samples.Count == 0) throw Error("$.samples", "is empty");

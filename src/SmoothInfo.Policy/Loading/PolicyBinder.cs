@@ -29,7 +29,35 @@ internal static class PolicyBinder
             errors.Add(new InputException(ErrorCodes.PolicyInconsistent,
                 "'rules.score' is functional-si, but 'estimator.measures' does not measure it.",
                 "add functional-si to estimator.measures, or choose another rules.score.", top.Section("rules").Locate("score")));
+        CheckGaussianProbe(policy, top, errors);
         return (policy, errors);
+    }
+
+    /// <summary>
+    /// The gaussian probe is a kernel, not a network: it has no weights to load, runs to convergence with a positive
+    /// weight decay, and is the only route that chooses the weight decay by itself today.
+    /// </summary>
+    private static void CheckGaussianProbe(SmoothInfoPolicy policy, PolicySection top, List<InputException> errors)
+    {
+        var model = top.Section("model");
+        var training = top.Section("training");
+        bool gaussian = policy.Model.Probe.Kind == ProbeKind.Gaussian;
+        if (!gaussian && policy.Training.WeightDecay is null)
+            errors.Add(new InputException(ErrorCodes.PolicyInconsistent,
+                "'training.weightDecay: auto' is chosen by the class-shared leave-one-out, which only the gaussian probe runs today.",
+                "set 'training.weightDecay' to a number, or use 'model.probe.kind: gaussian'.", training.Locate("weightDecay")));
+        if (!gaussian) return;
+        if (policy.Model.Weights is not null)
+            errors.Add(new InputException(ErrorCodes.PolicyInconsistent,
+                "the gaussian probe is a kernel with no weights to load, so 'model.weights' would be ignored.",
+                "remove 'model.weights', or describe your network with 'model.probe.kind: mlp' or 'cnn'.", model.Locate("weights")));
+        if (policy.Training.Steps is not null)
+            errors.Add(new InputException(ErrorCodes.PolicyInconsistent,
+                "the gaussian probe is measured at convergence only.", "set 'training.steps: inf'.", training.Locate("steps")));
+        if (policy.Training.WeightDecay is 0)
+            errors.Add(new InputException(ErrorCodes.PolicyInconsistent,
+                "the gaussian probe needs a positive weight decay: its kernel matrix can be singular.",
+                "set 'training.weightDecay' to a positive number or 'auto'.", training.Locate("weightDecay")));
     }
 
     private static DatasetPolicy BindDataset(PolicySection s, List<InputException> errors)
@@ -89,7 +117,7 @@ internal static class PolicyBinder
     private static TrainingPolicy BindTraining(PolicySection s) => new(
         s.Number("learningRate"),
         s.String("steps") == "inf" ? null : s.Integer("steps"),
-        s.Number("weightDecay"),
+        s.String("weightDecay") == "auto" ? null : s.Number("weightDecay"),
         s.Enum<TrainingDynamics>("dynamics"),
         s.Enum<LossReduction>("loss"));
 

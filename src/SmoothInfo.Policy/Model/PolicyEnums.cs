@@ -6,7 +6,11 @@ public enum DatasetFormat { Csv, Tsv, Idx, ImageFolder, ImageCsv, Npy }
 
 public enum FeatureScaling { None, Scale, Standardize }
 
-public enum ProbeKind { Mlp, Cnn }
+/// <summary>
+/// Gaussian: no finite network, the Gaussian kernel of an infinitely wide random-Fourier-feature network linearized in its
+/// output layer (class-shared, bandwidth by the median heuristic); the starter for data without a model of its own.
+/// </summary>
+public enum ProbeKind { Mlp, Cnn, Gaussian }
 
 public enum Activation { Relu, Tanh, Gelu, Softplus }
 

@@ -36,7 +36,8 @@ public sealed record ModelPolicy(ProbePolicy Probe, string? Weights, WeightsForm
 public sealed record ProbePolicy(ProbeKind Kind, IReadOnlyList<int> Widths, Activation Activation, IReadOnlyList<int> Channels, int KernelSize);
 
 /// <param name="Steps">Null: train to convergence (<c>steps: inf</c>).</param>
-public sealed record TrainingPolicy(double LearningRate, long? Steps, double WeightDecay, TrainingDynamics Dynamics, LossReduction Loss);
+/// <param name="WeightDecay">Null: chosen by the exact leave-one-out error on a grid (<c>weightDecay: auto</c>).</param>
+public sealed record TrainingPolicy(double LearningRate, long? Steps, double? WeightDecay, TrainingDynamics Dynamics, LossReduction Loss);
 
 public sealed record EstimatorPolicy(
     IReadOnlyList<Measure> Measures,

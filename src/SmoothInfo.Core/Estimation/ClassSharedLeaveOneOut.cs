@@ -1,0 +1,75 @@
+using SmoothInfo.Diagnostics;
+using static TorchSharp.torch;
+
+namespace SmoothInfo.Estimation;
+
+/// <summary>A class-shared kernel problem: Theta = K (x) I_k with K (n, n), one-hot targets and initial predictions (n, k).</summary>
+public sealed record ClassSharedProblem(Tensor Kernel, Tensor Targets, Tensor InitialPredictions)
+{
+    public long SampleCount => Kernel.shape[0];
+    public long OutputCount => Targets.shape[1];
+}
+
+/// <summary>
+/// Exact leave-one-out at t = infinity for a class-shared kernel, for one weight decay or a whole grid of them, from a
+/// single eigendecomposition K = U diag(s) U^T. With w = 1 / (s + lambda), B = (K + lambda I)^-1 = U diag(w) U^T, r = Y - f0:
+///   v_i = (B r)_i / B_ii                                     (y_i - f_{-i}(x_i); the k x k block B_ss is B_ii I_k)
+///   ||dw_i||^2 = ||v_i||^2 (B_ii - lambda ||B[:, i]||^2)
+///   sum over j != i of ||Theta dc_i||_j^2 = lambda^2 ||v_i||^2 (||B[:, i]||^2 - B_ii^2)
+/// with B_ii = (U o U) w and ||B[:, i]||^2 = (U o U) w^2, so every grid point costs O(n^2 k) after the O(n^3) eigendecomposition
+/// (the closed forms of docs/estimator.md with k = 1 blocks; tested against <see cref="ClosedFormLeaveOneOut"/> on
+/// K (x) I_k and against brute-force retraining).
+/// </summary>
+public static class ClassSharedLeaveOneOut
+{
+    /// <summary>Leave-one-out errors on the grid, the choice among them, and every sample's quantities at that choice.</summary>
+    public static (LeaveOneOutResult Result, RegularizationPath Path) Compute(ClassSharedProblem problem, IReadOnlyList<double> weightDecays)
+    {
+        if (weightDecays.Count == 0 || weightDecays.Any(l => !(l > 0) || double.IsInfinity(l)))
+            throw new InputException(ErrorCodes.InvalidHyperparameter,
+                "the class-shared leave-one-out needs positive, finite weight decays.", "set 'training.weightDecay' to a positive number or 'auto'.");
+        long n = problem.SampleCount;
+        if (n < 2) throw new InputException(ErrorCodes.TooFewSamples, $"leave-one-out needs at least 2 samples (got {n}).");
+        using var scope = NewDisposeScope();
+        var dtype = problem.Kernel.dtype;
+        var (eigenvalues, vectors) = linalg.eigh(problem.Kernel);
+        eigenvalues = eigenvalues.clamp_min(0); // a kernel is positive semi-definite; negative values are round-off
+        var squares = vectors.square();
+        var projected = vectors.t().matmul(problem.Targets - problem.InitialPredictions);
+
+        var errors = new double[weightDecays.Count];
+        for (int g = 0; g < weightDecays.Count; g++)
+        {
+            using var step = NewDisposeScope();
+            var (v, _, _) = Residuals(vectors, squares, projected, eigenvalues, weightDecays[g]);
+            errors[g] = v.square().sum(1).mean().item<double>();
+        }
+        var path = RegularizationPath.Of(weightDecays, errors);
+        double lambda = path.Chosen;
+
+        double largest = eigenvalues.max().item<double>(), smallest = eigenvalues.min().item<double>();
+        double condition = (largest + lambda) / (smallest + lambda);
+        ConditionCheck.Require(condition, dtype, lambda);
+        var (residual, diagonal, columnNorms) = Residuals(vectors, squares, projected, eigenvalues, lambda);
+        var vNorm = residual.square().sum(1);
+        var weightChange = vNorm * (diagonal - lambda * columnNorms);
+        var trainChange = vNorm * (columnNorms - diagonal.square()) * (lambda * lambda / (n - 1));
+        var looPrediction = problem.Targets - residual;
+        var solver = new SolverReport("closed-form class-shared",
+            $"Theta = K (x) I_k, so one eigendecomposition of the {n} x {n} kernel serves every weight decay on the grid",
+            condition, dtype.ToString().ToLowerInvariant(), path);
+        var result = new LeaveOneOutResult(weightChange, trainChange, null, looPrediction, 0, solver).MoveToOuter();
+        return (result, path);
+    }
+
+    /// <summary>The leave-one-out residuals v (n, k), B_ii and ||B[:, i]||^2 at one weight decay.</summary>
+    private static (Tensor Residual, Tensor Diagonal, Tensor ColumnNorms) Residuals(Tensor vectors, Tensor squares, Tensor projected,
+        Tensor eigenvalues, double lambda)
+    {
+        var w = (eigenvalues + lambda).reciprocal();
+        var diagonal = squares.matmul(w);
+        var fitted = vectors.matmul(projected * w.unsqueeze(1));                      // B r
+        var columnNorms = squares.matmul(w.square());
+        return (fitted / diagonal.unsqueeze(1), diagonal, columnNorms);
+    }
+}
