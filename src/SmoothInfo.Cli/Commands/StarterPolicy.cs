@@ -37,7 +37,8 @@ internal static class StarterPolicy
             text.AppendLine("  # featureColumns: [\"first..last\"]   # default: every column except label, id and source");
         text.AppendLine(ClassesLine(dataset.ClassNames));
         text.AppendLine("  preprocessing:");
-        text.AppendLine("    features: standardize        # none | scale (each feature to [0, 1]) | standardize (mean 0, sd 1)");
+        // Pixels keep their scale (the input rule measures distances in it, measured better there); tables are standardized.
+        text.AppendLine($"    features: {(images ? "scale" : "standardize")}        # none | scale (each feature to [0, 1]) | standardize (mean 0, sd 1)");
         if (inferred.Format is DatasetFormat.ImageFolder or DatasetFormat.ImageCsv)
         {
             text.AppendLine($"    channels: {inferred.Channels}               # 1 grey, 3 colour");
