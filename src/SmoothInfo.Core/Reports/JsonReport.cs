@@ -84,6 +84,7 @@ public static class JsonReport
             json.WriteNumber("labelSurprise", s.LabelSurprise);
             json.NumberOrNull("inputResidual", s.InputResidual);
             json.NumberOrNull("inputZ", report.Evaluation.InputZ(s));
+            json.NumberOrNull("decision", report.Evaluation.Decision(s));
             json.WriteString("looClass", report.ClassNames[s.LooClass]);
             json.NumberOrNull("looMargin", s.LooMargin);
             json.NumberOrNull("robustZ", report.Evaluation.Scores.RobustZ(s.Score));

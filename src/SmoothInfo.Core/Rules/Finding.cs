@@ -42,4 +42,19 @@ public sealed record RuleEvaluation(
 
     /// <summary>Robust z-score of a sample's distance from the data's principal subspace; NaN when not measured.</summary>
     public double InputZ(SampleSignals signals) => RuleEngine.InputZ(InputResiduals, signals);
+
+    /// <summary>
+    /// One ranking of every sample by the rules that judge it: the largest ratio of a signal to its rule's cut-off (the
+    /// score against its category's, the input distance against the input rule's), so 1 or more means a threshold is
+    /// passed whatever the dataset. What the detection benchmarks rank by; NaN when no enabled rule applies.
+    /// </summary>
+    public double Decision(SampleSignals signals)
+    {
+        double decision = double.NaN;
+        if (Cutoffs.TryGetValue(CategoryClassifier.Classify(signals), out double cutoff) && cutoff > 0)
+            decision = signals.Score / cutoff;
+        if (InputCutoff is { } input && input > 0 && !double.IsNaN(signals.InputResidual))
+            decision = double.IsNaN(decision) ? signals.InputResidual / input : Math.Max(decision, signals.InputResidual / input);
+        return decision;
+    }
 }

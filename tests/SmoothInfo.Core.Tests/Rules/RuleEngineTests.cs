@@ -30,6 +30,23 @@ public sealed class RuleEngineTests
     }
 
     [Test]
+    public void TheDecisionIsTheLargestRatioOfASignalToItsCutoffAndReachesOneExactlyAtTheFindings()
+    {
+        var data = TinyDataset(40);
+        var signals = TypicalSignals(data).Select(s => s with { InputResidual = 1 + 0.1 * (s.Index % 7) }).ToList();
+        signals[5] = SignalsOf(5, data.Labels[5], 9, looClass: (data.Labels[5] + 1) % 3, looScore: 0.93) with { InputResidual = 1.2 };
+        signals[7] = signals[7] with { InputResidual = 40 };
+        var rules = RulesWith() with { Mislabeled = new CategoryRule(true, ThresholdKind.Absolute, 3), Atypical = new CategoryRule(true, ThresholdKind.Absolute, 3) };
+
+        var result = RuleEngine.Evaluate(signals, SampleCatalog.Of(data), rules, Baseline.Empty);
+
+        Assert.That(result.Decision(signals[5]), Is.EqualTo(Math.Max(9.0 / 3, signals[5].InputResidual / result.InputCutoff!.Value)).Within(1e-12));
+        Assert.That(result.Decision(signals[7]), Is.EqualTo(40 / result.InputCutoff!.Value).Within(1e-12));
+        var flagged = signals.Where(s => result.Decision(s) >= 1).Select(s => s.Index);
+        Assert.That(flagged, Is.EqualTo(result.Findings.Select(f => f.SampleIndex)));
+    }
+
+    [Test]
     public void ADisabledCategoryFindsNothing()
     {
         var data = TinyDataset(30);
