@@ -18,7 +18,8 @@ public static class MarkdownReport
             : $"## SmoothInfo: failed ({open} finding{(open == 1 ? "" : "s")} among {report.SampleCount} samples)");
         md.AppendLine();
         md.AppendLine($"Score: {report.ScoreName} in nats (σ = {FindingText.Number(report.Sigma)}); solver: {report.Solver.Method}" +
-            (report.Solver.ConditionNumber is { } c ? $", condition number {c:G3}" : "") + ".");
+            (report.Solver.ConditionNumber is { } c ? $", condition number {c:G3}" : "") +
+            (report.Solver.Regularization is { } path ? $", weight decay {FindingText.Number(path.Chosen)} chosen by leave-one-out error" : "") + ".");
         md.AppendLine();
 
         var counts = Enum.GetValues<Category>().Select(cat => (cat, n: evaluation.Findings.Count(f => f.Category == cat && !f.Accepted)))

@@ -23,7 +23,7 @@ public sealed class HtmlReportTests
     public void TearDown() => Directory.Delete(_root, recursive: true);
 
     /// <summary>40 small images (a bright square whose position depends on the class); sample 7 is planted as mislabeled.</summary>
-    private GateReport ImageReport()
+    private GateReport ImageReport(SolverReport? solver = null)
     {
         var builder = new DatasetBuilder("images", new[] { 12, 12 }, maxSamples: 100);
         for (int i = 0; i < 40; i++)
@@ -40,7 +40,7 @@ public sealed class HtmlReportTests
         var thumbnails = Enumerable.Range(0, data.Count).ToDictionary(i => i, i => Thumbnail.DataUri(data[i].Features.Span, data.SampleShape));
         return new GateReport("1.0.0", Path.Combine(_root, "smoothinfo.yml"), Path.Combine(_root, "images.idx"), data.ClassNames,
             data.Samples.Select(s => s.Locator).ToList(), data.Samples.Select(s => s.ContentHash).ToList(), data.Samples.Select(s => s.Source).ToList(),
-            signals, "F-SI", 1.0, new SolverReport("closed-form", "t = infinity", 40.0, "float64"), evaluation,
+            signals, "F-SI", 1.0, solver ?? new SolverReport("closed-form", "t = infinity", 40.0, "float64"), evaluation,
             GroupSummary.Of(signals, data.ClassNames, data.Samples.Select(s => s.Source).ToList(), evaluation.Findings), thumbnails);
     }
 
@@ -60,6 +60,23 @@ public sealed class HtmlReportTests
             Thumbnails = saved.Thumbnails,
         };
         Assert.That(HtmlReport.Render(again, _root), Is.EqualTo(HtmlReport.Render(report, _root)));
+    }
+
+    [Test]
+    public void AWeightDecayChosenByTheDataIsPlottedAndSurvivesTheSavedReport()
+    {
+        var path = new RegularizationPath(0.1, new[] { 0.01, 0.1, 1.0 }, new[] { 0.5, 0.25, 0.4 });
+        var report = ImageReport(new SolverReport("closed-form class-shared", "gaussian probe", 12.0, "float64", path));
+        string json = Path.Combine(_root, "smoothinfo-report.json");
+        JsonReport.Write(json, report);
+        var saved = SavedReport.Read(json).Output.Solver.Regularization!;
+        Assert.That((saved.Chosen, saved.WeightDecays, saved.LeaveOneOutErrors), Is.EqualTo((path.Chosen, path.WeightDecays, path.LeaveOneOutErrors)));
+
+        string html = HtmlReport.Render(report, _root);
+        Assert.That(html, Does.Contain("Weight decay chosen by leave-one-out"));
+        Assert.That(html, Does.Contain("chosen 0.1"));
+        Assert.That(System.Text.RegularExpressions.Regex.Matches(html, "<circle ").Count, Is.EqualTo(3), "one point per grid value");
+        Assert.That(HtmlReport.Render(ImageReport(), _root), Does.Not.Contain("Weight decay chosen"), "a fixed weight decay draws no curve");
     }
 
     [Test]

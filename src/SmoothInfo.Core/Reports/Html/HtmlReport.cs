@@ -40,6 +40,7 @@ public static class HtmlReport
         html.Append("<section><dl>")
             .Append($"<dt>Score</dt><dd>{E(report.ScoreName)} in nats (σ = {FindingText.Number(report.Sigma)})</dd>")
             .Append($"<dt>Solver</dt><dd>{E(report.Solver.Method)}: {E(report.Solver.Reason)}</dd>")
+            .Append(report.Solver.Regularization is { } chosen ? $"<dt>Weight decay</dt><dd>{FindingText.Number(chosen.Chosen)}, chosen by {RegularizationPath.Criterion}</dd>" : "")
             .Append($"<dt>Condition number</dt><dd>{(report.Solver.ConditionNumber is { } c ? FindingText.Number(c) : "not computed")}</dd>")
             .Append($"<dt>Median score</dt><dd>{FindingText.Number(evaluation.Scores.Median)} nats</dd>")
             .Append($"<dt>Policy</dt><dd>{E(SarifReport.RelativeUri(report.PolicyFile, repositoryRoot))}</dd></dl>");
@@ -53,6 +54,13 @@ public static class HtmlReport
                 evaluation.Cutoffs.Select(kv => (kv.Key.Name(), kv.Value, Colours[kv.Key])).ToList()))
             .Append("<p class=\"note\">Samples to the right of a dashed line pass that category's threshold; which category a sample " +
                     "falls in depends on what the model trained without it predicts.</p></section>");
+
+        if (report.Solver.Regularization is { } path)
+            html.Append("<section><h2>Weight decay chosen by leave-one-out</h2>")
+                .Append(SvgCharts.Curve("Leave-one-out error of the linearized model against the weight decay", path.WeightDecays,
+                    path.LeaveOneOutErrors, path.Chosen, "weight decay", "mean squared leave-one-out error"))
+                .Append($"<p class=\"note\">Every point is the exact leave-one-out error at that weight decay, all from one " +
+                        $"eigendecomposition; the least ({FindingText.Number(path.Chosen)}) is used.</p></section>");
 
         var distances = report.Signals.Select(s => s.InputResidual).Where(d => !double.IsNaN(d)).ToList();
         if (distances.Count > 0)

@@ -55,6 +55,42 @@ internal static class SvgCharts
         return svg.Append("</svg>").ToString();
     }
 
+    /// <summary>
+    /// A curve of positive x on a log10 axis (the weight-decay grid) against y on a linear axis (the leave-one-out error),
+    /// with the chosen x marked by a labelled vertical line. Points that are not finite are left out.
+    /// </summary>
+    public static string Curve(string title, IReadOnlyList<double> xs, IReadOnlyList<double> ys, double chosen, string xLabel, string yLabel)
+    {
+        const int height = 240;
+        var points = xs.Zip(ys).Where(p => p.First > 0 && double.IsFinite(p.First) && double.IsFinite(p.Second)).ToList();
+        var svg = Open(height, title);
+        if (points.Count < 2) return svg.Append(Text(Width / 2, height / 2, "too few points to draw", "middle")).Append("</svg>").ToString();
+        double low = Math.Log10(points.Min(p => p.First)), high = Math.Log10(points.Max(p => p.First));
+        double bottom = points.Min(p => p.Second), top = points.Max(p => p.Second);
+        if (high <= low) high = low + 1;
+        if (top <= bottom) top = bottom + 1;
+        int plotWidth = Width - Left - Right, plotHeight = height - Top - Bottom;
+        double X(double x) => Left + (Math.Log10(x) - low) / (high - low) * plotWidth;
+        double Y(double y) => Top + (top - y) / (top - bottom) * plotHeight;
+        var path = string.Join(" ", points.Select((p, i) => string.Create(CultureInfo.InvariantCulture, $"{(i == 0 ? "M" : "L")}{X(p.First):F1},{Y(p.Second):F1}")));
+        svg.Append(CultureInfo.InvariantCulture, $"<path d=\"{path}\" fill=\"none\" stroke=\"#4c78a8\" stroke-width=\"2\"/>");
+        foreach (var (x, y) in points)
+            svg.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{X(x):F1}\" cy=\"{Y(y):F1}\" r=\"2.5\" fill=\"#4c78a8\"><title>{WebUtility.HtmlEncode($"{xLabel} {Number(x)}: {yLabel} {Number(y)}")}</title></circle>");
+        for (double tick = Math.Ceiling(low); tick <= high; tick++)
+        {
+            svg.Append(Line(X(Math.Pow(10, tick)), Top + plotHeight, X(Math.Pow(10, tick)), Top + plotHeight + 4, "#555"));
+            svg.Append(Text(X(Math.Pow(10, tick)), Top + plotHeight + 18, Number(Math.Pow(10, tick)), tick + 1 > high ? "end" : "middle"));
+        }
+        svg.Append(Line(Left, Top + plotHeight, Width - Right, Top + plotHeight, "#555"));
+        svg.Append(Text(Left + plotWidth / 2, height - 6, $"{xLabel}, log scale", "middle"));
+        svg.Append(Text(Left - 6, Top + 10, Number(top), "end")).Append(Text(Left - 6, Top + plotHeight, Number(bottom), "end"));
+        double chosenX = X(chosen);
+        svg.Append(Line(chosenX, Top, chosenX, Top + plotHeight, "#e45756", dashed: true));
+        bool leftOfLine = chosenX > Left + plotWidth * 2.0 / 3;
+        svg.Append(Text(leftOfLine ? chosenX - 4 : chosenX + 4, Top + 12, $"chosen {Number(chosen)}", leftOfLine ? "end" : "start", "#e45756"));
+        return svg.Append("</svg>").ToString();
+    }
+
     /// <summary>Horizontal bars, one per group, with a note at the end of each bar.</summary>
     public static string Bars(string title, IReadOnlyList<(string Label, double Value, string Note, bool Highlight)> bars)
     {
