@@ -80,6 +80,15 @@ public sealed class HtmlReportTests
     }
 
     [Test]
+    public void RulesThatShareAThresholdShareOneLabel()
+    {
+        string svg = SmoothInfo.Reports.Html.SvgCharts.Histogram(new[] { 0.01, 0.1, 1.0 },
+            new[] { ("mislabeled", 0.18, "#e45756"), ("corrupted", 0.18, "#b279a2"), ("atypical", 0.5, "#54a24b") });
+        Assert.That(svg, Does.Contain("mislabeled, corrupted &gt; 0.18"));
+        Assert.That(System.Text.RegularExpressions.Regex.Matches(svg, "stroke-dasharray").Count, Is.EqualTo(2), "one dashed line per distinct threshold");
+    }
+
+    [Test]
     public void ThePageHoldsTheVerdictChartsFindingsAndTheDatasetSummary()
     {
         string html = HtmlReport.Render(ImageReport(), _root);

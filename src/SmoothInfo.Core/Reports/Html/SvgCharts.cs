@@ -44,7 +44,10 @@ internal static class SvgCharts
         svg.Append(Text(Left + plotWidth / 2, height - 6, unit.Length == 0 ? "log scale" : $"{unit}, log scale", "middle"));
         svg.Append(Text(Left - 6, Top + 10, tallest.ToString(CultureInfo.InvariantCulture), "end"));
         int row = 0;
-        foreach (var (label, value, colour) in lines.Where(l => l.Value > 0).OrderBy(l => l.Value))
+        // Rules that share a threshold share one line and one label, so their labels never overlap.
+        var merged = lines.Where(l => l.Value > 0).GroupBy(l => l.Value)
+            .Select(g => (Label: string.Join(", ", g.Select(l => l.Label)), Value: g.Key, Colour: g.Count() == 1 ? g.First().Colour : "#555"));
+        foreach (var (label, value, colour) in merged.OrderBy(l => l.Value))
         {
             double x = X(Math.Log10(value));
             svg.Append(Line(x, Top, x, Top + plotHeight, colour, dashed: true));
