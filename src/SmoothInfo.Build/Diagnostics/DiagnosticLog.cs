@@ -1,5 +1,6 @@
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
+using SmoothInfo.Build.Ci;
 using SmoothInfo.Diagnostics;
 
 namespace SmoothInfo.Build.Diagnostics;
@@ -11,11 +12,13 @@ namespace SmoothInfo.Build.Diagnostics;
 /// </summary>
 internal static class DiagnosticLog
 {
-    public static void Log(TaskLoggingHelper log, EstimatorDiagnostic d, string policyFile, SeverityOverrides overrides)
+    /// <param name="ci">Collects the CI service's annotation for what was logged (null when not on a CI service).</param>
+    public static void Log(TaskLoggingHelper log, EstimatorDiagnostic d, string policyFile, SeverityOverrides overrides, CiAnnotations? ci = null)
     {
         var severity = overrides.Apply(d.Code, d.Severity);
         if (severity is null) return;
         string file = ResolveFile(d.File, policyFile);
+        ci?.Add(d with { Severity = severity.Value, File = file });
         switch (severity)
         {
             case DiagnosticSeverity.Error:

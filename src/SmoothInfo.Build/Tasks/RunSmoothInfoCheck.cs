@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using SmoothInfo.Build.Diagnostics;
+using SmoothInfo.Build.Policies;
 using SmoothInfo.Build.Process;
 using SmoothInfo.Diagnostics;
 
@@ -48,6 +49,7 @@ public sealed partial class RunSmoothInfoCheck : Microsoft.Build.Utilities.Task,
     {
         if (!ValidateSettings()) return false;
         DeleteDiagnosticsFile();
+        DeleteReportsTheCiSummaryReads();
         Directory.CreateDirectory(ReportDirectory);
 
         var command = EstimatorCommand.Check(Path.GetFullPath(EstimatorPath!), PolicyFile, ReportDirectory, DiagnosticsFile, Device, ShowProgress);
@@ -144,6 +146,19 @@ public sealed partial class RunSmoothInfoCheck : Microsoft.Build.Utilities.Task,
     private void DeleteDiagnosticsFile()
     {
         if (File.Exists(DiagnosticsFile)) File.Delete(DiagnosticsFile);
+    }
+
+    /// <summary>
+    /// A policy that stops asking for the Markdown or HTML report leaves the last ones behind; deleting them
+    /// before the run means the CI summary only ever shows reports of the run whose diagnostics it replays.
+    /// </summary>
+    private void DeleteReportsTheCiSummaryReads()
+    {
+        foreach (string name in new[] { PolicyReportFolder.MarkdownReportFileName, PolicyReportFolder.HtmlReportFileName })
+        {
+            string path = Path.Combine(ReportDirectory, name);
+            if (File.Exists(path)) File.Delete(path);
+        }
     }
 
     [GeneratedRegex(@"^smoothinfo: .+ \(\d{1,3}%\)\s*$")]
