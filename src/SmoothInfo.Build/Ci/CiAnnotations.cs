@@ -20,6 +20,13 @@ internal sealed class CiAnnotations(CiService service, string projectFile)
 
     public CiService Service => service;
 
+    /// <summary>
+    /// For a task: the annotations for the service SmoothInfoCiService chooses, or null for none. An unknown setting
+    /// also gives null here; ReportSmoothInfoDiagnostics is the one task that reports it (SI3002).
+    /// </summary>
+    public static CiAnnotations? For(string? setting, string? gitHubActions, string? tfBuild, string projectFile) =>
+        CiServiceSetting.Parse(setting, gitHubActions, tfBuild) is { } chosen and not CiService.None ? new CiAnnotations(chosen, projectFile) : null;
+
     /// <param name="logged">As MSBuild logged it: severity after overrides, the file resolved to a full path.</param>
     public void Add(EstimatorDiagnostic logged)
     {

@@ -46,7 +46,7 @@ public sealed class ReportSmoothInfoDiagnostics : Microsoft.Build.Utilities.Task
 
         var ci = service == Ci.CiService.None ? null : new CiAnnotations(service!.Value, BuildEngine.ProjectFileOfTaskNode);
         foreach (var policy in Policies) Report(policy, overrides, ci);
-        if (ci?.Block() is { } commands) Log.LogMessage(MessageImportance.High, commands);
+        DiagnosticLog.LogCiCommands(Log, ci);
         return !Log.HasLoggedErrors;
     }
 
@@ -64,7 +64,7 @@ public sealed class ReportSmoothInfoDiagnostics : Microsoft.Build.Utilities.Task
         catch (InvalidDataException e)
         {
             File.Delete(diagnosticsFile);
-            LogGateError(ErrorCodes.EstimatorProcessFailed, policyFile,
+            DiagnosticLog.LogGateError(Log, ErrorCodes.EstimatorProcessFailed, policyFile,
                 $"The cached SmoothInfo diagnostics {diagnosticsFile} cannot be used ({e.Message}); it was deleted, build again to re-run the check.", ci);
             return;
         }
@@ -74,16 +74,9 @@ public sealed class ReportSmoothInfoDiagnostics : Microsoft.Build.Utilities.Task
         foreach (var diagnostic in report.Diagnostics) DiagnosticLog.Log(Log, diagnostic, policyFile, overrides, ci);
 
         if (!report.Passed && !report.Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
-            LogGateError(ErrorCodes.GateFailedWithoutError, policyFile, $"The SmoothInfo gate failed without naming an error: {report.Summary}", ci);
+            DiagnosticLog.LogGateError(Log, ErrorCodes.GateFailedWithoutError, policyFile, $"The SmoothInfo gate failed without naming an error: {report.Summary}", ci);
 
         if (ci is not null) PublishSummary(policyFile, policy.GetMetadata("ReportDirectory"), report, ci);
-    }
-
-    /// <summary>An error of the gate itself, about the policy file as a whole: logged and annotated like a finding.</summary>
-    private void LogGateError(string code, string policyFile, string message, CiAnnotations? ci)
-    {
-        Log.LogError(null, code, null, policyFile, 0, 0, 0, 0, message);
-        ci?.Add(new EstimatorDiagnostic(DiagnosticSeverity.Error, code, message, policyFile, 0, 0, 0, 0, null));
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Text.RegularExpressions;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
+using SmoothInfo.Build.Ci;
 using SmoothInfo.Build.Diagnostics;
 using SmoothInfo.Build.Policies;
 using SmoothInfo.Build.Process;
@@ -22,6 +23,7 @@ public sealed partial class RunSmoothInfoCheck : Microsoft.Build.Utilities.Task,
 
     private readonly EstimatorProcess _process = new();
     private readonly Queue<string> _lastOutputLines = new();
+    private CiAnnotations? _ci;
 
     [Required]
     public string PolicyFile { get; set; } = "";
@@ -43,9 +45,29 @@ public sealed partial class RunSmoothInfoCheck : Microsoft.Build.Utilities.Task,
     /// <summary>Milliseconds; 0 waits as long as it takes.</summary>
     public int Timeout { get; set; }
 
+    /// <summary>SmoothInfoCiService and the environment's GITHUB_ACTIONS and TF_BUILD: a failed run is annotated too.</summary>
+    public string? CiService { get; set; }
+
+    public string? GitHubActions { get; set; }
+
+    public string? AzurePipelines { get; set; }
+
     public void Cancel() => _process.Cancel();
 
     public override bool Execute()
+    {
+        _ci = CiAnnotations.For(CiService, GitHubActions, AzurePipelines, BuildEngine.ProjectFileOfTaskNode);
+        try
+        {
+            return Run();
+        }
+        finally
+        {
+            DiagnosticLog.LogCiCommands(Log, _ci);
+        }
+    }
+
+    private bool Run()
     {
         if (!ValidateSettings()) return false;
         DeleteDiagnosticsFile();
@@ -106,7 +128,7 @@ public sealed partial class RunSmoothInfoCheck : Microsoft.Build.Utilities.Task,
     }
 
     private void Misconfigured(string message) =>
-        Log.LogError(null, ErrorCodes.GateMisconfigured, null, PolicyFile, 0, 0, 0, 0, message);
+        DiagnosticLog.LogGateError(Log, ErrorCodes.GateMisconfigured, PolicyFile, message, _ci);
 
     /// <summary>
     /// Progress lines (`smoothinfo: stage (NN%)`) are shown at normal verbosity; anything else (libtorch
@@ -139,8 +161,8 @@ public sealed partial class RunSmoothInfoCheck : Microsoft.Build.Utilities.Task,
     private void LogProcessFailure(string whatHappened, string? details = null)
     {
         string output = details ?? (_lastOutputLines.Count > 0 ? "Last output: " + string.Join(" | ", _lastOutputLines) : "It printed nothing");
-        Log.LogError(null, ErrorCodes.EstimatorProcessFailed, null, PolicyFile, 0, 0, 0, 0,
-            $"The SmoothInfo estimator {whatHappened}. {output.TrimEnd('.')}. The gate could not decide; nothing was cached, the next build runs it again.");
+        DiagnosticLog.LogGateError(Log, ErrorCodes.EstimatorProcessFailed, PolicyFile,
+            $"The SmoothInfo estimator {whatHappened}. {output.TrimEnd('.')}. The gate could not decide; nothing was cached, the next build runs it again.", _ci);
     }
 
     private void DeleteDiagnosticsFile()
