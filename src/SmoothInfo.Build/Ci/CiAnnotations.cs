@@ -8,7 +8,8 @@ namespace SmoothInfo.Build.Ci;
 /// <list type="bullet">
 /// <item>GitHub Actions: setup-dotnet's problem matcher already annotates MSBuild's own line when it has the form
 /// the matcher accepts (a <c>(line)</c> or <c>(line,col)</c> position); only the others (a whole file such as an image,
-/// the budget error in the policy, a range <c>(3,1,3,6)</c>) get a workflow command, so no diagnostic is annotated twice.</item>
+/// the budget error in the policy, a range <c>(3,1,3,6)</c>) get a workflow command, so no diagnostic is annotated twice
+/// (a message of several lines is printed, and annotated by the matcher, once per line).</item>
 /// <item>Azure Pipelines: nothing reads MSBuild's lines in a script step, so every diagnostic gets a logissue command.</item>
 /// </list>
 /// Messages (severity message) are not annotated: they are not findings. The runner shows each command as an
@@ -34,7 +35,7 @@ internal sealed class CiAnnotations(CiService service, string projectFile)
         switch (service)
         {
             case CiService.GitHubActions:
-                if (!SetupDotnetProblemMatcher.Accepts(MSBuildConsoleLine.Of(logged, projectFile)))
+                if (!MSBuildConsoleLine.Of(logged, projectFile).Any(SetupDotnetProblemMatcher.Accepts))
                     _commands.Add(GitHubWorkflowCommand.Annotation(logged));
                 break;
             case CiService.AzurePipelines:

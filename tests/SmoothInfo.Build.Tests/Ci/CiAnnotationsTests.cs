@@ -34,9 +34,10 @@ public sealed class CiAnnotationsTests
             var d = Error("SI1001", "m", Csv, line, line == 0 ? 0 : column, line == 0 ? 0 : endLine, line == 0 ? 0 : endColumn) with { Severity = severity };
             var ci = new CiAnnotations(CiService.GitHubActions, Project);
             ci.Add(d);
-            bool byMatcher = SetupDotnetProblemMatcher.Accepts(MSBuildConsoleLine.Of(d, Project));
+            string printed = MSBuildConsoleLine.Of(d, Project).Single();
+            bool byMatcher = SetupDotnetProblemMatcher.Accepts(printed);
             bool byCommand = ci.Block() is not null;
-            Assert.That(byMatcher ^ byCommand, Is.True, $"{severity} at {MSBuildConsoleLine.Of(d, Project)}");
+            Assert.That(byMatcher ^ byCommand, Is.True, $"{severity} at {printed}");
         }
     }
 
@@ -56,6 +57,15 @@ public sealed class CiAnnotationsTests
             "##vso[task.uploadsummary]/repo/obj/smoothinfo/s-1/smoothinfo-ci-summary.md",
             "##[endgroup]",
         }));
+    }
+
+    [Test]
+    public void OnGitHubAMessageOfSeveralLinesAtALineIsLeftToTheMatcher()
+    {
+        // MSBuild prints one matcher-readable line per message line; a command on top would annotate it again.
+        var ci = new CiAnnotations(CiService.GitHubActions, Project);
+        ci.Add(Error("SI1003", "first\nsecond", Csv, 3, 1));
+        Assert.That(ci.Block(), Is.Null);
     }
 
     [Test]

@@ -22,11 +22,25 @@ public sealed class MSBuildConsoleLineTests
 
     [Test]
     public void WholeFileDiagnosticHasNoPosition() =>
-        Assert.That(MSBuildConsoleLine.Of(CiTestDiagnostics.ImageFinding, CiTestDiagnostics.Project), Is.EqualTo(
-            "/repo/data/train/Coat/0616.png : error SI1002: labelled Coat, its input lies far from the subspace: likely corrupted. [/repo/Model.csproj]"));
+        Assert.That(MSBuildConsoleLine.Of(CiTestDiagnostics.ImageFinding, CiTestDiagnostics.Project), Is.EqualTo(new[]
+        {
+            "/repo/data/train/Coat/0616.png : error SI1002: labelled Coat, its input lies far from the subspace: likely corrupted. [/repo/Model.csproj]",
+        }));
 
     [Test]
     public void RangeDiagnosticCarriesItsFourNumbers() =>
-        Assert.That(MSBuildConsoleLine.Of(CiTestDiagnostics.CsvRangeFinding, CiTestDiagnostics.Project), Is.EqualTo(
-            "/repo/data/train.csv(3,1,3,6): error SI1001: sample 2 looks mislabeled [/repo/Model.csproj]"));
+        Assert.That(MSBuildConsoleLine.Of(CiTestDiagnostics.CsvRangeFinding, CiTestDiagnostics.Project), Is.EqualTo(new[]
+        {
+            "/repo/data/train.csv(3,1,3,6): error SI1001: sample 2 looks mislabeled [/repo/Model.csproj]",
+        }));
+
+    [Test]
+    public void MessageOfSeveralLinesIsOneDiagnosticLinePerMessageLine() =>
+        // As MSBuild 18.9 printed "first\nsecond" at (3,1): setup-dotnet's matcher then annotates both lines.
+        Assert.That(MSBuildConsoleLine.Of(CiTestDiagnostics.Error("SI1003", "first\r\nsecond", CiTestDiagnostics.Csv, 3, 1), CiTestDiagnostics.Project),
+            Is.EqualTo(new[]
+            {
+                "/repo/data/train.csv(3,1): error SI1003: first [/repo/Model.csproj]",
+                "/repo/data/train.csv(3,1): error SI1003: second [/repo/Model.csproj]",
+            }));
 }
