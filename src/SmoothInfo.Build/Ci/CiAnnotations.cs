@@ -13,7 +13,8 @@ namespace SmoothInfo.Build.Ci;
 /// <item>Azure Pipelines: nothing reads MSBuild's lines in a script step, so every diagnostic gets a logissue command.</item>
 /// </list>
 /// Messages (severity message) are not annotated: they are not findings. The runner shows each command as an
-/// error or warning line of its own; the block sits in a collapsed group so that the log reads each finding once.
+/// error or warning line of its own; the block sits in a folded group so that, unfolded, the log lists each finding
+/// once (as MSBuild printed it).
 /// </summary>
 internal sealed class CiAnnotations(CiService service, string projectFile)
 {
