@@ -78,6 +78,36 @@ public sealed class CiServiceTests
     }
 
     [Test]
+    public void UpToDateBuildAnnotatesAgainAndTheSummaryNeverShowsAnOlderRunsReport()
+    {
+        using var project = ProjectWithFourErrors();
+        string stepSummary = Path.Combine(project.Folder, "step-summary.md");
+        var gitHub = new Dictionary<string, string> { ["GITHUB_ACTIONS"] = "true", ["GITHUB_STEP_SUMMARY"] = stepSummary };
+        var first = project.Build(gitHub);
+
+        var replay = project.Build(gitHub);
+
+        Assert.That(project.EstimatorCalls(), Has.Count.EqualTo(1), "the second build replays the cached diagnostics");
+        Assert.That(Commands(replay), Is.EqualTo(Commands(first)));
+        Assert.That(File.ReadAllText(stepSummary).Split("## SmoothInfo: failed (3 findings among 3 samples)").Length - 1, Is.EqualTo(2),
+            "each build appends the summary");
+
+        // The policy stops writing the Markdown report: the next run must not show the one the last run left.
+        File.Delete(stepSummary);
+        project.Expect(FakeScenario.Failed(new { severity = "error", code = "SI1100", message = "over budget" }));
+        project.Touch(GateProject.DataFile);
+        project.Build(gitHub);
+
+        Assert.That(project.EstimatorCalls(), Has.Count.EqualTo(2));
+        string summary = File.ReadAllText(stepSummary);
+        Assert.That(summary, Does.StartWith("## SmoothInfo: failed\n\n3 samples checked, 1 flagged\n"));
+        Assert.That(summary, Does.Contain("No HTML report"));
+    }
+
+    private static List<string> Commands(CommandResult build) =>
+        build.Output.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("::", StringComparison.Ordinal)).ToList();
+
+    [Test]
     public void OnGitHubActionsAKilledEstimatorIsAnnotatedAtThePolicy()
     {
         using var project = GateProject.ImportingTargets();
