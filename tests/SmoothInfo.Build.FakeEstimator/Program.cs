@@ -1,6 +1,7 @@
 // Plays the estimator's side of the child contract (docs/msbuild.md) the way a test prepared it:
 // it appends its arguments to fake-estimator.calls beside the policy, then follows fake-estimator.json there:
-//   { "stderr": ["lines to print"], "diagnostics": { ...file content... }, "exitCode": 1, "end": "exit|kill|crash|hang" }
+//   { "stderr": ["lines to print"], "diagnostics": { ...file content... }, "exitCode": 1, "end": "exit|kill|crash|hang",
+//     "reports": { "smoothinfo-summary.md": "file content written into --report-dir" } }
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 
@@ -11,6 +12,8 @@ File.AppendAllText(Path.Combine(folder, "fake-estimator.calls"), string.Join(" "
 var scenario = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "fake-estimator.json")))!;
 
 foreach (var line in scenario["stderr"]?.AsArray() ?? []) Console.Error.WriteLine((string)line!);
+foreach (var (name, text) in scenario["reports"]?.AsObject() ?? [])
+    File.WriteAllText(Path.Combine(ValueOf("--report-dir"), name), (string)text!);
 if (scenario["diagnostics"] is JsonNode diagnostics) File.WriteAllText(diagnosticsFile, diagnostics.ToJsonString());
 
 switch ((string?)scenario["end"] ?? "exit")

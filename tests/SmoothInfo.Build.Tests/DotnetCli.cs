@@ -46,6 +46,8 @@ internal static class DotnetCli
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
         foreach (string name in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
             start.Environment.Remove(name);
+        // When the suite itself runs on a CI service, the builds under test must not annotate it or write its summary.
+        foreach (string name in new[] { "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "TF_BUILD" }) start.Environment.Remove(name);
         start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
@@ -53,7 +55,7 @@ internal static class DotnetCli
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
 
         var output = new StringBuilder();
-        using var process = new Process { StartInfo = start };
+        using var process = new System.Diagnostics.Process { StartInfo = start };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
         var clock = Stopwatch.StartNew();

@@ -2,9 +2,11 @@ namespace SmoothInfo.Build.Tests;
 
 /// <summary>
 /// What the fake estimator does in one test (it reads fake-estimator.json beside the policy):
-/// the diagnostics file it writes, the lines it prints on stderr, and how it ends.
+/// the diagnostics file it writes, the lines it prints on stderr, how it ends, and report files it writes
+/// into the report folder (name to content).
 /// </summary>
-internal sealed record FakeScenario(object? Diagnostics, int ExitCode, string End = "exit", string[]? Stderr = null)
+internal sealed record FakeScenario(object? Diagnostics, int ExitCode, string End = "exit", string[]? Stderr = null,
+    IReadOnlyDictionary<string, string>? Reports = null)
 {
     public static readonly string[] ProgressLines = ["smoothinfo: reading dataset (10%)", "smoothinfo: estimating (60%)"];
 

@@ -13,6 +13,14 @@ internal static class PolicyReportFolder
     /// <summary>The estimator's diagnostics, kept after the run so a skipped (up-to-date) gate can replay them.</summary>
     public const string DiagnosticsFileName = "msbuild-diagnostics.json";
 
+    /// <summary>
+    /// Reports `smoothinfo check` writes here when the policy's reports.formats asks for them (the names
+    /// SmoothInfo.Core's GateReports gives them); the CI summary is made from them.
+    /// </summary>
+    public const string MarkdownReportFileName = "smoothinfo-summary.md";
+
+    public const string HtmlReportFileName = "smoothinfo-report.html";
+
     public static string For(string reportDirectory, string policyFile)
     {
         string fullPath = Path.GetFullPath(policyFile);

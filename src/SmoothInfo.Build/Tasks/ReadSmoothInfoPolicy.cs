@@ -1,5 +1,6 @@
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
+using SmoothInfo.Build.Ci;
 using SmoothInfo.Build.Diagnostics;
 using SmoothInfo.Build.Policies;
 using SmoothInfo.Diagnostics;
@@ -27,8 +28,16 @@ public sealed class ReadSmoothInfoPolicy : Microsoft.Build.Utilities.Task
     [Output]
     public ITaskItem[] ResolvedPolicies { get; private set; } = [];
 
+    /// <summary>SmoothInfoCiService and the environment's GITHUB_ACTIONS and TF_BUILD: policy errors are annotated too.</summary>
+    public string? CiService { get; set; }
+
+    public string? GitHubActions { get; set; }
+
+    public string? AzurePipelines { get; set; }
+
     public override bool Execute()
     {
+        var ci = CiAnnotations.For(CiService, GitHubActions, AzurePipelines, BuildEngine.ProjectFileOfTaskNode);
         var resolved = new List<ITaskItem>();
         foreach (var item in Policies)
         {
@@ -45,9 +54,10 @@ public sealed class ReadSmoothInfoPolicy : Microsoft.Build.Utilities.Task
             }
             catch (PolicyValidationException e)
             {
-                foreach (var error in e.Errors) DiagnosticLog.LogInputError(Log, error, policyFile);
+                foreach (var error in e.Errors) DiagnosticLog.LogInputError(Log, error, policyFile, ci);
             }
         }
+        DiagnosticLog.LogCiCommands(Log, ci);
         ResolvedPolicies = resolved.ToArray();
         return !Log.HasLoggedErrors;
     }

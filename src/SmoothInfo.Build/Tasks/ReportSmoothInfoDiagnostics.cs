@@ -1,6 +1,8 @@
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
+using SmoothInfo.Build.Ci;
 using SmoothInfo.Build.Diagnostics;
+using SmoothInfo.Build.Policies;
 using SmoothInfo.Diagnostics;
 
 namespace SmoothInfo.Build.Tasks;
@@ -9,6 +11,7 @@ namespace SmoothInfo.Build.Tasks;
 /// Logs each policy's cached diagnostics file as build errors, warnings and messages. It runs on every
 /// build, also when the estimator was skipped because nothing changed, so an up-to-date build reports
 /// the same diagnostics as the run that produced them and a failing gate keeps failing until fixed.
+/// On a CI service it also annotates them there and puts the Markdown summary where the service shows it.
 /// </summary>
 public sealed class ReportSmoothInfoDiagnostics : Microsoft.Build.Utilities.Task
 {
@@ -22,15 +25,32 @@ public sealed class ReportSmoothInfoDiagnostics : Microsoft.Build.Utilities.Task
     /// <summary>Log the gate's warnings as errors (codes named in SeverityOverrides keep their chosen severity).</summary>
     public bool TreatWarningsAsErrors { get; set; }
 
+    /// <summary>SmoothInfoCiService: auto (default), github, azure or none.</summary>
+    public string? CiService { get; set; }
+
+    /// <summary>The environment's GITHUB_ACTIONS, TF_BUILD and GITHUB_STEP_SUMMARY, passed in by the targets.</summary>
+    public string? GitHubActions { get; set; }
+
+    public string? AzurePipelines { get; set; }
+
+    public string? GitHubStepSummary { get; set; }
+
     public override bool Execute()
     {
         var overrides = Diagnostics.SeverityOverrides.Parse(SeverityOverrides, TreatWarningsAsErrors, Log);
+        var service = CiServiceSetting.Parse(CiService, GitHubActions, AzurePipelines);
+        if (service is null)
+            Log.LogError(null, ErrorCodes.GateMisconfigured, null, null, 0, 0, 0, 0,
+                $"SmoothInfoCiService is '{CiService}'; use auto, github, azure or none.");
         if (Log.HasLoggedErrors) return false;
-        foreach (var policy in Policies) Report(policy, overrides);
+
+        var ci = service == Ci.CiService.None ? null : new CiAnnotations(service!.Value, BuildEngine.ProjectFileOfTaskNode);
+        foreach (var policy in Policies) Report(policy, overrides, ci);
+        DiagnosticLog.LogCiCommands(Log, ci);
         return !Log.HasLoggedErrors;
     }
 
-    private void Report(ITaskItem policy, SeverityOverrides overrides)
+    private void Report(ITaskItem policy, SeverityOverrides overrides, CiAnnotations? ci)
     {
         string policyFile = policy.ItemSpec;
         string diagnosticsFile = policy.GetMetadata("DiagnosticsFile");
@@ -44,17 +64,50 @@ public sealed class ReportSmoothInfoDiagnostics : Microsoft.Build.Utilities.Task
         catch (InvalidDataException e)
         {
             File.Delete(diagnosticsFile);
-            Log.LogError(null, ErrorCodes.EstimatorProcessFailed, null, policyFile, 0, 0, 0, 0,
-                $"The cached SmoothInfo diagnostics {diagnosticsFile} cannot be used ({e.Message}); it was deleted, build again to re-run the check.");
+            DiagnosticLog.LogGateError(Log, ErrorCodes.EstimatorProcessFailed, policyFile,
+                $"The cached SmoothInfo diagnostics {diagnosticsFile} cannot be used ({e.Message}); it was deleted, build again to re-run the check.", ci);
             return;
         }
 
         Log.LogMessage(MessageImportance.High,
             $"SmoothInfo {(report.Passed ? "passed" : "failed")}: {report.Summary} (policy {policyFile}; reports in {policy.GetMetadata("ReportDirectory")})");
-        foreach (var diagnostic in report.Diagnostics) DiagnosticLog.Log(Log, diagnostic, policyFile, overrides);
+        foreach (var diagnostic in report.Diagnostics) DiagnosticLog.Log(Log, diagnostic, policyFile, overrides, ci);
 
         if (!report.Passed && !report.Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
-            Log.LogError(null, ErrorCodes.GateFailedWithoutError, null, policyFile, 0, 0, 0, 0,
-                $"The SmoothInfo gate failed without naming an error: {report.Summary}");
+            DiagnosticLog.LogGateError(Log, ErrorCodes.GateFailedWithoutError, policyFile, $"The SmoothInfo gate failed without naming an error: {report.Summary}", ci);
+
+        if (ci is not null) PublishSummary(policyFile, policy.GetMetadata("ReportDirectory"), report, ci);
+    }
+
+    /// <summary>
+    /// GitHub: appended to the step summary file. Azure: written beside the reports and attached with uploadsummary.
+    /// A summary that cannot be written is said in the log but does not fail the build: the findings already did.
+    /// </summary>
+    private void PublishSummary(string policyFile, string reportFolder, EstimatorReport report, CiAnnotations ci)
+    {
+        string markdownFile = Path.Combine(reportFolder, PolicyReportFolder.MarkdownReportFileName);
+        string htmlFile = Path.Combine(reportFolder, PolicyReportFolder.HtmlReportFileName);
+        try
+        {
+            string? markdown = File.Exists(markdownFile) ? File.ReadAllText(markdownFile) : null;
+            string? html = File.Exists(htmlFile) ? htmlFile : null;
+            string Compose(int maxBytes) => CiSummary.Compose(markdown, report.Passed, report.Summary, policyFile, html, maxBytes);
+            switch (ci.Service)
+            {
+                case Ci.CiService.GitHubActions when !string.IsNullOrEmpty(GitHubStepSummary):
+                    if (!CiSummary.AppendToGitHubStepSummary(GitHubStepSummary, Compose))
+                        Log.LogMessage(MessageImportance.High, $"SmoothInfo: the step summary is full ({CiSummary.MaxBytes / 1024} KiB); the summary of {policyFile} was left out.");
+                    break;
+                case Ci.CiService.AzurePipelines:
+                    string summaryFile = Path.Combine(reportFolder, CiSummary.AzureSummaryFileName);
+                    File.WriteAllText(summaryFile, Compose(CiSummary.MaxBytes));
+                    ci.UploadSummary(summaryFile);
+                    break;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Log.LogMessage(MessageImportance.High, $"SmoothInfo: the CI summary of {policyFile} could not be written ({e.Message}).");
+        }
     }
 }

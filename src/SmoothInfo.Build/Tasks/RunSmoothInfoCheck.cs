@@ -2,7 +2,9 @@ using System.ComponentModel;
 using System.Text.RegularExpressions;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
+using SmoothInfo.Build.Ci;
 using SmoothInfo.Build.Diagnostics;
+using SmoothInfo.Build.Policies;
 using SmoothInfo.Build.Process;
 using SmoothInfo.Diagnostics;
 
@@ -21,6 +23,7 @@ public sealed partial class RunSmoothInfoCheck : Microsoft.Build.Utilities.Task,
 
     private readonly EstimatorProcess _process = new();
     private readonly Queue<string> _lastOutputLines = new();
+    private CiAnnotations? _ci;
 
     [Required]
     public string PolicyFile { get; set; } = "";
@@ -42,12 +45,33 @@ public sealed partial class RunSmoothInfoCheck : Microsoft.Build.Utilities.Task,
     /// <summary>Milliseconds; 0 waits as long as it takes.</summary>
     public int Timeout { get; set; }
 
+    /// <summary>SmoothInfoCiService and the environment's GITHUB_ACTIONS and TF_BUILD: a failed run is annotated too.</summary>
+    public string? CiService { get; set; }
+
+    public string? GitHubActions { get; set; }
+
+    public string? AzurePipelines { get; set; }
+
     public void Cancel() => _process.Cancel();
 
     public override bool Execute()
     {
+        _ci = CiAnnotations.For(CiService, GitHubActions, AzurePipelines, BuildEngine.ProjectFileOfTaskNode);
+        try
+        {
+            return Run();
+        }
+        finally
+        {
+            DiagnosticLog.LogCiCommands(Log, _ci);
+        }
+    }
+
+    private bool Run()
+    {
         if (!ValidateSettings()) return false;
         DeleteDiagnosticsFile();
+        DeleteReportsTheCiSummaryReads();
         Directory.CreateDirectory(ReportDirectory);
 
         var command = EstimatorCommand.Check(Path.GetFullPath(EstimatorPath!), PolicyFile, ReportDirectory, DiagnosticsFile, Device, ShowProgress);
@@ -104,7 +128,7 @@ public sealed partial class RunSmoothInfoCheck : Microsoft.Build.Utilities.Task,
     }
 
     private void Misconfigured(string message) =>
-        Log.LogError(null, ErrorCodes.GateMisconfigured, null, PolicyFile, 0, 0, 0, 0, message);
+        DiagnosticLog.LogGateError(Log, ErrorCodes.GateMisconfigured, PolicyFile, message, _ci);
 
     /// <summary>
     /// Progress lines (`smoothinfo: stage (NN%)`) are shown at normal verbosity; anything else (libtorch
@@ -137,13 +161,26 @@ public sealed partial class RunSmoothInfoCheck : Microsoft.Build.Utilities.Task,
     private void LogProcessFailure(string whatHappened, string? details = null)
     {
         string output = details ?? (_lastOutputLines.Count > 0 ? "Last output: " + string.Join(" | ", _lastOutputLines) : "It printed nothing");
-        Log.LogError(null, ErrorCodes.EstimatorProcessFailed, null, PolicyFile, 0, 0, 0, 0,
-            $"The SmoothInfo estimator {whatHappened}. {output.TrimEnd('.')}. The gate could not decide; nothing was cached, the next build runs it again.");
+        DiagnosticLog.LogGateError(Log, ErrorCodes.EstimatorProcessFailed, PolicyFile,
+            $"The SmoothInfo estimator {whatHappened}. {output.TrimEnd('.')}. The gate could not decide; nothing was cached, the next build runs it again.", _ci);
     }
 
     private void DeleteDiagnosticsFile()
     {
         if (File.Exists(DiagnosticsFile)) File.Delete(DiagnosticsFile);
+    }
+
+    /// <summary>
+    /// A policy that stops asking for the Markdown or HTML report leaves the last ones behind; deleting them
+    /// before the run means the CI summary only ever shows reports of the run whose diagnostics it replays.
+    /// </summary>
+    private void DeleteReportsTheCiSummaryReads()
+    {
+        foreach (string name in new[] { PolicyReportFolder.MarkdownReportFileName, PolicyReportFolder.HtmlReportFileName })
+        {
+            string path = Path.Combine(ReportDirectory, name);
+            if (File.Exists(path)) File.Delete(path);
+        }
     }
 
     [GeneratedRegex(@"^smoothinfo: .+ \(\d{1,3}%\)\s*$")]
