@@ -1,0 +1,82 @@
+using SmoothInfo.Diagnostics;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+using YamlDotNet.RepresentationModel;
+
+namespace SmoothInfo.Policy.Loading;
+
+/// <summary>
+/// Parses the policy's YAML into a stream, turning every parser failure into one located SI2011.
+/// YamlDotNet does not always say where (or even throw a <see cref="YamlException"/>): an unclosed
+/// flow collection ends in a bare <see cref="InvalidOperationException"/>. So the parser is watched: the
+/// scanner's position and the flow collections still open when it failed locate what it does not say.
+/// </summary>
+internal static class PolicyYamlReader
+{
+    private const string Fix = "fix the YAML syntax at this position (indent with spaces, put a space after ':', close every quote and bracket).";
+
+    public static YamlStream Read(string policyFile, string text)
+    {
+        var scanner = new Scanner(new StringReader(text));
+        var parser = new FlowTrackingParser(new Parser(scanner));
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(parser);
+            return stream;
+        }
+        catch (YamlException e)
+        {
+            throw new InputException(ErrorCodes.PolicySyntax, $"the policy is not valid YAML: {Reason(e)}", Fix,
+                new SourceLocation(policyFile, (int)e.Start.Line, (int)e.Start.Column));
+        }
+        catch (Exception e)
+        {
+            // Only the YAML parser runs in this block, on text already in memory: whatever it throws is
+            // its verdict on the text, never a failure of ours to report as internal.
+            var open = parser.InnermostOpenFlowCollection;
+            if (open is not null)
+            {
+                string bracket = open is SequenceStart ? "[" : "{";
+                string closing = open is SequenceStart ? "]" : "}";
+                throw new InputException(ErrorCodes.PolicySyntax,
+                    $"the policy is not valid YAML: the '{bracket}' opened here is not closed before line {scanner.CurrentPosition.Line}.",
+                    $"close it with '{closing}' on the same line, or write the list as '- item' lines.",
+                    new SourceLocation(policyFile, (int)open.Start.Line, (int)open.Start.Column));
+            }
+            var at = scanner.CurrentPosition;
+            throw new InputException(ErrorCodes.PolicySyntax, $"the policy is not valid YAML: the parser stopped here ({e.Message.TrimEnd('.')}).", Fix,
+                new SourceLocation(policyFile, (int)at.Line, (int)at.Column));
+        }
+    }
+
+    // YamlDotNet's message repeats the position; keep only its explanation.
+    private static string Reason(YamlException e)
+    {
+        string reason = e.InnerException?.Message ?? e.Message;
+        int cut = reason.IndexOf("): ", StringComparison.Ordinal);
+        return cut >= 0 ? reason[(cut + 3)..] : reason;
+    }
+
+    /// <summary>Passes events through and remembers which flow collections ('[', '{') are open.</summary>
+    private sealed class FlowTrackingParser(IParser inner) : IParser
+    {
+        private readonly Stack<NodeEvent?> open = new();
+
+        public ParsingEvent? Current => inner.Current;
+
+        public NodeEvent? InnermostOpenFlowCollection => open.FirstOrDefault(e => e is not null);
+
+        public bool MoveNext()
+        {
+            bool moved = inner.MoveNext();
+            switch (inner.Current)
+            {
+                case SequenceStart s: open.Push(s.Style == SequenceStyle.Flow ? s : null); break;
+                case MappingStart m: open.Push(m.Style == MappingStyle.Flow ? m : null); break;
+                case SequenceEnd or MappingEnd when open.Count > 0: open.Pop(); break;
+            }
+            return moved;
+        }
+    }
+}
