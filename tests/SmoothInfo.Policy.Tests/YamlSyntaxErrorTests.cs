@@ -18,6 +18,23 @@ public sealed class YamlSyntaxErrorTests : PolicyFiles
     }
 
     [Test]
+    public void TabIndentationIsReportedAtTheTab()
+    {
+        var e = SingleError("version: 1\ndataset:\n\tformat: csv\n  path: train.csv\n");
+        Assert.That(e.Code, Is.EqualTo(ErrorCodes.PolicySyntax));
+        Assert.That((e.Location!.Line, e.Location.Column), Is.EqualTo((3, 1)));
+        Assert.That(e.Fix, Does.Contain("indent with spaces"));
+    }
+
+    [Test]
+    public void TabAfterSpacesInIndentationIsReportedAtItsColumn()
+    {
+        var e = SingleError("version: 1\ndataset:\n  format: csv\n  \tpath: train.csv\n");
+        Assert.That(e.Code, Is.EqualTo(ErrorCodes.PolicySyntax));
+        Assert.That((e.Location!.Line, e.Location.Column), Is.EqualTo((4, 3)));
+    }
+
+    [Test]
     public void UnclosedQuoteKeepsYamlDotNetsPosition()
     {
         var e = SingleError("version: 1\ndataset:\n  format: \"csv\n");

@@ -8,8 +8,9 @@ namespace SmoothInfo.Policy.Loading;
 /// <summary>
 /// Parses the policy's YAML into a stream, turning every parser failure into one located SI2011.
 /// YamlDotNet does not always say where (or even throw a <see cref="YamlException"/>): an unclosed
-/// flow collection ends in a bare <see cref="InvalidOperationException"/>. So the parser is watched: the
-/// scanner's position and the flow collections still open when it failed locate what it does not say.
+/// flow collection ends in a bare <see cref="InvalidOperationException"/>, and a tab used for indentation
+/// is reported at (1,1). So the parser is watched: the scanner's position and the flow collections still
+/// open when it failed locate what a YamlException does not.
 /// </summary>
 internal static class PolicyYamlReader
 {
@@ -24,6 +25,12 @@ internal static class PolicyYamlReader
         {
             stream.Load(parser);
             return stream;
+        }
+        catch (YamlException e) when (e.Message.Contains("tab", StringComparison.OrdinalIgnoreCase))
+        {
+            var (line, column) = TabIndentation.Find(text, fromLine: (int)e.Start.Line) ?? ((int)e.Start.Line, (int)e.Start.Column);
+            throw new InputException(ErrorCodes.PolicySyntax, $"the policy is not valid YAML: {Reason(e)}",
+                "indent with spaces; YAML does not allow tabs in indentation.", new SourceLocation(policyFile, line, column));
         }
         catch (YamlException e)
         {
