@@ -50,8 +50,11 @@ public static class StepSizeCheck
 
     /// <param name="kernelProvedPositiveDefiniteNext">The caller factorizes Theta_l right after (the closed form), so
     /// a Lanczos pass, which assumes it positive semidefinite, is either valid or overtaken by that failure.</param>
-    public static void Require(Tensor kernel, TrainingRun run, long sampleCount, bool kernelProvedPositiveDefiniteNext)
+    /// <param name="names">How the user set the run, for the error (default: the command line's flags).</param>
+    public static void Require(Tensor kernel, TrainingRun run, long sampleCount, bool kernelProvedPositiveDefiniteNext,
+        TrainingSettingNames? names = null)
     {
+        names ??= TrainingSettingNames.CommandLine;
         double step = run.LeaveOneOutLearningRate(sampleCount);
         var verdict = Decide(kernel, run.WeightDecay, step, kernelProvedPositiveDefiniteNext);
         if (verdict.Converges) return;
@@ -62,7 +65,8 @@ public static class StepSizeCheck
         throw new InputException(ErrorCodes.GradientDescentDiverges,
             $"discrete gradient descent diverges: {which} times the largest eigenvalue of the kernel plus weight decay " +
             $"(about {largest:G4}) is {step * largest:G4}, and it must stay below 2.",
-            $"lower --learning-rate below {2 / largest * run.LearningRate / step:G3}, or pass --continuous for gradient flow.");
+            $"lower {names.LearningRate} below {2 / largest * run.LearningRate / step:G3}, or {names.UseGradientFlow} for gradient flow.",
+            names.LearningRateLocation);
     }
 
     /// <param name="allowProbabilisticPass">Let Lanczos pass a step (only when Theta_l is known to be positive semidefinite).</param>

@@ -24,7 +24,10 @@ internal static class PolicyBinder
             Estimator: BindEstimator(top.Section("estimator")),
             Rules: BindRules(top.Section("rules"), errors),
             Baseline: top.Path("baseline"),
-            Reports: BindReports(top.Section("reports")));
+            Reports: BindReports(top.Section("reports")))
+        {
+            Locations = KeyLocationReader.Read(root, policyFile),
+        };
         if (policy.Rules.Score == ScoreSignal.FunctionalSi && !policy.Estimator.Measures.Contains(Measure.FunctionalSi))
             errors.Add(new InputException(ErrorCodes.PolicyInconsistent,
                 "'rules.score' is functional-si, but 'estimator.measures' does not measure it.",

@@ -13,7 +13,11 @@ public sealed record SmoothInfoPolicy(
     EstimatorPolicy Estimator,
     RulesPolicy Rules,
     string? Baseline,
-    ReportsPolicy Reports);
+    ReportsPolicy Reports)
+{
+    /// <summary>Where the user wrote each key, for errors found after loading.</summary>
+    public PolicyKeyLocations Locations { get; init; } = PolicyKeyLocations.None(PolicyFile);
+}
 
 public sealed record DatasetPolicy(
     DatasetFormat Format,

@@ -141,6 +141,18 @@ public sealed class CheckCommandTests
         Assert.That(File.Exists(Path.Combine(_dir, "out", "smoothinfo-report.json")), Is.False, "nothing written for a bad policy");
     }
 
+    [Test]
+    public void ADivergentLearningRateNamesThePolicyKeyAtItsLineNotTheKernelCommandsFlags()
+    {
+        string policy = Path.Combine(_dir, "smoothinfo.yml");
+        File.WriteAllText(policy, File.ReadAllText(policy).Replace("learningRate: 0.1", "learningRate: 10\n  dynamics: discrete"));
+        var (code, _, error) = Run("check");
+        Assert.That(code, Is.EqualTo(ExitCodes.UsageOrInputError), error);
+        Assert.That(error, Does.StartWith($"{policy}(10,17): error SI2206: discrete gradient descent diverges"));
+        Assert.That(error, Does.Contain("Fix: lower 'training.learningRate' below").And.Contain("'training.dynamics: continuous'"));
+        Assert.That(error, Does.Not.Contain("--learning-rate").And.Not.Contain("--continuous"));
+    }
+
     private static readonly string[] ReportFiles = { "smoothinfo-report.json", "smoothinfo.sarif", "smoothinfo-report.html", "smoothinfo-summary.md" };
 
     private Dictionary<string, byte[]> ReadReports() => ReportFiles.ToDictionary(f => f, f => File.ReadAllBytes(Path.Combine(_dir, "out", f)));
