@@ -51,7 +51,7 @@ public sealed class PolicyLoaderTests : PolicyFiles
             estimator:
               measures: [loo-prediction]
               sigma: 0.01
-              kernel: { blockSize: 64, jitter: 0, projection: { kind: sparse-sign, dimension: 512, sparsity: 3 } }
+              kernel: { blockSize: 64, projection: { kind: sparse-sign, dimension: 512, sparsity: 3 } }
               device: cpu
               precision: float32
               maxSamples: 100
@@ -72,7 +72,7 @@ public sealed class PolicyLoaderTests : PolicyFiles
         Assert.That(policy.Model.LinearizeLastLayers, Is.EqualTo(2));
         Assert.That(policy.Training, Is.EqualTo(new TrainingPolicy(0.1, 500, 0, TrainingDynamics.Discrete, LossReduction.Sum)));
         Assert.That(policy.Estimator.Measures, Is.EqualTo(new[] { Measure.LooPrediction }));
-        Assert.That(policy.Estimator.Kernel, Is.EqualTo(new KernelPolicy(64, 0, new ProjectionPolicy(JacobianProjectionKind.SparseSign, 512, 3))));
+        Assert.That(policy.Estimator.Kernel, Is.EqualTo(new KernelPolicy(64, new ProjectionPolicy(JacobianProjectionKind.SparseSign, 512, 3))));
         Assert.That(policy.Estimator.Precision, Is.EqualTo(Precision.Float32));
         Assert.That(policy.Estimator.Seed, Is.EqualTo(7));
         Assert.That(policy.Rules.Mislabeled, Is.EqualTo(new CategoryRule(true, ThresholdKind.Quantile, 0.99)));

@@ -80,7 +80,8 @@ public static class GatePipeline
             training.Loss == Policy.Model.LossReduction.Sum ? Estimation.LossReduction.Sum : Estimation.LossReduction.Mean);
         var (result, formulation) = LeaveOneOutRun.Estimate(network, ProbeModel.Selection(policy.Model), inputs, labels, dataset.ClassNames.Count,
             run, new EstimatorOptions(dtype, device, Progress: options.Progress,
-                SettingNames: TrainingSettingNames.Policy(policy.Locations)), options.KernelProgress, ProbeModel.Projection(estimator));
+                SettingNames: TrainingSettingNames.Policy(policy.Locations)), options.KernelProgress, ProbeModel.Projection(estimator),
+            estimator.Kernel.BlockSize);
         return new EstimatorOutput(Signals(result, dataset, estimator), result.Solver with { Reason = $"{formulation.Reason}; {result.Solver.Reason}" });
     }
 

@@ -102,7 +102,7 @@ internal static class PolicyBinder
         var projection = kernel.Section("projection");
         return new EstimatorPolicy(
             s.Enums<Measure>("measures"), s.Number("sigma"),
-            new KernelPolicy((int)kernel.Integer("blockSize"), kernel.Number("jitter"), new ProjectionPolicy(
+            new KernelPolicy((int)kernel.Integer("blockSize"), new ProjectionPolicy(
                 projection.Enum<JacobianProjectionKind>("kind"), projection.Integer("dimension"), projection.NullableNumber("sparsity"))),
             s.Enum<ComputeDevice>("device"), s.Enum<Precision>("precision"),
             (int)Math.Min(s.Integer("maxSamples"), int.MaxValue), s.Integer("seed"));

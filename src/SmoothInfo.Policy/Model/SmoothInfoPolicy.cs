@@ -51,7 +51,8 @@ public sealed record EstimatorPolicy(
     int MaxSamples,
     long Seed);
 
-public sealed record KernelPolicy(int BlockSize, double Jitter, ProjectionPolicy Projection);
+/// <param name="BlockSize">At most this many samples per block of the kernel computation.</param>
+public sealed record KernelPolicy(int BlockSize, ProjectionPolicy Projection);
 
 /// <param name="Sparsity">sparse-sign: non-zeros have probability 1/Sparsity; null: 1/sqrt(d).</param>
 public sealed record ProjectionPolicy(JacobianProjectionKind Kind, long Dimension, double? Sparsity);

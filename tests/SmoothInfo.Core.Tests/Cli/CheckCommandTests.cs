@@ -153,6 +153,24 @@ public sealed class CheckCommandTests
         Assert.That(error, Does.Not.Contain("--learning-rate").And.Not.Contain("--continuous"));
     }
 
+    private sealed class KernelBlocks : IProgress<SmoothInfo.Kernels.KernelProgress>
+    {
+        public long Total { get; private set; }
+        public void Report(SmoothInfo.Kernels.KernelProgress value) => Total = value.Total;
+    }
+
+    [TestCase("{}", 1)]
+    [TestCase("{ blockSize: 10 }", 21)]
+    public void ThePolicysBlockSizeCutsTheKernelIntoBlocks(string kernel, long blockPairs)
+    {
+        WritePolicy(baseline: false, kernel: kernel);
+        var policy = SmoothInfo.Policy.Loading.PolicyLoader.Load(Path.Combine(_dir, "smoothinfo.yml"));
+        var blocks = new KernelBlocks();
+        SmoothInfo.Gate.GatePipeline.Run(policy, new SmoothInfo.Gate.GateRunOptions(KernelProgress: blocks));
+        // 60 samples: one block under the default 1024; six blocks of 10, whose 21 pairs on and below the diagonal are computed.
+        Assert.That(blocks.Total, Is.EqualTo(blockPairs));
+    }
+
     private static readonly string[] ReportFiles = { "smoothinfo-report.json", "smoothinfo.sarif", "smoothinfo-report.html", "smoothinfo-summary.md" };
 
     private Dictionary<string, byte[]> ReadReports() => ReportFiles.ToDictionary(f => f, f => File.ReadAllBytes(Path.Combine(_dir, "out", f)));
