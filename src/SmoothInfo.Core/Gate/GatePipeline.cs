@@ -32,8 +32,8 @@ public static class GatePipeline
     public static GateRun Run(SmoothInfoPolicy policy, GateRunOptions options)
     {
         using var scope = NewDisposeScope();
+        var device = options.Device ?? PolicyDevice.Resolve(policy);
         var dataset = DatasetReader.Read(policy);
-        var device = options.Device ?? ResolveDevice(policy.Estimator.Device);
         string? key = options.CacheFile is null ? null : EstimatorCache.Key(policy, dataset, device);
         var cached = key is null ? null : EstimatorCache.Load(options.CacheFile!, key, dataset);
         var output = cached ?? Estimate(policy, dataset, device, options);
@@ -113,11 +113,4 @@ public static class GatePipeline
         var shown = evaluation.Findings.Select(f => f.SampleIndex).Concat(ranked.Take(SummarySamples)).Concat(ranked.TakeLast(SummarySamples));
         return shown.Distinct().ToDictionary(i => i, i => Thumbnail.DataUri(dataset[i].Features.Span, dataset.SampleShape));
     }
-
-    private static Device ResolveDevice(ComputeDevice device) => device switch
-    {
-        ComputeDevice.Cuda => CUDA,
-        ComputeDevice.Auto when cuda.is_available() => CUDA,
-        _ => CPU,
-    };
 }

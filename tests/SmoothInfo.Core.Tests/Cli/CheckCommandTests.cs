@@ -153,6 +153,19 @@ public sealed class CheckCommandTests
         Assert.That(error, Does.Not.Contain("--learning-rate").And.Not.Contain("--continuous"));
     }
 
+    [Test]
+    public void ACudaDeviceThisMachineLacksIsAPolicyErrorAtTheKey()
+    {
+        Assume.That(TorchSharp.torch.cuda.is_available(), Is.False, "this machine has CUDA");
+        string policy = Path.Combine(_dir, "smoothinfo.yml");
+        File.WriteAllText(policy, File.ReadAllText(policy).Replace("seed: 3", "seed: 3\n  device: cuda"));
+        var (code, _, error) = Run("check");
+        Assert.That(code, Is.EqualTo(ExitCodes.UsageOrInputError), error);
+        Assert.That(error, Does.StartWith($"{policy}(15,11): error SI2001: 'estimator.device' is cuda"));
+        Assert.That(error, Does.Contain("Fix: set 'estimator.device: auto'"));
+        Assert.That(Run("check", "--device", "cpu").Code, Is.EqualTo(ExitCodes.GateFailed), "--device overrides the policy's device");
+    }
+
     private sealed class KernelBlocks : IProgress<SmoothInfo.Kernels.KernelProgress>
     {
         public long Total { get; private set; }
