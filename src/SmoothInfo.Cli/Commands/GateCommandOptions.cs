@@ -46,7 +46,7 @@ internal sealed class GateCommandOptions
         var options = new GateRunOptions(
             parse.GetValue(Device) is { } device ? Devices.Resolve(device) : null,
             printer,
-            printer is null ? null : new Progress<KernelProgress>(p => printer.Report(new EstimatorProgress("computing the NTK", (double)p.Done / p.Total))),
+            printer?.Kernel(),
             cacheFile);
         var run = GatePipeline.Run(policy, options);
         if (run.EstimatorReused)
