@@ -12,11 +12,11 @@ public sealed class PolicyKeyLocationsTests : PolicyFiles
     }
 
     [Test]
-    public void ALeftOutKeyLocatesToItsNearestWrittenSectionElseTheFile()
+    public void ALeftOutKeyLocatesToItsNearestWrittenSectionElseThePolicysFirstKey()
     {
         var policy = Load(MinimalPolicy + "estimator: { seed: 3 }\n");
         Assert.That(policy.Locations.Of("estimator.device"), Is.EqualTo(new Diagnostics.SourceLocation(PolicyPath, 5, 12)));
         Assert.That(policy.Locations.IsWritten("estimator.device"), Is.False);
-        Assert.That(policy.Locations.Of("baseline"), Is.EqualTo(new Diagnostics.SourceLocation(PolicyPath)));
+        Assert.That(policy.Locations.Of("baseline"), Is.EqualTo(new Diagnostics.SourceLocation(PolicyPath, 1, 1)));
     }
 }

@@ -20,6 +20,8 @@ internal static class KeyLocationReader
                 if (value is YamlMappingNode inner) Walk(inner, path);
             }
         }
+        // The root mapping stands for top-level keys left out, as the schema's missing-key errors point at it.
+        written[""] = new SourceLocation(policyFile, (int)root.Start.Line, (int)root.Start.Column);
         Walk(root, "");
         return new PolicyKeyLocations(policyFile, written);
     }

@@ -23,13 +23,18 @@ public sealed class PolicyKeyLocations
     public static PolicyKeyLocations None(string policyFile) => new(policyFile, new Dictionary<string, SourceLocation>());
 
     /// <summary>Whether the user wrote the key (rather than leaving it to its default).</summary>
-    public bool IsWritten(string dottedKey) => _written.ContainsKey(dottedKey);
+    public bool IsWritten(string dottedKey) => dottedKey.Length > 0 && _written.ContainsKey(dottedKey);
 
-    /// <summary>The key's value; when the key was left out, the nearest section written around it; else the file.</summary>
+    /// <summary>
+    /// The key's value; when the key was left out, the nearest section written around it (the policy's first key for a
+    /// top-level key); without positions, the file.
+    /// </summary>
     public SourceLocation Of(string dottedKey)
     {
-        for (string key = dottedKey; key.Length > 0; key = key.Contains('.') ? key[..key.LastIndexOf('.')] : "")
+        for (string key = dottedKey; ; key = key.Contains('.') ? key[..key.LastIndexOf('.')] : "")
+        {
             if (_written.TryGetValue(key, out var location)) return location;
-        return new SourceLocation(_policyFile);
+            if (key.Length == 0) return new SourceLocation(_policyFile);
+        }
     }
 }

@@ -132,6 +132,19 @@ public sealed class CheckCommandTests
     }
 
     [Test]
+    public void BaselineWithoutABaselineKeyOrOutFailsBeforeReadingAnyData()
+    {
+        // A data file the reader would refuse: had the estimator run first, that error would come instead.
+        File.WriteAllText(Path.Combine(_dir, "train.csv"), "f1,f2,f3,label\n1,2\n");
+        var (code, output, error) = Run("baseline");
+        Assert.That(code, Is.EqualTo(ExitCodes.UsageOrInputError), output);
+        string policy = Path.Combine(_dir, "smoothinfo.yml");
+        Assert.That(error, Does.StartWith($"{policy}(1,1): error SI2015: the policy names no baseline file and --out is not given"));
+        Assert.That(error, Does.Contain("Fix: add 'baseline: smoothinfo-baseline.json'").And.Contain("or pass --out"));
+        Assert.That(Directory.Exists(Path.Combine(_dir, "out")), Is.False, "nothing was estimated or written");
+    }
+
+    [Test]
     public void ABadPolicyIsAnInputErrorWithItsLine()
     {
         File.AppendAllText(Path.Combine(_dir, "smoothinfo.yml"), "\ntrainnig: {}\n");
