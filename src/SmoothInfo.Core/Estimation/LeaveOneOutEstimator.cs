@@ -6,15 +6,13 @@ namespace SmoothInfo.Estimation;
 /// <summary>
 /// How to compute: precision, device, a forced finite-t method (tests, benchmarks), progress, and the working
 /// memory for per-sample temporaries (samples are processed in chunks that fit it; results do not depend on it).
-/// <see cref="SettingNames"/> words errors about the training run (default: the command line's flags).
 /// </summary>
 public sealed record EstimatorOptions(
     ScalarType Precision = ScalarType.Float64,
     Device? Device = null,
     FiniteTimeMethod FiniteTimeMethod = FiniteTimeMethod.Auto,
     IProgress<EstimatorProgress>? Progress = null,
-    long WorkingMemoryBytes = EstimatorOptions.DefaultWorkingMemoryBytes,
-    TrainingSettingNames? SettingNames = null)
+    long WorkingMemoryBytes = EstimatorOptions.DefaultWorkingMemoryBytes)
 {
     public const long DefaultWorkingMemoryBytes = 128L << 20;
 }
@@ -45,7 +43,7 @@ public static class LeaveOneOutEstimator
         if (run.Dynamics == Dynamics.DiscreteGradientDescent)
         {
             options.Progress?.Report(new EstimatorProgress("checking the step size", 0));
-            StepSizeCheck.Require(converted.TrainKernel, run, problem.SampleCount, kernelProvedPositiveDefiniteNext: run.IsConverged, options.SettingNames);
+            StepSizeCheck.Require(converted.TrainKernel, run, problem.SampleCount, kernelProvedPositiveDefiniteNext: run.IsConverged);
         }
 
         var result = run.IsConverged

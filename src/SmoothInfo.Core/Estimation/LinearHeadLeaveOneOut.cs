@@ -67,6 +67,7 @@ public static class LinearHeadLeaveOneOut
         var eigenvalues = linalg.eigvalsh(gram);
         // The condition of the system solved here (C), which bounds the accuracy of this path.
         double condition = eigenvalues.max().item<double>() / eigenvalues.min().item<double>();
+        StepSizeCheck.RequireBelowLimit(eigenvalues.max().item<double>(), run, n);
         ConditionCheck.Require(condition, dtype, lambda);
         var factor = linalg.cholesky(gram);
         var fit = cholesky_solve(rhs, factor);                                          // W, (q, k)

@@ -50,19 +50,31 @@ public static class StepSizeCheck
 
     /// <param name="kernelProvedPositiveDefiniteNext">The caller factorizes Theta_l right after (the closed form), so
     /// a Lanczos pass, which assumes it positive semidefinite, is either valid or overtaken by that failure.</param>
-    /// <param name="names">How the user set the run, for the error (default: the command line's flags).</param>
-    public static void Require(Tensor kernel, TrainingRun run, long sampleCount, bool kernelProvedPositiveDefiniteNext,
-        TrainingSettingNames? names = null)
+    public static void Require(Tensor kernel, TrainingRun run, long sampleCount, bool kernelProvedPositiveDefiniteNext)
     {
-        names ??= TrainingSettingNames.CommandLine;
         double step = run.LeaveOneOutLearningRate(sampleCount);
         var verdict = Decide(kernel, run.WeightDecay, step, kernelProvedPositiveDefiniteNext);
-        if (verdict.Converges) return;
-        double largest = verdict.LargestEigenvalue;
+        if (!verdict.Converges) throw Diverges(run, step, verdict.LargestEigenvalue);
+    }
+
+    /// <summary>
+    /// The weight-space routes' check: they have the exact largest eigenvalue of lambda I + J^T J, which J J^T + lambda I
+    /// shares (J^T J and J J^T have the same non-zero eigenvalues), so no screen is needed.
+    /// </summary>
+    public static void RequireBelowLimit(double largestEigenvalue, TrainingRun run, long sampleCount)
+    {
+        if (run.Dynamics != Dynamics.DiscreteGradientDescent) return;
+        double step = run.LeaveOneOutLearningRate(sampleCount);
+        if (step * largestEigenvalue >= 2) throw Diverges(run, step, largestEigenvalue);
+    }
+
+    private static InputException Diverges(TrainingRun run, double step, double largest)
+    {
+        var names = run.Names;
         string which = run.Loss == LossReduction.Mean
             ? $"the leave-one-out step eta*n/(n-1) = {step:G4} (mean loss over n-1 samples)"
             : $"the step {step:G4}";
-        throw new InputException(ErrorCodes.GradientDescentDiverges,
+        return new InputException(ErrorCodes.GradientDescentDiverges,
             $"discrete gradient descent diverges: {which} times the largest eigenvalue of the kernel plus weight decay " +
             $"(about {largest:G4}) is {step * largest:G4}, and it must stay below 2.",
             $"lower {names.LearningRate} below {2 / largest * run.LearningRate / step:G3}, or {names.UseGradientFlow} for gradient flow.",

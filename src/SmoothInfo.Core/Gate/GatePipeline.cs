@@ -77,10 +77,12 @@ public static class GatePipeline
         var training = policy.Training;
         var run = new TrainingRun(training.LearningRate, training.Steps is { } steps ? steps : double.PositiveInfinity, training.WeightDecay,
             training.Dynamics == TrainingDynamics.Continuous ? Dynamics.GradientFlow : Dynamics.DiscreteGradientDescent,
-            training.Loss == Policy.Model.LossReduction.Sum ? Estimation.LossReduction.Sum : Estimation.LossReduction.Mean);
+            training.Loss == Policy.Model.LossReduction.Sum ? Estimation.LossReduction.Sum : Estimation.LossReduction.Mean)
+        {
+            Names = TrainingSettingNames.Policy(policy.Locations),
+        };
         var (result, formulation) = LeaveOneOutRun.Estimate(network, ProbeModel.Selection(policy.Model), inputs, labels, dataset.ClassNames.Count,
-            run, new EstimatorOptions(dtype, device, Progress: options.Progress,
-                SettingNames: TrainingSettingNames.Policy(policy.Locations)), options.KernelProgress, ProbeModel.Projection(estimator),
+            run, new EstimatorOptions(dtype, device, Progress: options.Progress), options.KernelProgress, ProbeModel.Projection(estimator),
             estimator.Kernel.BlockSize);
         return new EstimatorOutput(Signals(result, dataset, estimator), result.Solver with { Reason = $"{formulation.Reason}; {result.Solver.Reason}" });
     }

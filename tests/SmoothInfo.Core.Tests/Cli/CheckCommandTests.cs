@@ -167,6 +167,21 @@ public sealed class CheckCommandTests
     }
 
     [Test]
+    public void ADivergentLearningRateIsRefusedOnTheWeightSpaceHeadRouteToo()
+    {
+        // Only the last layer linearized: 33 head inputs < 60 samples, so the weight-space head route runs.
+        string policy = Path.Combine(_dir, "smoothinfo.yml");
+        File.WriteAllText(policy, File.ReadAllText(policy)
+            .Replace("learningRate: 0.1", "learningRate: 10\n  dynamics: discrete")
+            .Replace("activation: relu }", "activation: relu }\n  linearize: 1"));
+        Assert.That(File.ReadAllText(policy), Does.Contain("linearize: 1"));
+        var (code, _, error) = Run("check");
+        Assert.That(code, Is.EqualTo(ExitCodes.UsageOrInputError), error);
+        Assert.That(error, Does.StartWith($"{policy}(11,17): error SI2206: discrete gradient descent diverges"));
+        Assert.That(error, Does.Contain("Fix: lower 'training.learningRate' below"));
+    }
+
+    [Test]
     public void ACudaDeviceThisMachineLacksIsAPolicyErrorAtTheKey()
     {
         Assume.That(TorchSharp.torch.cuda.is_available(), Is.False, "this machine has CUDA");
