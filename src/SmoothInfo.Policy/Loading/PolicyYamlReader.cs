@@ -26,7 +26,7 @@ internal static class PolicyYamlReader
             stream.Load(parser);
             return stream;
         }
-        catch (YamlException e) when (e.Message.Contains("tab", StringComparison.OrdinalIgnoreCase))
+        catch (YamlException e) when (e.Message.Contains(" tab ", StringComparison.OrdinalIgnoreCase))
         {
             var (line, column) = TabIndentation.Find(text, fromLine: (int)e.Start.Line) ?? ((int)e.Start.Line, (int)e.Start.Column);
             throw new InputException(ErrorCodes.PolicySyntax, $"the policy is not valid YAML: {Reason(e)}",
