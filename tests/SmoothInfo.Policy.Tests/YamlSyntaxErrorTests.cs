@@ -35,6 +35,16 @@ public sealed class YamlSyntaxErrorTests : PolicyFiles
     }
 
     [Test]
+    public void AnAliasWithoutItsAnchorIsReportedAtTheAlias()
+    {
+        var e = SingleError("version: 1\ndataset:\n  format: csv\n  path: *data\n");
+        Assert.That(e.Code, Is.EqualTo(ErrorCodes.PolicySyntax));
+        Assert.That((e.Location!.Line, e.Location.Column), Is.EqualTo((4, 9)));
+        Assert.That(e.Message, Does.Contain("'*data'"));
+        Assert.That(e.Fix, Does.Contain("'&data'"));
+    }
+
+    [Test]
     public void UnclosedQuoteKeepsYamlDotNetsPosition()
     {
         var e = SingleError("version: 1\ndataset:\n  format: \"csv\n");

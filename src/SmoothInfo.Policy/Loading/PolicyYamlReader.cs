@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using SmoothInfo.Diagnostics;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
@@ -32,6 +33,12 @@ internal static class PolicyYamlReader
             throw new InputException(ErrorCodes.PolicySyntax, $"the policy is not valid YAML: {Reason(e)}",
                 "indent with spaces; YAML does not allow tabs in indentation.", new SourceLocation(policyFile, line, column));
         }
+        catch (AnchorNotFoundException e) when (AliasPosition(text, e.Message) is var (line, column, name))
+        {
+            // YamlDotNet reports an unknown alias at (1,1); the alias itself is where the user must look.
+            throw new InputException(ErrorCodes.PolicySyntax, $"the policy is not valid YAML: the alias '*{name}' refers to no anchor '&{name}' before it.",
+                $"define '&{name}' on an earlier value, or write the value out here.", new SourceLocation(policyFile, line, column));
+        }
         catch (YamlException e)
         {
             throw new InputException(ErrorCodes.PolicySyntax, $"the policy is not valid YAML: {Reason(e)}", Fix,
@@ -57,6 +64,19 @@ internal static class PolicyYamlReader
         }
     }
 
+    /// <summary>Where the first alias to the anchor named in YamlDotNet's message ("The anchor 'x' does not exists") is.</summary>
+    private static (int Line, int Column, string Name)? AliasPosition(string text, string message)
+    {
+        var named = Regex.Match(message, "anchor '([^']+)'");
+        if (!named.Success) return null;
+        string name = named.Groups[1].Value;
+        var lines = text.Split('\n');
+        for (int i = 0; i < lines.Length; i++)
+            foreach (Match alias in Regex.Matches(lines[i], @"\*" + Regex.Escape(name) + @"(?=[\s,\]}]|$)"))
+                return (i + 1, alias.Index + 1, name);
+        return null;
+    }
+
     // YamlDotNet's message repeats the position; keep only its explanation.
     private static string Reason(YamlException e)
     {
@@ -68,22 +88,22 @@ internal static class PolicyYamlReader
     /// <summary>Passes events through and remembers which flow collections ('[', '{') are open.</summary>
     private sealed class FlowTrackingParser(IParser inner) : IParser
     {
-        private readonly Stack<NodeEvent?> open = new();
+        private readonly Stack<NodeEvent?> _open = new();
 
         public ParsingEvent? Current => inner.Current;
 
-        public NodeEvent? InnermostOpenFlowCollection => open.FirstOrDefault(e => e is not null);
+        public NodeEvent? InnermostOpenFlowCollection => _open.FirstOrDefault(e => e is not null);
 
         public bool MoveNext()
         {
-            bool moved = inner.MoveNext();
+            if (!inner.MoveNext()) return false;
             switch (inner.Current)
             {
-                case SequenceStart s: open.Push(s.Style == SequenceStyle.Flow ? s : null); break;
-                case MappingStart m: open.Push(m.Style == MappingStyle.Flow ? m : null); break;
-                case SequenceEnd or MappingEnd when open.Count > 0: open.Pop(); break;
+                case SequenceStart s: _open.Push(s.Style == SequenceStyle.Flow ? s : null); break;
+                case MappingStart m: _open.Push(m.Style == MappingStyle.Flow ? m : null); break;
+                case SequenceEnd or MappingEnd when _open.Count > 0: _open.Pop(); break;
             }
-            return moved;
+            return true;
         }
     }
 }
