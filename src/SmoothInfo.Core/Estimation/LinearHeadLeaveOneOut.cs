@@ -68,7 +68,7 @@ public static class LinearHeadLeaveOneOut
         // The condition of the system solved here (C), which bounds the accuracy of this path.
         double condition = eigenvalues.max().item<double>() / eigenvalues.min().item<double>();
         StepSizeCheck.RequireBelowLimit(eigenvalues.max().item<double>(), run, n);
-        ConditionCheck.Require(condition, dtype, lambda);
+        ConditionCheck.Require(condition, dtype, run);
         var factor = linalg.cholesky(gram);
         var fit = cholesky_solve(rhs, factor);                                          // W, (q, k)
 

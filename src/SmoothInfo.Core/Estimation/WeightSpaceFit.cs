@@ -67,7 +67,7 @@ internal sealed class WeightSpaceFit
         var eigenvalues = linalg.eigvalsh(hessian);
         double condition = eigenvalues.max().item<double>() / eigenvalues.min().item<double>();
         StepSizeCheck.RequireBelowLimit(eigenvalues.max().item<double>(), run, n);
-        ConditionCheck.Require(condition, dtype, run.WeightDecay);
+        ConditionCheck.Require(condition, dtype, run);
         var factor = linalg.cholesky(hessian);
         return new WeightSpaceFit(train, residual, hessian, factor, cholesky_solve(projectedResidual, factor), k, condition, blockSamples);
     }

@@ -182,6 +182,18 @@ public sealed class CheckCommandTests
     }
 
     [Test]
+    public void ASingularKernelWithoutWeightDecayNamesThePolicyKeysAtTheirLine()
+    {
+        // A 4-wide probe has 31 parameters, so the 180 x 180 kernel of 60 samples and 3 classes has rank 31 at most.
+        string policy = Path.Combine(_dir, "smoothinfo.yml");
+        File.WriteAllText(policy, File.ReadAllText(policy).Replace("widths: [32]", "widths: [4]").Replace("weightDecay: 0.001", "weightDecay: 0"));
+        var (code, _, error) = Run("check");
+        Assert.That(code, Is.EqualTo(ExitCodes.UsageOrInputError), error);
+        Assert.That(error, Does.StartWith($"{policy}(12,16): error SI22"));
+        Assert.That(error, Does.Contain("'training.weightDecay: 1e-3'").And.Not.Contain("--weight-decay").And.Not.Contain("--steps"));
+    }
+
+    [Test]
     public void ACudaDeviceThisMachineLacksIsAPolicyErrorAtTheKey()
     {
         Assume.That(TorchSharp.torch.cuda.is_available(), Is.False, "this machine has CUDA");
