@@ -28,7 +28,7 @@ public static class BaselineCommand
                 ?? throw new InputException(ErrorCodes.PolicyMissingKey, "the policy names no baseline file and --out is not given, so the findings have nowhere to go.",
                     "add 'baseline: smoothinfo-baseline.json' at the top level of the policy (the build then reads it), or pass --out.",
                     policy.Locations.Of("baseline"));
-            var (policy, report) = gate.Run(parse, progressWriter, policy => policy.Reports.Directory, policy => Target(policy));
+            var (policy, report) = gate.Run(parse, progressWriter, policy => policy.Reports.Directory, policy => Target(policy), replacesBaseline: true);
             string path = Target(policy);
             Baseline.Write(path, report.Evaluation.Findings);
             parse.InvocationConfiguration.Output.WriteLine(

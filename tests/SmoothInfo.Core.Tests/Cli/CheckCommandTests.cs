@@ -145,6 +145,25 @@ public sealed class CheckCommandTests
     }
 
     [Test]
+    public void ADamagedBaselineFailsCheckBeforeReadingAnyDataAndBaselineRegeneratesIt()
+    {
+        WritePolicy(baseline: true);
+        File.WriteAllText(Path.Combine(_dir, "accepted.json"), "{ \"schemaVersion\": 1, \"accepted\": [ {} ] }");
+        string csv = Path.Combine(_dir, "train.csv"), good = File.ReadAllText(csv);
+        File.WriteAllText(csv, "f1,f2,f3,label\n1,2\n"); // refused by the reader: had the estimator run first, that error would come instead
+        var (code, output, error) = Run("check");
+        Assert.That(code, Is.EqualTo(ExitCodes.UsageOrInputError), output);
+        Assert.That(error, Does.StartWith($"{Path.Combine(_dir, "accepted.json")}").And.Contain("error SI2401"));
+        Assert.That(Directory.Exists(Path.Combine(_dir, "out")), Is.False, "nothing was estimated or written");
+
+        File.WriteAllText(csv, good);
+        var (baselineCode, baselineOut, baselineError) = Run("baseline");
+        Assert.That(baselineCode, Is.EqualTo(ExitCodes.Success), baselineError);
+        Assert.That(baselineOut, Does.Contain("accepted 2 findings"));
+        Assert.That(Run("check").Code, Is.EqualTo(ExitCodes.Success), "the regenerated baseline accepts both findings");
+    }
+
+    [Test]
     public void ABadPolicyIsAnInputErrorWithItsLine()
     {
         File.AppendAllText(Path.Combine(_dir, "smoothinfo.yml"), "\ntrainnig: {}\n");
