@@ -186,6 +186,16 @@ public sealed class PolicyLoaderTests : PolicyFiles
     }
 
     [Test]
+    public void TheRemovedJitterKeyIsRefusedWithItsReason()
+    {
+        var e = SingleError(MinimalPolicy + "estimator:\n  kernel: { jitter: 1e-6 }\n");
+        Assert.That(e.Code, Is.EqualTo(ErrorCodes.PolicyUnknownKey));
+        Assert.That((e.Location!.Line, e.Location.Column), Is.EqualTo((6, 13)));
+        Assert.That(e.Message, Does.Contain("'estimator.kernel.jitter' is no longer a policy key").And.Contain("training.weightDecay"));
+        Assert.That(e.Fix, Is.EqualTo("remove it."));
+    }
+
+    [Test]
     public void YamlSyntaxErrorHasItsPosition()
     {
         var e = SingleError("version: 1\ndataset:\n  format: csv\n   path: \"train.csv\n");
