@@ -35,23 +35,34 @@ public static class SmoothInfoApp
         {
             return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
-        catch (InputException e)
-        {
-            stderr.WriteLine(e.ToDiagnosticLine());
-            return ExitCodes.UsageOrInputError;
-        }
-        catch (PolicyValidationException e)
-        {
-            foreach (string line in e.ToDiagnosticLines()) stderr.WriteLine(line);
-            return ExitCodes.UsageOrInputError;
-        }
         catch (Exception e)
         {
-            // A bug or an environment failure (native library, out of memory): one clear line, the trace only on request.
-            stderr.WriteLine($"smoothinfo: error {ErrorCodes.InternalError}: {e.GetType().Name}: {e.Message}");
-            if (Environment.GetEnvironmentVariable("SMOOTHINFO_TRACE") == "1") stderr.WriteLine(e);
-            else stderr.WriteLine("Set SMOOTHINFO_TRACE=1 to see the stack trace, and please report it.");
-            return ExitCodes.InternalFailure;
+            return Fail(e, parse.CommandResult.Command.Name, stderr);
+        }
+    }
+
+    /// <summary>What a command's exception becomes at the boundary: diagnostic lines on stderr and the exit code.</summary>
+    internal static int Fail(Exception e, string command, TextWriter stderr)
+    {
+        switch (e)
+        {
+            case InputException input:
+                stderr.WriteLine(input.ToDiagnosticLine());
+                return ExitCodes.UsageOrInputError;
+            case PolicyValidationException policy:
+                foreach (string line in policy.ToDiagnosticLines()) stderr.WriteLine(line);
+                return ExitCodes.UsageOrInputError;
+            case var _ when OutOfMemoryError.Matches(e):
+                // Too large for this machine: the user can shrink the problem, so it is their input to change, not our bug.
+                stderr.WriteLine(OutOfMemoryError.From(e, command).ToDiagnosticLine());
+                return ExitCodes.UsageOrInputError;
+            default:
+                // A bug or an environment failure (native library): one clear line (libtorch appends its native frames to the
+                // message), the trace only on request.
+                stderr.WriteLine($"smoothinfo: error {ErrorCodes.InternalError}: {e.GetType().Name}: {e.Message.Split('\n')[0].TrimEnd()}");
+                if (Environment.GetEnvironmentVariable("SMOOTHINFO_TRACE") == "1") stderr.WriteLine(e);
+                else stderr.WriteLine("Set SMOOTHINFO_TRACE=1 to see the stack trace, and please report it.");
+                return ExitCodes.InternalFailure;
         }
     }
 }

@@ -16,9 +16,7 @@ public static class Measure
     public static long PeakResidentBytes()
     {
         const string status = "/proc/self/status";
-        if (!File.Exists(status)) return -1;
-        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return line is null ? -1 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+        return File.Exists(status) ? ProcStatus.KilobyteField(File.ReadAllText(status), "VmHWM") : -1;
     }
 
     /// <summary>Resets the peak so that the next reading covers only what follows (Linux: write 5 to clear_refs).</summary>

@@ -51,7 +51,7 @@ public sealed class PolicyLoaderTests : PolicyFiles
             estimator:
               measures: [loo-prediction]
               sigma: 0.01
-              kernel: { blockSize: 64, jitter: 0, projection: { kind: sparse-sign, dimension: 512, sparsity: 3 } }
+              kernel: { blockSize: 64, projection: { kind: sparse-sign, dimension: 512, sparsity: 3 } }
               device: cpu
               precision: float32
               maxSamples: 100
@@ -72,7 +72,7 @@ public sealed class PolicyLoaderTests : PolicyFiles
         Assert.That(policy.Model.LinearizeLastLayers, Is.EqualTo(2));
         Assert.That(policy.Training, Is.EqualTo(new TrainingPolicy(0.1, 500, 0, TrainingDynamics.Discrete, LossReduction.Sum)));
         Assert.That(policy.Estimator.Measures, Is.EqualTo(new[] { Measure.LooPrediction }));
-        Assert.That(policy.Estimator.Kernel, Is.EqualTo(new KernelPolicy(64, 0, new ProjectionPolicy(JacobianProjectionKind.SparseSign, 512, 3))));
+        Assert.That(policy.Estimator.Kernel, Is.EqualTo(new KernelPolicy(64, new ProjectionPolicy(JacobianProjectionKind.SparseSign, 512, 3))));
         Assert.That(policy.Estimator.Precision, Is.EqualTo(Precision.Float32));
         Assert.That(policy.Estimator.Seed, Is.EqualTo(7));
         Assert.That(policy.Rules.Mislabeled, Is.EqualTo(new CategoryRule(true, ThresholdKind.Quantile, 0.99)));
@@ -185,6 +185,16 @@ public sealed class PolicyLoaderTests : PolicyFiles
         }));
         Assert.That(errors.Select(e => e.Location!.Line), Is.EqualTo(new[] { 1, 3, 5, 7 }));
         Assert.That(errors[3].Message, Does.Contain("'auto'"));
+    }
+
+    [Test]
+    public void TheRemovedJitterKeyIsRefusedWithItsReason()
+    {
+        var e = SingleError(MinimalPolicy + "estimator:\n  kernel: { jitter: 1e-6 }\n");
+        Assert.That(e.Code, Is.EqualTo(ErrorCodes.PolicyUnknownKey));
+        Assert.That((e.Location!.Line, e.Location.Column), Is.EqualTo((6, 13)));
+        Assert.That(e.Message, Does.Contain("'estimator.kernel.jitter' is no longer a policy key").And.Contain("training.weightDecay"));
+        Assert.That(e.Fix, Is.EqualTo("remove it."));
     }
 
     [Test]

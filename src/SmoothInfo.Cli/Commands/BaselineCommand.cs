@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SmoothInfo.Diagnostics;
+using SmoothInfo.Policy.Model;
 using SmoothInfo.Rules;
 
 namespace SmoothInfo.Cli.Commands;
@@ -23,10 +24,12 @@ public static class BaselineCommand
         gate.AddTo(command);
         command.SetAction(parse =>
         {
-            var (policy, report) = gate.Run(parse, progressWriter, policy => policy.Reports.Directory);
-            string path = parse.GetValue(output)?.FullName ?? policy.Baseline
-                ?? throw new InputException(ErrorCodes.UsageError, "the policy names no baseline file and --out is not given.",
-                    "add 'baseline: smoothinfo-baseline.json' to the policy, or pass --out.", new SourceLocation(policy.PolicyFile));
+            string Target(SmoothInfoPolicy policy) => parse.GetValue(output)?.FullName ?? policy.Baseline
+                ?? throw new InputException(ErrorCodes.PolicyMissingKey, "the policy names no baseline file and --out is not given, so the findings have nowhere to go.",
+                    "add 'baseline: smoothinfo-baseline.json' at the top level of the policy (the build then reads it), or pass --out.",
+                    policy.Locations.Of("baseline"));
+            var (policy, report) = gate.Run(parse, progressWriter, policy => policy.Reports.Directory, policy => Target(policy), replacesBaseline: true);
+            string path = Target(policy);
             Baseline.Write(path, report.Evaluation.Findings);
             parse.InvocationConfiguration.Output.WriteLine(
                 $"smoothinfo: accepted {report.Evaluation.Findings.Count} finding{(report.Evaluation.Findings.Count == 1 ? "" : "s")} in {path}");

@@ -6,6 +6,7 @@ using SmoothInfo.Kernels;
 using SmoothInfo.Policy.Loading;
 using SmoothInfo.Policy.Model;
 using SmoothInfo.Reports;
+using SmoothInfo.Rules;
 
 namespace SmoothInfo.Cli.Commands;
 
@@ -38,17 +39,24 @@ internal sealed class GateCommandOptions
     }
 
     /// <summary>Loads the policy, then runs the gate with the estimator's cache in the report folder.</summary>
-    public (SmoothInfoPolicy Policy, GateReport Report) Run(ParseResult parse, TextWriter progressWriter, Func<SmoothInfoPolicy, string> reportDirectory)
+    /// <param name="checkBeforeRunning">The command's own checks of its arguments against the policy, run before anything is
+    /// read or estimated, so a mistake costs seconds rather than a whole estimator run.</param>
+    /// <param name="replacesBaseline">The command writes a new baseline (`smoothinfo baseline`): the old one is not read,
+    /// so even a damaged one can be regenerated. Otherwise the baseline is read before the estimator runs.</param>
+    public (SmoothInfoPolicy Policy, GateReport Report) Run(ParseResult parse, TextWriter progressWriter, Func<SmoothInfoPolicy, string> reportDirectory,
+        Action<SmoothInfoPolicy>? checkBeforeRunning = null, bool replacesBaseline = false)
     {
         var policy = PolicyLoader.Load(parse.GetValue(Policy)!.FullName);
+        checkBeforeRunning?.Invoke(policy);
+        if (!replacesBaseline && policy.Baseline is { } baseline && File.Exists(baseline)) Baseline.Load(baseline);
         string? cacheFile = parse.GetValue(NoCache) ? null : Path.Combine(reportDirectory(policy), EstimatorCache.FileName);
         var printer = parse.GetValue(NoProgress) ? null : new ProgressPrinter(progressWriter);
         var options = new GateRunOptions(
             parse.GetValue(Device) is { } device ? Devices.Resolve(device) : null,
             printer,
-            printer is null ? null : new Progress<KernelProgress>(p => printer.Report(new EstimatorProgress("computing the NTK", (double)p.Done / p.Total))),
+            printer?.Kernel(),
             cacheFile);
-        var run = GatePipeline.Run(policy, options);
+        var run = GatePipeline.Run(replacesBaseline ? policy with { Baseline = null } : policy, options);
         if (run.EstimatorReused)
             parse.InvocationConfiguration.Output.WriteLine(
                 $"smoothinfo: estimator output reused from {cacheFile} (same policy estimator settings, data, weights and tool); --no-cache recomputes it");

@@ -21,9 +21,9 @@ public static class ClosedFormLeaveOneOut
         var dtype = problem.TrainKernel.dtype;
 
         progress?.Report(new EstimatorProgress("factorizing the kernel", 0));
-        using var inverse = InvertRegularized(problem.TrainKernel, lambda, problem.NamesOrDefault.TrainKernel, progress, out double oneNorm);
+        using var inverse = InvertRegularized(problem.TrainKernel, run, problem.NamesOrDefault.TrainKernel, progress, out double oneNorm);
         double condition = oneNorm * Conditioning.SymmetricOneNorm(inverse);
-        ConditionCheck.Require(condition, dtype, lambda);
+        ConditionCheck.Require(condition, dtype, run);
 
         progress?.Report(new EstimatorProgress("per-sample quantities", 0.5));
         using var scope = NewDisposeScope();
@@ -72,8 +72,9 @@ public static class ClosedFormLeaveOneOut
     /// B = (Theta + lambda I)^{-1} from its Cholesky factor. Theta_l and the factor are freed as soon as they are
     /// used, so at most three (nk)^2 matrices live at once (the input, the factor and B).
     /// </summary>
-    private static Tensor InvertRegularized(Tensor kernel, double lambda, string name, IProgress<EstimatorProgress>? progress, out double oneNorm)
+    private static Tensor InvertRegularized(Tensor kernel, TrainingRun run, string name, IProgress<EstimatorProgress>? progress, out double oneNorm)
     {
+        double lambda = run.WeightDecay;
         Tensor factor, info;
         using (var regularized = Conditioning.Regularized(kernel, lambda))
         {
@@ -89,7 +90,8 @@ public static class ClosedFormLeaveOneOut
                     ? new InputException(ErrorCodes.SingularSystem,
                         "the kernel is singular (not positive definite), so training to convergence without weight decay has no " +
                         "unique answer: some direction of the data is never pinned down.",
-                        "add weight decay (e.g. --weight-decay 1e-3), or measure a finite run with --steps N.", new SourceLocation(name))
+                        $"add weight decay (e.g. {run.Names.WeightDecayExample}), or measure a finite run with {run.Names.FiniteSteps}.",
+                        run.Names.WeightDecayLocation ?? new SourceLocation(name))
                     : new InputException(ErrorCodes.SingularSystem,
                         $"the kernel plus weight decay {lambda:G3} is not positive definite: the kernel has an eigenvalue below " +
                         $"-{lambda:G3}, which an NTK J J^T cannot have.",

@@ -1,3 +1,4 @@
+using TorchSharp;
 using SmoothInfo.Diagnostics;
 using static TorchSharp.torch;
 
@@ -66,8 +67,9 @@ public static class LinearHeadLeaveOneOut
 
         var eigenvalues = linalg.eigvalsh(gram);
         // The condition of the system solved here (C), which bounds the accuracy of this path.
-        double condition = eigenvalues.max().item<double>() / eigenvalues.min().item<double>();
-        ConditionCheck.Require(condition, dtype, lambda);
+        double condition = eigenvalues.max().ToDouble() / eigenvalues.min().ToDouble();
+        StepSizeCheck.RequireBelowLimit(eigenvalues.max().ToDouble(), run, n);
+        ConditionCheck.Require(condition, dtype, run);
         var factor = linalg.cholesky(gram);
         var fit = cholesky_solve(rhs, factor);                                          // W, (q, k)
 

@@ -54,15 +54,31 @@ public static class StepSizeCheck
     {
         double step = run.LeaveOneOutLearningRate(sampleCount);
         var verdict = Decide(kernel, run.WeightDecay, step, kernelProvedPositiveDefiniteNext);
-        if (verdict.Converges) return;
-        double largest = verdict.LargestEigenvalue;
+        if (!verdict.Converges) throw Diverges(run, step, verdict.LargestEigenvalue);
+    }
+
+    /// <summary>
+    /// The weight-space routes' check: they have the exact largest eigenvalue of lambda I + J^T J, which J J^T + lambda I
+    /// shares (J^T J and J J^T have the same non-zero eigenvalues), so no screen is needed.
+    /// </summary>
+    public static void RequireBelowLimit(double largestEigenvalue, TrainingRun run, long sampleCount)
+    {
+        if (run.Dynamics != Dynamics.DiscreteGradientDescent) return;
+        double step = run.LeaveOneOutLearningRate(sampleCount);
+        if (step * largestEigenvalue >= 2) throw Diverges(run, step, largestEigenvalue);
+    }
+
+    private static InputException Diverges(TrainingRun run, double step, double largest)
+    {
+        var names = run.Names;
         string which = run.Loss == LossReduction.Mean
             ? $"the leave-one-out step eta*n/(n-1) = {step:G4} (mean loss over n-1 samples)"
             : $"the step {step:G4}";
-        throw new InputException(ErrorCodes.GradientDescentDiverges,
+        return new InputException(ErrorCodes.GradientDescentDiverges,
             $"discrete gradient descent diverges: {which} times the largest eigenvalue of the kernel plus weight decay " +
             $"(about {largest:G4}) is {step * largest:G4}, and it must stay below 2.",
-            $"lower --learning-rate below {2 / largest * run.LearningRate / step:G3}, or pass --continuous for gradient flow.");
+            $"lower {names.LearningRate} below {2 / largest * run.LearningRate / step:G3}, or {names.UseGradientFlow} for gradient flow.",
+            names.LearningRateLocation);
     }
 
     /// <param name="allowProbabilisticPass">Let Lanczos pass a step (only when Theta_l is known to be positive semidefinite).</param>

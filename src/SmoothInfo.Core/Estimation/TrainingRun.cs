@@ -31,6 +31,9 @@ public sealed record TrainingRun(
 {
     public bool IsConverged => double.IsPositiveInfinity(Steps);
 
+    /// <summary>How the user set this run (flags or policy keys), so errors about it name what to change.</summary>
+    public TrainingSettingNames Names { get; init; } = TrainingSettingNames.CommandLine;
+
     /// <summary>The step of the leave-one-out run on n-1 samples.</summary>
     public double LeaveOneOutLearningRate(long sampleCount) =>
         Loss == LossReduction.Mean ? LearningRate * sampleCount / (sampleCount - 1) : LearningRate;

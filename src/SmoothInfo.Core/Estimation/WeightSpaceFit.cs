@@ -1,3 +1,4 @@
+using TorchSharp;
 using SmoothInfo.Diagnostics;
 using static TorchSharp.torch;
 
@@ -65,8 +66,9 @@ internal sealed class WeightSpaceFit
             projectedResidual.addmm_(rows.t(), residual.narrow(0, first * k, count * k).unsqueeze(1), beta: 1, alpha: 1);
         });
         var eigenvalues = linalg.eigvalsh(hessian);
-        double condition = eigenvalues.max().item<double>() / eigenvalues.min().item<double>();
-        ConditionCheck.Require(condition, dtype, run.WeightDecay);
+        double condition = eigenvalues.max().ToDouble() / eigenvalues.min().ToDouble();
+        StepSizeCheck.RequireBelowLimit(eigenvalues.max().ToDouble(), run, n);
+        ConditionCheck.Require(condition, dtype, run);
         var factor = linalg.cholesky(hessian);
         return new WeightSpaceFit(train, residual, hessian, factor, cholesky_solve(projectedResidual, factor), k, condition, blockSamples);
     }

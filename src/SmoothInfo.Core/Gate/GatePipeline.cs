@@ -32,8 +32,8 @@ public static class GatePipeline
     public static GateRun Run(SmoothInfoPolicy policy, GateRunOptions options)
     {
         using var scope = NewDisposeScope();
+        var device = options.Device ?? PolicyDevice.Resolve(policy);
         var dataset = DatasetReader.Read(policy);
-        var device = options.Device ?? ResolveDevice(policy.Estimator.Device);
         string? key = options.CacheFile is null ? null : EstimatorCache.Key(policy, dataset, device);
         var cached = key is null ? null : EstimatorCache.Load(options.CacheFile!, key, dataset);
         var output = cached ?? Estimate(policy, dataset, device, options);
@@ -83,9 +83,13 @@ public static class GatePipeline
         var run = new TrainingRun(training.LearningRate, training.Steps is { } steps ? steps : double.PositiveInfinity,
             training.WeightDecay ?? throw new InvalidOperationException("weightDecay: auto reached a network route; the policy binder refuses it"),
             training.Dynamics == TrainingDynamics.Continuous ? Dynamics.GradientFlow : Dynamics.DiscreteGradientDescent,
-            training.Loss == Policy.Model.LossReduction.Sum ? Estimation.LossReduction.Sum : Estimation.LossReduction.Mean);
+            training.Loss == Policy.Model.LossReduction.Sum ? Estimation.LossReduction.Sum : Estimation.LossReduction.Mean)
+        {
+            Names = TrainingSettingNames.Policy(policy.Locations),
+        };
         var (result, formulation) = LeaveOneOutRun.Estimate(network, ProbeModel.Selection(policy.Model), inputs, labels, dataset.ClassNames.Count,
-            run, new EstimatorOptions(dtype, device, Progress: options.Progress), options.KernelProgress, ProbeModel.Projection(estimator));
+            run, new EstimatorOptions(dtype, device, Progress: options.Progress), options.KernelProgress, ProbeModel.Projection(estimator),
+            estimator.Kernel.BlockSize);
         return new EstimatorOutput(Signals(result, dataset, estimator), result.Solver with { Reason = $"{formulation.Reason}; {result.Solver.Reason}" });
     }
 
@@ -117,11 +121,4 @@ public static class GatePipeline
         var shown = evaluation.Findings.Select(f => f.SampleIndex).Concat(ranked.Take(SummarySamples)).Concat(ranked.TakeLast(SummarySamples));
         return shown.Distinct().ToDictionary(i => i, i => Thumbnail.DataUri(dataset[i].Features.Span, dataset.SampleShape));
     }
-
-    private static Device ResolveDevice(ComputeDevice device) => device switch
-    {
-        ComputeDevice.Cuda => CUDA,
-        ComputeDevice.Auto when cuda.is_available() => CUDA,
-        _ => CPU,
-    };
 }

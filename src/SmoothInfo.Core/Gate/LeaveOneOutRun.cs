@@ -16,7 +16,7 @@ public static class LeaveOneOutRun
 {
     public static (LeaveOneOutResult Result, Formulation Formulation) Estimate(Sequential network, ParameterSelection selection,
         Tensor inputs, Tensor labels, int classes, TrainingRun run, EstimatorOptions options, IProgress<KernelProgress>? kernelProgress,
-        JacobianProjection? projection = null)
+        JacobianProjection? projection = null, int? maxSamplesPerBlock = null)
     {
         using var scope = NewDisposeScope();
         long n = inputs.shape[0];
@@ -39,7 +39,10 @@ public static class LeaveOneOutRun
             default:
             {
                 // Function space: also where weight space would be cheaper but cannot run (finite t, or no weight decay).
-                var kernel = EmpiricalNtk.Train(network, inputs, new NtkOptions { Selection = selection, Projection = projection, Progress = kernelProgress });
+                var kernel = EmpiricalNtk.Train(network, inputs, new NtkOptions
+                {
+                    Selection = selection, Projection = projection, Progress = kernelProgress, MaxSamplesPerBlock = maxSamplesPerBlock,
+                });
                 var problem = new KernelProblem(kernel, targets, InitialPredictions(network, inputs, dtype));
                 result = LeaveOneOutEstimator.Estimate(problem, run, options);
                 if (formulation.Kind != FormulationKind.FunctionSpace)

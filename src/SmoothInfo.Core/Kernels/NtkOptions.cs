@@ -24,6 +24,12 @@ public sealed record NtkOptions
     public int? SamplesPerBlock { get; init; }
 
     /// <summary>
+    /// At most this many samples per block when the size is derived from the budget (the policy's
+    /// estimator.kernel.blockSize): a smaller block bounds the working memory further, whatever the budget allows.
+    /// </summary>
+    public int? MaxSamplesPerBlock { get; init; }
+
+    /// <summary>
     /// Null: the exact kernel J J^T. Otherwise the kernel of J_p = J R, an unbiased estimate from p columns for
     /// networks too wide for the exact one (its error is measured in docs/kernels.md).
     /// </summary>

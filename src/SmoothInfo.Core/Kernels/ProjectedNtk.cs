@@ -50,7 +50,7 @@ internal static class ProjectedNtk
             parts.Add(rows.Rows(x.narrow(0, 0, 1)));
             long k = parts[0].shape[0];
             long perSample = k * rows.FullDimension * parts[0].element_size();
-            long block = options.SamplesPerBlock ?? Math.Clamp(options.MemoryBudgetBytes / 2 / perSample, 1, n);
+            long block = options.SamplesPerBlock ?? Math.Clamp(Math.Min(options.MemoryBudgetBytes / 2 / perSample, options.MaxSamplesPerBlock ?? long.MaxValue), 1, n);
             long total = 1 + (n - 1 + block - 1) / block, done = 1;
             options.Progress?.Report(new KernelProgress(done, total));
             for (long first = 1; first < n; first += block)

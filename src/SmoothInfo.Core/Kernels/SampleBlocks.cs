@@ -31,9 +31,9 @@ internal sealed class SampleBlocks : IDisposable
         }
         long elementSize = inputs.element_size();
         _keep = (n + companionSamples) * BytesPerSample <= options.MemoryBudgetBytes / 2;
-        _blockSize = options.SamplesPerBlock ?? (int)Math.Min(
+        _blockSize = options.SamplesPerBlock ?? (int)Math.Min(Math.Min(
             LargestBlock(n, options.MemoryBudgetBytes - (_keep ? (n + companionSamples) * BytesPerSample : 0), elementSize),
-            Math.Max(1, MaxBlockRows / Outputs));
+            Math.Max(1, MaxBlockRows / Outputs)), options.MaxSamplesPerBlock ?? int.MaxValue);
         _blockSize = (int)Math.Clamp(_blockSize, 1, n);
         Count = (int)((n + _blockSize - 1) / _blockSize);
         _cache = new BlockFeatures?[Count];

@@ -5,8 +5,10 @@ using SmoothInfo.Rules;
 namespace SmoothInfo.Reports;
 
 /// <summary>
-/// One wording of a finding for every output (build diagnostics, SARIF, Markdown, HTML): what the label says, what
-/// the model trained without the sample predicts, how much unique information it carries and where that stands.
+/// One wording of a finding for every output (build diagnostics, SARIF, Markdown, HTML): what the label says, how the
+/// model trained without the sample scores it, how much unique information it carries and where that stands. The
+/// scores are regression outputs on the one-hot targets' scale, not probabilities: they can exceed 1 or fall below 0,
+/// so the text says "scores ... on the one-hot scale" rather than calling a number like 1.1 a prediction.
 /// </summary>
 public static class FindingText
 {
@@ -16,11 +18,11 @@ public static class FindingText
         string label = report.ClassNames[s.Label];
         string prediction = s.LooClass == s.Label
             ? s.LooScore >= CategoryClassifier.ConfidentScore
-                ? $"the model trained without it predicts {label} {Number(s.LooScore)}"
-                : $"the model trained without it still predicts {label} but only {Number(s.LooScore)}"
-            : $"predicted {report.ClassNames[s.LooClass]} {Number(s.LooScore)} by the model trained without it";
+                ? $"the model trained without it scores {label} {Number(s.LooScore)} on the one-hot scale"
+                : $"the model trained without it still scores {label} highest but only {Number(s.LooScore)} on the one-hot scale"
+            : $"the model trained without it scores {report.ClassNames[s.LooClass]} {Number(s.LooScore)} on the one-hot scale";
         if (finding.Category == Category.Corrupted && !finding.InputOutlier)
-            prediction = $"the model trained without it places it in no class (best: {report.ClassNames[s.LooClass]} {Number(s.LooScore)})";
+            prediction = $"the model trained without it places it in no class (highest: {report.ClassNames[s.LooClass]} {Number(s.LooScore)} on the one-hot scale)";
         string where = finding.Locator.Line > 0 ? "" : finding.Locator.Index >= 0 ? $"sample {finding.Locator.Index}: " : "";
         string input = finding.InputOutlier
             ? $"its input lies far from the subspace that holds {PrincipalSubspaceResidual.VarianceFraction * 100:F0}% of the dataset's variance (robust z {Number(finding.InputZ)}); "

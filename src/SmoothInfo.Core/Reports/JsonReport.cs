@@ -4,7 +4,7 @@ using SmoothInfo.Rules;
 namespace SmoothInfo.Reports;
 
 /// <summary>
-/// The full report (smoothinfo-report.json, schemaVersion 1, documented in docs/reports.md): the verdict, the solver,
+/// The full report (smoothinfo-report.json, schemaVersion 1, documented in docs/rules-and-reports.md): the verdict, the solver,
 /// budgets, findings, per-group summaries, and every sample's signals, locator, hash and flags: enough for
 /// <see cref="SavedReport"/> to apply the rules again and re-render every report.
 /// </summary>

@@ -3,7 +3,7 @@ namespace SmoothInfo.Rules;
 /// <summary>
 /// Which kind of problem an unusually informative sample most likely is, from what the model trained without it
 /// predicts (a decision list, first match wins). The cut-offs are on the one-hot target scale and provisional:
-/// docs/rules.md says how they were chosen and the evidence benchmark measures them.
+/// docs/rules-and-reports.md says how they were chosen and the evidence benchmark measures them.
 /// </summary>
 public static class CategoryClassifier
 {

@@ -46,6 +46,8 @@ public static class ErrorCodes
     public const string GradientDescentDiverges = "SI2206";
     public const string InvalidHyperparameter = "SI2207";
     public const string IllConditioned = "SI2208";
+    /// <summary>libtorch (or .NET) could not allocate memory: the problem is too large for this machine as configured.</summary>
+    public const string OutOfMemory = "SI2209";
 
     // SI23xx: networks, kernels and weights.
     public const string UnsupportedLayer = "SI2301";

@@ -24,7 +24,10 @@ internal static class PolicyBinder
             Estimator: BindEstimator(top.Section("estimator")),
             Rules: BindRules(top.Section("rules"), errors),
             Baseline: top.Path("baseline"),
-            Reports: BindReports(top.Section("reports")));
+            Reports: BindReports(top.Section("reports")))
+        {
+            Locations = KeyLocationReader.Read(root, policyFile),
+        };
         if (policy.Rules.Score == ScoreSignal.FunctionalSi && !policy.Estimator.Measures.Contains(Measure.FunctionalSi))
             errors.Add(new InputException(ErrorCodes.PolicyInconsistent,
                 "'rules.score' is functional-si, but 'estimator.measures' does not measure it.",
@@ -127,7 +130,7 @@ internal static class PolicyBinder
         var projection = kernel.Section("projection");
         return new EstimatorPolicy(
             s.Enums<Measure>("measures"), s.Number("sigma"),
-            new KernelPolicy((int)kernel.Integer("blockSize"), kernel.Number("jitter"), new ProjectionPolicy(
+            new KernelPolicy((int)kernel.Integer("blockSize"), new ProjectionPolicy(
                 projection.Enum<JacobianProjectionKind>("kind"), projection.Integer("dimension"), projection.NullableNumber("sparsity"))),
             s.Enum<ComputeDevice>("device"), s.Enum<Precision>("precision"),
             (int)Math.Min(s.Integer("maxSamples"), int.MaxValue), s.Integer("seed"));

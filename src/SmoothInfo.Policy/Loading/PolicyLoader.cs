@@ -1,6 +1,5 @@
 using SmoothInfo.Diagnostics;
 using SmoothInfo.Policy.Model;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace SmoothInfo.Policy.Loading;
@@ -46,19 +45,14 @@ public static class PolicyLoader
 
     private static YamlNode Parse(string policyFile, string text)
     {
-        var stream = new YamlStream();
+        YamlStream stream;
         try
         {
-            stream.Load(new StringReader(text));
+            stream = PolicyYamlReader.Read(policyFile, text);
         }
-        catch (YamlException e)
+        catch (InputException e)
         {
-            // YamlDotNet's message repeats the position; keep only its explanation.
-            string reason = e.InnerException?.Message ?? e.Message;
-            int cut = reason.IndexOf("): ", StringComparison.Ordinal);
-            throw Single(ErrorCodes.PolicySyntax, $"the policy is not valid YAML: {(cut >= 0 ? reason[(cut + 3)..] : reason)}",
-                "fix the YAML syntax at this position (indent with spaces, put a space after ':', close every quote).",
-                new SourceLocation(policyFile, (int)e.Start.Line, (int)e.Start.Column));
+            throw new PolicyValidationException(new[] { e });
         }
         if (stream.Documents.Count == 0)
             throw Single(ErrorCodes.PolicyMissingKey, "the policy file is empty.", "start from `smoothinfo init --dataset <data>`.", new SourceLocation(policyFile));

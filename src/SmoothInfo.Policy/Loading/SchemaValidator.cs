@@ -10,6 +10,13 @@ namespace SmoothInfo.Policy.Loading;
 /// </summary>
 internal sealed class SchemaValidator
 {
+    /// <summary>Keys earlier versions of the schema had, with why they went, so an old policy gets a reason, not just "unknown".</summary>
+    private static readonly Dictionary<string, string> RemovedKeys = new(StringComparer.Ordinal)
+    {
+        ["estimator.kernel.jitter"] = "nothing used it, and a constant on the kernel's diagonal is exactly extra weight decay, " +
+            "which 'training.weightDecay' sets.",
+    };
+
     private readonly string _policyFile;
     private readonly string _policyDirectory;
     private readonly List<InputException> _errors = new();
@@ -70,6 +77,11 @@ internal sealed class SchemaValidator
             string? suggestion = DidYouMean.Suggest(key, properties.Keys);
             string where = path.Length == 0 ? "at the top level" : $"in '{path}'";
             string known = string.Join(", ", properties.Keys);
+            if (RemovedKeys.TryGetValue(Join(path, key), out string? instead))
+            {
+                Add(ErrorCodes.PolicyUnknownKey, keyNode, $"'{Join(path, key)}' is no longer a policy key: {instead}", "remove it.");
+                continue;
+            }
             Add(ErrorCodes.PolicyUnknownKey, keyNode,
                 $"unknown key '{key}' {where}." + (suggestion is null ? "" : $" Did you mean '{suggestion}'?"),
                 suggestion is null ? $"remove it; the keys allowed here are: {known}." : $"rename it to '{suggestion}' (allowed here: {known}).");

@@ -13,7 +13,11 @@ public sealed record SmoothInfoPolicy(
     EstimatorPolicy Estimator,
     RulesPolicy Rules,
     string? Baseline,
-    ReportsPolicy Reports);
+    ReportsPolicy Reports)
+{
+    /// <summary>Where the user wrote each key, for errors found after loading.</summary>
+    public PolicyKeyLocations Locations { get; init; } = PolicyKeyLocations.None(PolicyFile);
+}
 
 public sealed record DatasetPolicy(
     DatasetFormat Format,
@@ -48,7 +52,8 @@ public sealed record EstimatorPolicy(
     int MaxSamples,
     long Seed);
 
-public sealed record KernelPolicy(int BlockSize, double Jitter, ProjectionPolicy Projection);
+/// <param name="BlockSize">At most this many samples per block of the kernel computation.</param>
+public sealed record KernelPolicy(int BlockSize, ProjectionPolicy Projection);
 
 /// <param name="Sparsity">sparse-sign: non-zeros have probability 1/Sparsity; null: 1/sqrt(d).</param>
 public sealed record ProjectionPolicy(JacobianProjectionKind Kind, long Dimension, double? Sparsity);

@@ -132,6 +132,38 @@ public sealed class CheckCommandTests
     }
 
     [Test]
+    public void BaselineWithoutABaselineKeyOrOutFailsBeforeReadingAnyData()
+    {
+        // A data file the reader would refuse: had the estimator run first, that error would come instead.
+        File.WriteAllText(Path.Combine(_dir, "train.csv"), "f1,f2,f3,label\n1,2\n");
+        var (code, output, error) = Run("baseline");
+        Assert.That(code, Is.EqualTo(ExitCodes.UsageOrInputError), output);
+        string policy = Path.Combine(_dir, "smoothinfo.yml");
+        Assert.That(error, Does.StartWith($"{policy}(1,1): error SI2015: the policy names no baseline file and --out is not given"));
+        Assert.That(error, Does.Contain("Fix: add 'baseline: smoothinfo-baseline.json'").And.Contain("or pass --out"));
+        Assert.That(Directory.Exists(Path.Combine(_dir, "out")), Is.False, "nothing was estimated or written");
+    }
+
+    [Test]
+    public void ADamagedBaselineFailsCheckBeforeReadingAnyDataAndBaselineRegeneratesIt()
+    {
+        WritePolicy(baseline: true);
+        File.WriteAllText(Path.Combine(_dir, "accepted.json"), "{ \"schemaVersion\": 1, \"accepted\": [ {} ] }");
+        string csv = Path.Combine(_dir, "train.csv"), good = File.ReadAllText(csv);
+        File.WriteAllText(csv, "f1,f2,f3,label\n1,2\n"); // refused by the reader: had the estimator run first, that error would come instead
+        var (code, output, error) = Run("check");
+        Assert.That(code, Is.EqualTo(ExitCodes.UsageOrInputError), output);
+        Assert.That(error, Does.StartWith($"{Path.Combine(_dir, "accepted.json")}").And.Contain("error SI2401"));
+        Assert.That(Directory.Exists(Path.Combine(_dir, "out")), Is.False, "nothing was estimated or written");
+
+        File.WriteAllText(csv, good);
+        var (baselineCode, baselineOut, baselineError) = Run("baseline");
+        Assert.That(baselineCode, Is.EqualTo(ExitCodes.Success), baselineError);
+        Assert.That(baselineOut, Does.Contain("accepted 2 findings"));
+        Assert.That(Run("check").Code, Is.EqualTo(ExitCodes.Success), "the regenerated baseline accepts both findings");
+    }
+
+    [Test]
     public void ABadPolicyIsAnInputErrorWithItsLine()
     {
         File.AppendAllText(Path.Combine(_dir, "smoothinfo.yml"), "\ntrainnig: {}\n");
@@ -139,6 +171,76 @@ public sealed class CheckCommandTests
         Assert.That(code, Is.EqualTo(ExitCodes.UsageOrInputError));
         Assert.That(error, Does.Contain("smoothinfo.yml(").And.Contain("error SI2012").And.Contain("training"));
         Assert.That(File.Exists(Path.Combine(_dir, "out", "smoothinfo-report.json")), Is.False, "nothing written for a bad policy");
+    }
+
+    [Test]
+    public void ADivergentLearningRateNamesThePolicyKeyAtItsLineNotTheKernelCommandsFlags()
+    {
+        string policy = Path.Combine(_dir, "smoothinfo.yml");
+        File.WriteAllText(policy, File.ReadAllText(policy).Replace("learningRate: 0.1", "learningRate: 10\n  dynamics: discrete"));
+        var (code, _, error) = Run("check");
+        Assert.That(code, Is.EqualTo(ExitCodes.UsageOrInputError), error);
+        Assert.That(error, Does.StartWith($"{policy}(10,17): error SI2206: discrete gradient descent diverges"));
+        Assert.That(error, Does.Contain("Fix: lower 'training.learningRate' below").And.Contain("'training.dynamics: continuous'"));
+        Assert.That(error, Does.Not.Contain("--learning-rate").And.Not.Contain("--continuous"));
+    }
+
+    [Test]
+    public void ADivergentLearningRateIsRefusedOnTheWeightSpaceHeadRouteToo()
+    {
+        // Only the last layer linearized: 33 head inputs < 60 samples, so the weight-space head route runs.
+        string policy = Path.Combine(_dir, "smoothinfo.yml");
+        File.WriteAllText(policy, File.ReadAllText(policy)
+            .Replace("learningRate: 0.1", "learningRate: 10\n  dynamics: discrete")
+            .Replace("activation: relu }", "activation: relu }\n  linearize: 1"));
+        Assert.That(File.ReadAllText(policy), Does.Contain("linearize: 1"));
+        var (code, _, error) = Run("check");
+        Assert.That(code, Is.EqualTo(ExitCodes.UsageOrInputError), error);
+        Assert.That(error, Does.StartWith($"{policy}(11,17): error SI2206: discrete gradient descent diverges"));
+        Assert.That(error, Does.Contain("Fix: lower 'training.learningRate' below"));
+    }
+
+    [Test]
+    public void ASingularKernelWithoutWeightDecayNamesThePolicyKeysAtTheirLine()
+    {
+        // A 4-wide probe has 31 parameters, so the 180 x 180 kernel of 60 samples and 3 classes has rank 31 at most.
+        string policy = Path.Combine(_dir, "smoothinfo.yml");
+        File.WriteAllText(policy, File.ReadAllText(policy).Replace("widths: [32]", "widths: [4]").Replace("weightDecay: 0.001", "weightDecay: 0"));
+        var (code, _, error) = Run("check");
+        Assert.That(code, Is.EqualTo(ExitCodes.UsageOrInputError), error);
+        Assert.That(error, Does.StartWith($"{policy}(12,16): error SI22"));
+        Assert.That(error, Does.Contain("'training.weightDecay: 1e-3'").And.Not.Contain("--weight-decay").And.Not.Contain("--steps"));
+    }
+
+    [Test]
+    public void ACudaDeviceThisMachineLacksIsAPolicyErrorAtTheKey()
+    {
+        Assume.That(TorchSharp.torch.cuda.is_available(), Is.False, "this machine has CUDA");
+        string policy = Path.Combine(_dir, "smoothinfo.yml");
+        File.WriteAllText(policy, File.ReadAllText(policy).Replace("seed: 3", "seed: 3\n  device: cuda"));
+        var (code, _, error) = Run("check");
+        Assert.That(code, Is.EqualTo(ExitCodes.UsageOrInputError), error);
+        Assert.That(error, Does.StartWith($"{policy}(15,11): error SI2001: 'estimator.device' is cuda"));
+        Assert.That(error, Does.Contain("Fix: set 'estimator.device: auto'"));
+        Assert.That(Run("check", "--device", "cpu").Code, Is.EqualTo(ExitCodes.GateFailed), "--device overrides the policy's device");
+    }
+
+    private sealed class KernelBlocks : IProgress<SmoothInfo.Kernels.KernelProgress>
+    {
+        public long Total { get; private set; }
+        public void Report(SmoothInfo.Kernels.KernelProgress value) => Total = value.Total;
+    }
+
+    [TestCase("{}", 1)]
+    [TestCase("{ blockSize: 10 }", 21)]
+    public void ThePolicysBlockSizeCutsTheKernelIntoBlocks(string kernel, long blockPairs)
+    {
+        WritePolicy(baseline: false, kernel: kernel);
+        var policy = SmoothInfo.Policy.Loading.PolicyLoader.Load(Path.Combine(_dir, "smoothinfo.yml"));
+        var blocks = new KernelBlocks();
+        SmoothInfo.Gate.GatePipeline.Run(policy, new SmoothInfo.Gate.GateRunOptions(KernelProgress: blocks));
+        // 60 samples: one block under the default 1024; six blocks of 10, whose 21 pairs on and below the diagonal are computed.
+        Assert.That(blocks.Total, Is.EqualTo(blockPairs));
     }
 
     private static readonly string[] ReportFiles = { "smoothinfo-report.json", "smoothinfo.sarif", "smoothinfo-report.html", "smoothinfo-summary.md" };

@@ -38,6 +38,20 @@ public sealed class BlockedNtkTests
     }
 
     [Test]
+    public void AMaximumBlockSizeCapsTheBlocksTheBudgetWouldAllowAndGivesTheSameKernel()
+    {
+        using var network = TestNetworks.Mlp(Activation.Tanh);
+        using var x = TestNetworks.MlpInputs(7);
+        var whole = new Recorder();
+        using var unbounded = EmpiricalNtk.Train(network, x, new NtkOptions { Progress = whole });
+        Assert.That(whole.Reports[^1].Total, Is.EqualTo(1), "the default budget holds all 7 samples in one block");
+        var capped = new Recorder();
+        using var blocked = EmpiricalNtk.Train(network, x, new NtkOptions { MaxSamplesPerBlock = 3, Progress = capped });
+        Assert.That(capped.Reports[^1].Total, Is.EqualTo(6), "blocks of 3, 3 and 1 samples: 6 pairs on and below the diagonal");
+        AssertSame(blocked, unbounded);
+    }
+
+    [Test]
     public void ATinyBudgetRecomputesFeaturesPerBlockAndGivesTheSameKernel()
     {
         using var network = TestNetworks.Mlp(Activation.Tanh);

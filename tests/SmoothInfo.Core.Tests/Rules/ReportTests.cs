@@ -43,8 +43,20 @@ public sealed class ReportTests
     {
         var finding = _report.Evaluation.Findings.First(f => f.SampleIndex == 4);
         Assert.That(FindingText.Message(finding, _report),
-            Does.StartWith("labelled 1, predicted 2 0.93 by the model trained without it; F-SI 9 nats (100.0th percentile, robust z "));
+            Does.StartWith("labelled 1, the model trained without it scores 2 0.93 on the one-hot scale; F-SI 9 nats (100.0th percentile, robust z "));
         Assert.That(FindingText.Message(finding, _report), Does.EndWith("likely mislabeled."));
+    }
+
+    [Test]
+    public void AnOutputAboveOneIsAScoreOnTheOneHotScaleNotAPrediction()
+    {
+        var data = TinyDataset(60);
+        var signals = TypicalSignals(data).ToList();
+        signals[4] = SignalsOf(4, data.Labels[4], 9, looClass: (data.Labels[4] + 1) % 3, looScore: 1.1);
+        var report = Report(data, signals, Baseline.Empty);
+        string message = FindingText.Message(report.Evaluation.Findings.Single(), report);
+        Assert.That(message, Does.Contain($"the model trained without it scores {report.ClassNames[(data.Labels[4] + 1) % 3]} 1.1 on the one-hot scale;"));
+        Assert.That(message, Does.Not.Contain("predict"));
     }
 
     [Test]
@@ -58,7 +70,7 @@ public sealed class ReportTests
 
         Assert.That(FindingText.Message(finding, report), Does.StartWith(
             $"labelled 1, its input lies far from the subspace that holds 90% of the dataset's variance (robust z {FindingText.Number(finding.InputZ)}); " +
-            "the model trained without it still predicts 1 but only 0.3; F-SI 1 nats"));
+            "the model trained without it still scores 1 highest but only 0.3 on the one-hot scale; F-SI 1 nats"));
         Assert.That(FindingText.Message(finding, report), Does.EndWith("likely corrupted."));
 
         string path = Path.Combine(_root, "out", "report.json");
@@ -128,7 +140,7 @@ public sealed class ReportTests
         string markdown = MarkdownReport.Render(_report, _root);
         Assert.That(markdown, Does.StartWith("## SmoothInfo: failed (1 finding among 60 samples)"));
         Assert.That(markdown, Does.Contain("Findings: 1 mislabeled; 1 accepted by the baseline."));
-        Assert.That(markdown, Does.Contain("| `data/train.csv(6)` | mislabeled | labelled 1, predicted 2 0.93"));
+        Assert.That(markdown, Does.Contain("| `data/train.csv(6)` | mislabeled | labelled 1, the model trained without it scores 2 0.93"));
         Assert.That(markdown, Does.Contain("1 finding among 60 samples exceeds the overall budget of 0."));
         Assert.That(markdown, Does.Contain("| source crawl | 30 |"));
     }
