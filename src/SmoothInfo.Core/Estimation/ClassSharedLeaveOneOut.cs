@@ -23,7 +23,9 @@ public sealed record ClassSharedProblem(Tensor Kernel, Tensor Targets, Tensor In
 public static class ClassSharedLeaveOneOut
 {
     /// <summary>Leave-one-out errors on the grid, the choice among them, and every sample's quantities at that choice.</summary>
-    public static (LeaveOneOutResult Result, RegularizationPath Path) Compute(ClassSharedProblem problem, IReadOnlyList<double> weightDecays)
+    /// <param name="names">How errors name the settings (the policy's keys, or the CLI's flags).</param>
+    public static (LeaveOneOutResult Result, RegularizationPath Path) Compute(ClassSharedProblem problem, IReadOnlyList<double> weightDecays,
+        TrainingSettingNames? names = null)
     {
         if (weightDecays.Count == 0 || weightDecays.Any(l => !(l > 0) || double.IsInfinity(l)))
             throw new InputException(ErrorCodes.InvalidHyperparameter,
@@ -49,7 +51,7 @@ public static class ClassSharedLeaveOneOut
 
         double largest = eigenvalues.max().item<double>(), smallest = eigenvalues.min().item<double>();
         double condition = (largest + lambda) / (smallest + lambda);
-        ConditionCheck.Require(condition, dtype, lambda);
+        ConditionCheck.Require(condition, dtype, AtConvergence(lambda, names));
         var (residual, diagonal, columnNorms) = Residuals(vectors, squares, projected, eigenvalues, lambda);
         var vNorm = residual.square().sum(1);
         var weightChange = vNorm * (diagonal - lambda * columnNorms);
@@ -61,6 +63,10 @@ public static class ClassSharedLeaveOneOut
         var result = new LeaveOneOutResult(weightChange, trainChange, null, looPrediction, 0, solver).MoveToOuter();
         return (result, path);
     }
+
+    /// <summary>The converged run the condition check words its fix for.</summary>
+    internal static TrainingRun AtConvergence(double weightDecay, TrainingSettingNames? names) =>
+        new(1.0, double.PositiveInfinity, weightDecay) { Names = names ?? TrainingSettingNames.CommandLine };
 
     /// <summary>The leave-one-out residuals v (n, k), B_ii and ||B[:, i]||^2 at one weight decay.</summary>
     private static (Tensor Residual, Tensor Diagonal, Tensor ColumnNorms) Residuals(Tensor vectors, Tensor squares, Tensor projected,

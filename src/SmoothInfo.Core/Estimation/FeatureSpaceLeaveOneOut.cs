@@ -19,7 +19,7 @@ public static class FeatureSpaceLeaveOneOut
 
     /// <param name="features">phi of rows [first, first + count) of the inputs, (count, m).</param>
     public static (LeaveOneOutResult Result, RegularizationPath Path) Compute(long samples, Func<long, long, Tensor> features,
-        Tensor targets, Tensor initialPredictions, IReadOnlyList<double> weightDecays, long chunkRows = ChunkRows)
+        Tensor targets, Tensor initialPredictions, IReadOnlyList<double> weightDecays, long chunkRows = ChunkRows, TrainingSettingNames? names = null)
     {
         if (weightDecays.Count == 0 || weightDecays.Any(l => !(l > 0) || double.IsInfinity(l)))
             throw new InputException(ErrorCodes.InvalidHyperparameter,
@@ -67,7 +67,7 @@ public static class FeatureSpaceLeaveOneOut
         double lambda = path.Chosen;
 
         double condition = (eigenvalues.max().item<double>() + lambda) / (eigenvalues.min().item<double>() + lambda);
-        ConditionCheck.Require(condition, dtype, lambda);
+        ConditionCheck.Require(condition, dtype, ClassSharedLeaveOneOut.AtConvergence(lambda, names));
         var w = inverse.select(1, chosen);
         var fit = coefficients.narrow(1, chosen * k, k);
         var weightChange = empty(samples, dtype: dtype, device: eigenvalues.device);

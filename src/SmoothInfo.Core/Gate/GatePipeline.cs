@@ -73,7 +73,8 @@ public static class GatePipeline
         var dtype = estimator.Precision == Precision.Float32 ? ScalarType.Float32 : ScalarType.Float64;
         if (policy.Model.Probe.Kind == ProbeKind.Gaussian)
         {
-            var kernelResult = GaussianProbeRun.Estimate(dataset, policy.Training, estimator.Seed, dtype, device);
+            var kernelResult = GaussianProbeRun.Estimate(dataset, policy.Training, estimator.Seed, dtype, device,
+                TrainingSettingNames.Policy(policy.Locations));
             return new EstimatorOutput(Signals(kernelResult, dataset, estimator), kernelResult.Solver);
         }
         var network = ProbeModel.Build(policy.Model, dataset, estimator.Seed, dtype, device);

@@ -24,7 +24,8 @@ public static class GaussianProbeRun
     /// <summary>Width of the random-feature route: an m x m eigendecomposition and O(n m (d + m)) per pass.</summary>
     public const int RandomFeatureWidth = 2048;
 
-    public static LeaveOneOutResult Estimate(Dataset dataset, TrainingPolicy training, long seed, ScalarType dtype, Device device)
+    public static LeaveOneOutResult Estimate(Dataset dataset, TrainingPolicy training, long seed, ScalarType dtype, Device device,
+        TrainingSettingNames names)
     {
         using var scope = NewDisposeScope();
         long n = dataset.Count;
@@ -42,13 +43,14 @@ public static class GaussianProbeRun
         if (n <= ExactKernelSamples)
         {
             var (kernel, _) = GaussianKernel.Compute(features, bandwidth);
-            (result, _) = ClassSharedLeaveOneOut.Compute(new ClassSharedProblem(kernel, targets, prior), grid);
+            (result, _) = ClassSharedLeaveOneOut.Compute(new ClassSharedProblem(kernel, targets, prior), grid, names);
             how = $"gaussian probe: {kernelText}";
         }
         else
         {
             using var network = new RandomFourierFeatures(dataset.FeatureCount, RandomFeatureWidth, bandwidth, seed, dtype, device);
-            (result, _) = FeatureSpaceLeaveOneOut.Compute(n, (first, rows) => network.Of(features.narrow(0, first, rows)), targets, prior, grid);
+            (result, _) = FeatureSpaceLeaveOneOut.Compute(n, (first, rows) => network.Of(features.narrow(0, first, rows)), targets, prior, grid,
+                FeatureSpaceLeaveOneOut.ChunkRows, names);
             how = string.Create(CultureInfo.InvariantCulture,
                 $"gaussian probe: {kernelText}, approximated by {RandomFeatureWidth} random Fourier features because {n} samples exceed the exact kernel's {ExactKernelSamples}");
         }
