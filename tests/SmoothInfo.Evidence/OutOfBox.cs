@@ -7,8 +7,9 @@ namespace SmoothInfo.Evidence;
 public sealed record MethodResult(string Method, double AurocFlip, double AurocCorrupted, double AurocPoison, double AurocAny,
     int Findings, double Precision, double Recall, double Seconds);
 
-/// <summary>One planted set's results: the gate and its peers, and the gate's finding category per sample.</summary>
-public sealed record SetResult(PlantedSet Set, string GateScoreField, IReadOnlyList<MethodResult> Methods, string?[] GateFindings);
+/// <summary>One planted set's results: the gate and its peers, the gate's finding category per sample, and the most L-BFGS
+/// iterations a cleanlab fold needed (sklearn stops at 100 by default; here the heads run to convergence, which costs time).</summary>
+public sealed record SetResult(PlantedSet Set, string GateScoreField, IReadOnlyList<MethodResult> Methods, string?[] GateFindings, int CleanlabIterations);
 
 /// <summary>
 /// The cross-dataset benchmark (issue 16, item 4): plant problems into datasets served here, run the real tool with the
@@ -42,25 +43,25 @@ public static class OutOfBox
         };
 
         var watch = Stopwatch.StartNew();
-        var (cleanlabScore, cleanlabFlags) = CleanlabRecipe(set);
+        var (cleanlabScore, cleanlabFlags, iterations) = CleanlabRecipe(set);
         methods.Add(Evaluate("cleanlab recipe", cleanlabScore, cleanlabFlags, kinds, watch.Elapsed.TotalSeconds));
 
         watch.Restart();
         var forest = IsolationForest.Scores(Standardized(set.Features), trees: 100, subsample: 256, seed: set.Seed);
         methods.Add(Evaluate("isolation forest", forest, forest.Select(s => s > 0.5).ToArray(), kinds, watch.Elapsed.TotalSeconds));
-        return new SetResult(set, gate.ScoreField, methods, gate.Finding);
+        return new SetResult(set, gate.ScoreField, methods, gate.Finding, iterations);
     }
 
     /// <summary>K = 5 stratified folds, lambda = 1 on the summed loss (sklearn's C = 1; here the intercept is penalized too).</summary>
-    private static (double[] Score, bool[] Flagged) CleanlabRecipe(PlantedSet set)
+    private static (double[] Score, bool[] Flagged, int Iterations) CleanlabRecipe(PlantedSet set)
     {
         using var scope = NewDisposeScope();
         int n = set.Labels.Length, d = set.Features[0].Length;
         var x = tensor(set.Features.SelectMany(r => r).ToArray(), new long[] { n, d }, float64);
         var folds = ConfidentLearning.Folds(set.Labels, 5, set.Seed);
-        var p = ConfidentLearning.OutOfSampleProbabilities(x, null, set.Labels, set.Classes, lambda: 1, folds, out _, standardize: true);
+        var p = ConfidentLearning.OutOfSampleProbabilities(x, null, set.Labels, set.Classes, lambda: 1, folds, out int iterations, standardize: true);
         var analysis = ConfidentLearning.Analyze(p, set.Labels);
-        return (analysis.SelfConfidenceScore, analysis.PruneByNoiseRate);
+        return (analysis.SelfConfidenceScore, analysis.PruneByNoiseRate, iterations);
     }
 
     /// <summary>Each feature to mean 0, sd 1 over all rows (the forest is unsupervised: no folds); constant features stay 0.</summary>

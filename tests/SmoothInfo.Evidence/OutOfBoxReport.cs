@@ -23,7 +23,7 @@ public static class OutOfBoxReport
             var s = r.Set;
             var counts = TruthKinds.Select(k => (k, n: s.Truth.Count(t => t.Kind == k))).Where(c => c.n > 0).Select(c => $"{c.n} {c.k}");
             text.Append($"## {s.Dataset}, seed {s.Seed}\n\n{s.Labels.Length} samples, {s.Classes} classes; planted {string.Join(", ", counts)}. ")
-                .Append($"Gate ranking score: `{r.GateScoreField}`.\n\n").Append(Header);
+                .Append($"Gate ranking score: `{r.GateScoreField}`; cleanlab heads: at most {r.CleanlabIterations} L-BFGS iterations per fold.\n\n").Append(Header);
             foreach (var m in r.Methods) text.Append(Row(m.Method, m)).Append('\n');
             text.Append('\n').Append(Confusion(r)).Append('\n');
         }
