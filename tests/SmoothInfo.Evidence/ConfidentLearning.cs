@@ -29,19 +29,28 @@ public static class ConfidentLearning
     /// this one. Logits = offset + [phi, 1] W, loss = summed cross-entropy + lambda/2 ||W||^2 (the leave-one-out's ridge,
     /// with cross-entropy for squared error). offset = the served logits with W starting at 0 fine-tunes the served head
     /// (the model the leave-one-out linearizes); offset = null fits a fresh head, as cleanlab's usual logistic regression.
+    /// standardize: each fold's features to mean 0, sd 1 with the statistics of its training folds (sklearn's StandardScaler
+    /// in a pipeline; a constant feature keeps sd 1), the recipe on raw tabular inputs.
     /// </summary>
     public static double[,] OutOfSampleProbabilities(Tensor features, Tensor? offset, IReadOnlyList<int> labels, int classes,
-        double lambda, int[] folds, out int maxIterations)
+        double lambda, int[] folds, out int maxIterations, bool standardize = false)
     {
         int n = labels.Count, k = folds.Max() + 1;
         var probabilities = new double[n, classes];
         maxIterations = 0;
         using var scope = NewDisposeScope();
-        var design = cat(new[] { features, ones(features.shape[0], 1, dtype: features.dtype) }, 1);
         var onehot = nn.functional.one_hot(tensor(labels.Select(l => (long)l).ToArray()), classes).to(features.dtype);
         for (int f = 0; f < k; f++)
         {
             var trainRows = tensor(Enumerable.Range(0, n).Where(i => folds[i] != f).Select(i => (long)i).ToArray());
+            var x = features;
+            if (standardize)
+            {
+                var training = features.index_select(0, trainRows);
+                var sd = training.std(0, unbiased: false, keepdim: true);
+                x = (features - training.mean(new long[] { 0 }, keepdim: true)) / where(sd > 0, sd, ones_like(sd));
+            }
+            var design = cat(new[] { x, ones(features.shape[0], 1, dtype: features.dtype) }, 1);
             var heldRows = Enumerable.Range(0, n).Where(i => folds[i] == f).ToArray();
             var weights = SoftmaxHead(design.index_select(0, trainRows), offset?.index_select(0, trainRows), onehot.index_select(0, trainRows), lambda, out int iterations);
             maxIterations = Math.Max(maxIterations, iterations);

@@ -9,6 +9,9 @@ using SmoothInfo.Evidence;
 //        ... -- compare <seeds,> <hidden widths,> <weight decay> <epochs>   (against confident learning, docs/rules-and-reports.md)
 //        ... -- linearization [n] [left out] [held out] [steps] [weight decay] [flips] [seed]
 //               (linearized leave-one-out vs real retraining, docs/estimator.md; defaults 500 200 200 300 0.01 10 1)
+//        ... -- outofbox <datasets,> <seeds,> [out folder]   (planted problems in fashion-mnist, digits, breast-cancer, wine, iris;
+//               the built smoothinfo tool's init + check against the cleanlab recipe and an isolation forest; default out folder
+//               artifacts/outofbox; tables to stdout and <out folder>/outofbox.md; needs dotnet build src/SmoothInfo.Cli -c Release)
 SmoothInfo.Runtime.NativeMemory.ReturnLargeBuffersToTheSystem();
 if (args.Length >= 2 && args[0] == "plant-sample")
 {
@@ -52,5 +55,12 @@ if (args.Length >= 1 && args[0] == "linearization")
         double.Parse(Arg(5, "0.01"), System.Globalization.CultureInfo.InvariantCulture), int.Parse(Arg(6, "10")), int.Parse(Arg(7, "1")));
     return 0;
 }
-Console.Error.WriteLine("usage: SmoothInfo.Evidence plant-sample|sample-project|summarize|groups|detect|compare|linearization ... (see Program.cs)");
+if (args.Length >= 3 && args[0] == "outofbox")
+{
+    string outDir = args.Length > 3 ? args[3] : "artifacts/outofbox";
+    Directory.CreateDirectory(outDir);
+    OutOfBox.Run(args[1].Split(','), args[2].Split(',').Select(int.Parse).ToArray(), outDir);
+    return 0;
+}
+Console.Error.WriteLine("usage: SmoothInfo.Evidence plant-sample|sample-project|summarize|groups|detect|compare|linearization|outofbox ... (see Program.cs)");
 return 2;

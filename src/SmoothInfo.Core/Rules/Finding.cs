@@ -45,14 +45,16 @@ public sealed record RuleEvaluation(
 
     /// <summary>
     /// One ranking of every sample by the rules that judge it: the largest ratio of a signal to its rule's cut-off (the
-    /// score against its category's, the input distance against the input rule's), so 1 or more means a threshold is
-    /// passed whatever the dataset. What the detection benchmarks rank by; NaN when no enabled rule applies.
+    /// score against its category's, or against the lowest enabled category's when its own is disabled; the input
+    /// distance against the input rule's), so 1 or more means a threshold is passed whatever the dataset, and a finding
+    /// when its category is enabled. What the detection benchmarks rank by; NaN when no rule is enabled.
     /// </summary>
     public double Decision(SampleSignals signals)
     {
         double decision = double.NaN;
-        if (Cutoffs.TryGetValue(CategoryClassifier.Classify(signals), out double cutoff) && cutoff > 0)
-            decision = signals.Score / cutoff;
+        double cutoff = Cutoffs.TryGetValue(CategoryClassifier.Classify(signals), out double own) ? own
+            : Cutoffs.Count > 0 ? Cutoffs.Values.Min() : double.NaN;
+        if (cutoff > 0) decision = signals.Score / cutoff;
         if (InputCutoff is { } input && input > 0 && !double.IsNaN(signals.InputResidual))
             decision = double.IsNaN(decision) ? signals.InputResidual / input : Math.Max(decision, signals.InputResidual / input);
         return decision;

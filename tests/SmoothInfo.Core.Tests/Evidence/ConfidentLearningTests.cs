@@ -79,4 +79,27 @@ public sealed class ConfidentLearningTests
             }
         }
     }
+
+    [Test]
+    public void StandardizingUsesTheTrainingFoldsStatisticsOnly()
+    {
+        const int n = 40, classes = 2;
+        var generator = new Generator().manual_seed(8);
+        var features = randn(n, 3, dtype: float64, generator: generator) * tensor(new[] { 1.0, 50.0, 0.01 }, float64) + 7;
+        var labels = Enumerable.Range(0, n).Select(i => i % classes).ToArray();
+        var folds = ConfidentLearning.Folds(labels, 4, seed: 2);
+
+        var standardized = ConfidentLearning.OutOfSampleProbabilities(features, null, labels, classes, 1, folds, out _, standardize: true);
+
+        for (int f = 0; f < 4; f++)
+        {
+            // By hand: this fold's training rows give the mean and sd; the same head is then fitted on the scaled features.
+            var train = tensor(Enumerable.Range(0, n).Where(i => folds[i] != f).Select(i => (long)i).ToArray());
+            var rows = features.index_select(0, train);
+            var scaled = (features - rows.mean(new long[] { 0 }, keepdim: true)) / rows.std(0, unbiased: false, keepdim: true);
+            var byHand = ConfidentLearning.OutOfSampleProbabilities(scaled, null, labels, classes, 1, folds, out _);
+            foreach (int i in Enumerable.Range(0, n).Where(i => folds[i] == f))
+                for (int c = 0; c < classes; c++) Assert.That(standardized[i, c], Is.EqualTo(byHand[i, c]).Within(1e-7), $"sample {i}, class {c}");
+        }
+    }
 }
