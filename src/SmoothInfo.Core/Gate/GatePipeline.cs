@@ -73,7 +73,9 @@ public static class GatePipeline
         var dtype = estimator.Precision == Precision.Float32 ? ScalarType.Float32 : ScalarType.Float64;
         if (policy.Model.Probe.Kind == ProbeKind.Gaussian)
         {
-            var kernelResult = GaussianProbeRun.Estimate(dataset, policy.Training, dtype, device);
+            // The embedding cache sits beside the estimator's; --no-cache (no cache file) embeds every image afresh.
+            var backbone = BackboneRun.Embed(policy, dataset, options.CacheFile is { } cache ? Path.GetDirectoryName(Path.GetFullPath(cache)) : null, options.Progress);
+            var kernelResult = GaussianProbeRun.Estimate(dataset, policy.Training, dtype, device, backbone);
             return new EstimatorOutput(Signals(kernelResult, dataset, estimator), kernelResult.Solver);
         }
         var network = ProbeModel.Build(policy.Model, dataset, estimator.Seed, dtype, device);

@@ -15,19 +15,37 @@ namespace SmoothInfo.Gate;
 /// </summary>
 public static class GaussianProbeRun
 {
-    public static LeaveOneOutResult Estimate(Dataset dataset, TrainingPolicy training, ScalarType dtype, Device device)
+    /// <param name="backbone">A backbone's features of the samples, which replace the preprocessed inputs; null: the inputs.</param>
+    public static LeaveOneOutResult Estimate(Dataset dataset, TrainingPolicy training, ScalarType dtype, Device device, BackboneFeatures? backbone = null)
     {
         using var scope = NewDisposeScope();
         long n = dataset.Count;
         int k = dataset.ClassNames.Count;
-        var features = DatasetTensors.Features(dataset, dtype).reshape(n, dataset.FeatureCount).to(device);
+        var features = (backbone is null ? DatasetTensors.Features(dataset, dtype).reshape(n, dataset.FeatureCount) : Standardized(backbone, dtype)).to(device);
         var (kernel, bandwidth) = GaussianKernel.Compute(features);
         var targets = nn.functional.one_hot(DatasetTensors.Labels(dataset), k).to(dtype, device);
         var prior = targets.mean(new long[] { 0 }, keepdim: true).expand(n, k);
         // The kernel's diagonal is 1, so its mean eigenvalue is 1 and the grid is in the kernel's own units.
         IReadOnlyList<double> grid = training.WeightDecay is { } fixedDecay ? new[] { fixedDecay } : RegularizationPath.DefaultGrid(1.0);
         var (result, _) = ClassSharedLeaveOneOut.Compute(new ClassSharedProblem(kernel, targets, prior), grid);
-        string how = string.Create(CultureInfo.InvariantCulture, $"gaussian probe: kernel exp(-||x - x'||^2 / {bandwidth:G4}), the median squared distance between inputs");
+        string on = backbone is null ? "" : $" on {backbone.Description}";
+        string how = string.Create(CultureInfo.InvariantCulture, $"gaussian probe{on}: kernel exp(-||x - x'||^2 / {bandwidth:G4}), the median squared distance between inputs");
         return (result with { Solver = result.Solver with { Reason = $"{how}; {result.Solver.Reason}" } }).MoveToOuter();
+    }
+
+    /// <summary>
+    /// The backbone's features at mean 0 and standard deviation 1 each, so the kernel's distance weighs every feature alike
+    /// rather than the few with large activations; a constant feature carries nothing and becomes 0.
+    /// </summary>
+    private static Tensor Standardized(BackboneFeatures backbone, ScalarType dtype)
+    {
+        int n = backbone.Rows.Length, d = backbone.Rows[0].Length;
+        var flat = new double[(long)n * d];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < d; j++) flat[(long)i * d + j] = backbone.Rows[i][j];
+        var features = tensor(flat, new long[] { n, d });
+        var mean = features.mean(new long[] { 0 }, keepdim: true);
+        var std = features.std(0, unbiased: false, keepdim: true);
+        return ((features - mean) / where(std > 0, std, ones_like(std)) * (std > 0)).to_type(dtype);
     }
 }
