@@ -30,12 +30,11 @@ public static class BackboneRun
             "images of shape [height, width] or [channels, height, width] with 1 or 3 channels are expected.",
             "remove 'model.backbone' for data that are not images, or store the images as [n, h, w] or [n, c, h, w] (or as image files).",
             policy.Model.BackboneAt);
-        var pixels = policy.Dataset.Preprocessing.Features == FeatureScaling.None
-            ? dataset
-            : DatasetReader.Read(policy.Dataset with { Preprocessing = policy.Dataset.Preprocessing with { Features = FeatureScaling.None } }, policy.Estimator.MaxSamples);
-        if (pixels.Count != dataset.Count || Enumerable.Range(0, dataset.Count).Any(i => pixels[i].ContentHash != dataset[i].ContentHash))
-            throw new InvalidOperationException("the dataset read again without per-feature scaling holds other samples than the first reading");
-        float scale = PixelScale(policy.Dataset.Format, pixels.Features.Span);
+        // Content hashes are taken before preprocessing, so the dataset as given names the samples; pixels as read are
+        // needed only for the images to embed, and for the scale of arrays (cheap to read again: no decoding).
+        bool arrays = policy.Dataset.Format is DatasetFormat.Idx or DatasetFormat.Npy;
+        Dataset? pixels = arrays ? PixelsAsRead(policy, dataset) : null;
+        float scale = pixels is null ? 1f : PixelScale(pixels.Features.Span);
 
         using var backbone = new ResNet18Features();
         string identity = $"{backbone.Identity}; pixels x{scale}";
@@ -43,15 +42,19 @@ public static class BackboneRun
         var cached = cacheFile is null ? new Dictionary<string, float[]>() : EmbeddingCache.Load(cacheFile, identity, ResNet18Features.Dimension);
 
         // Identical images (duplicates are common) are embedded once.
-        var missing = Enumerable.Range(0, pixels.Count).Where(i => !cached.ContainsKey(pixels[i].ContentHash))
-            .DistinctBy(i => pixels[i].ContentHash).ToList();
-        int done = 0;
-        var embedded = backbone.Embed(missing.Select(i => pixels[i].Features).ToList(), layout, scale,
-            () => progress?.Report(new EstimatorProgress($"embedding {missing.Count} images with {name}", (double)Interlocked.Increment(ref done) / missing.Count)));
-        for (int j = 0; j < missing.Count; j++) cached[pixels[missing[j]].ContentHash] = embedded[j];
+        var missing = Enumerable.Range(0, dataset.Count).Where(i => !cached.ContainsKey(dataset[i].ContentHash))
+            .DistinctBy(i => dataset[i].ContentHash).ToList();
+        if (missing.Count > 0)
+        {
+            var source = pixels ?? PixelsAsRead(policy, dataset);
+            int done = 0;
+            var embedded = backbone.Embed(missing.Select(i => source[i].Features).ToList(), layout, scale,
+                () => progress?.Report(new EstimatorProgress($"embedding {missing.Count} images with {name}", (double)Interlocked.Increment(ref done) / missing.Count)));
+            for (int j = 0; j < missing.Count; j++) cached[dataset[missing[j]].ContentHash] = embedded[j];
+        }
 
-        var rows = Enumerable.Range(0, pixels.Count).Select(i => cached[pixels[i].ContentHash]).ToArray();
-        var current = Enumerable.Range(0, pixels.Count).Select(i => pixels[i].ContentHash).Distinct().ToList();
+        var rows = Enumerable.Range(0, dataset.Count).Select(i => cached[dataset[i].ContentHash]).ToArray();
+        var current = Enumerable.Range(0, dataset.Count).Select(i => dataset[i].ContentHash).Distinct().ToList();
         // Rewritten when something was embedded, or when it holds samples the dataset no longer has.
         if (cacheFile is not null && (missing.Count > 0 || cached.Count > current.Count))
             EmbeddingCache.Save(cacheFile, identity, ResNet18Features.Dimension, current.Select(h => KeyValuePair.Create(h, cached[h])));
@@ -60,13 +63,23 @@ public static class BackboneRun
         return new BackboneFeatures(rows, description, missing.Count);
     }
 
-    /// <summary>
-    /// The factor to the 0..255 scale the network is trained on. Image files decode to 0..255; IDX and NPY arrays hold whatever
-    /// was written, and one whose every value lies in [0, 1] is taken to be on the unit scale.
-    /// </summary>
-    internal static float PixelScale(DatasetFormat format, ReadOnlySpan<float> pixels)
+    /// <summary>The samples as read, without the policy's per-feature scaling (the backbone takes pixels, not z-scores).</summary>
+    private static Dataset PixelsAsRead(SmoothInfoPolicy policy, Dataset dataset)
     {
-        if (format is DatasetFormat.ImageFolder or DatasetFormat.ImageCsv) return 1f;
+        if (policy.Dataset.Preprocessing.Features == FeatureScaling.None) return dataset;
+        var pixels = DatasetReader.Read(policy.Dataset with { Preprocessing = policy.Dataset.Preprocessing with { Features = FeatureScaling.None } },
+            policy.Estimator.MaxSamples);
+        if (pixels.Count != dataset.Count || Enumerable.Range(0, dataset.Count).Any(i => pixels[i].ContentHash != dataset[i].ContentHash))
+            throw new InvalidOperationException("the dataset read again without per-feature scaling holds other samples than the first reading");
+        return pixels;
+    }
+
+    /// <summary>
+    /// The factor to the 0..255 scale the network is trained on, for IDX and NPY arrays (image files decode to 0..255): an
+    /// array whose every value lies in [0, 1] is taken to be on the unit scale.
+    /// </summary>
+    internal static float PixelScale(ReadOnlySpan<float> pixels)
+    {
         foreach (float v in pixels)
             if (v < 0f || v > 1f) return 1f;
         return 255f;

@@ -91,6 +91,26 @@ public sealed class BackboneRunTests : DataFolder
     }
 
     [Test]
+    public void ArraysOnTheUnitScaleAreBroughtToThe0To255Scale()
+    {
+        using (var x = rand(new long[] { 4, 8, 8 }, generator: manual_seed(3)))
+        {
+            NpyFile.Write(PathOf("unit.npy"), x);
+            using var scaled = x * 255;
+            NpyFile.Write(PathOf("bytes.npy"), scaled);
+        }
+        WriteText("y.txt", "0\n1\n0\n1\n");
+        BackboneFeatures Embed(string file)
+        {
+            var policy = PolicyLoader.Load(PathOf("smoothinfo.yml"), $"version: 1\ndataset:\n  format: npy\n  path: {file}\n  labels: y.txt\n" + ModelLines);
+            return BackboneRun.Embed(policy, DatasetReader.Read(policy), cacheDirectory: null)!;
+        }
+        var unit = Embed("unit.npy");
+        var bytes = Embed("bytes.npy");
+        for (int i = 0; i < 4; i++) Assert.That(unit.Rows[i], Is.EqualTo(bytes.Rows[i]).Within(1e-3f));
+    }
+
+    [Test]
     public void ABackboneOnSamplesThatAreNotImagesIsRefusedAtItsPolicyLine()
     {
         using (var x = rand(new long[] { 6, 5 }, float32)) NpyFile.Write(PathOf("x.npy"), x);

@@ -25,8 +25,9 @@ public sealed class ResNet18Features : IDisposable
     // Bumped when BackboneInput changes what an image becomes, so cached features of the old recipe are not reused.
     private const string InputRecipe = "input v1: rgb 0..255, grey replicated, bilinear half-pixel resize to 224x224, no crop";
 
-    private readonly InferenceSession _preprocess;
-    private readonly InferenceSession _network;
+    // Opened on first use: a run whose features all come from the cache never loads the 63 MB network.
+    private readonly Lazy<InferenceSession> _preprocess;
+    private readonly Lazy<InferenceSession> _network;
     private readonly int _workers;
 
     /// <param name="modelDirectory">Holds ResNet18.onnx and ResNetPreprocess.onnx; default: models/resnet18 beside the tool.</param>
@@ -40,8 +41,8 @@ public sealed class ResNet18Features : IDisposable
                     $"the ResNet-18 backbone's {file} is not in {directory}; the tool is built with build/ResNet18Model.props, which copies it from the " +
                     "Microsoft.ML.DnnImageFeaturizer.ResNet18 package", Path.Combine(directory, file));
         _workers = workers > 0 ? workers : Math.Max(1, Environment.ProcessorCount);
-        _preprocess = Open(Path.Combine(directory, PreprocessFile));
-        _network = Open(Path.Combine(directory, NetworkFile));
+        _preprocess = new Lazy<InferenceSession>(() => Open(Path.Combine(directory, PreprocessFile)));
+        _network = new Lazy<InferenceSession>(() => Open(Path.Combine(directory, NetworkFile)));
         Identity = IdentityOf(directory);
     }
 
@@ -72,9 +73,9 @@ public sealed class ResNet18Features : IDisposable
     public float[] Embed(float[] input)
     {
         var shape = new[] { 1, 3, InputSize, InputSize };
-        using var prepared = _preprocess.Run(new[] { NamedOnnxValue.CreateFromTensor(PreprocessInput, new DenseTensor<float>(input, shape)) });
+        using var prepared = _preprocess.Value.Run(new[] { NamedOnnxValue.CreateFromTensor(PreprocessInput, new DenseTensor<float>(input, shape)) });
         var normalized = prepared[0].AsTensor<float>();
-        using var pooled = _network.Run(new[] { NamedOnnxValue.CreateFromTensor(NetworkInput, normalized) });
+        using var pooled = _network.Value.Run(new[] { NamedOnnxValue.CreateFromTensor(NetworkInput, normalized) });
         var output = pooled[0].AsTensor<float>();
         if (output.Length != Dimension) throw new InvalidOperationException($"ResNet18.onnx gave {output.Length} values; {Dimension} pooled features were expected");
         return output.ToArray();
@@ -83,14 +84,14 @@ public sealed class ResNet18Features : IDisposable
     /// <summary>The preprocess model alone (what the network's input is for an image), for tests of the pixel scale.</summary>
     internal float[] Preprocess(float[] input)
     {
-        using var prepared = _preprocess.Run(new[] { NamedOnnxValue.CreateFromTensor(PreprocessInput, new DenseTensor<float>(input, new[] { 1, 3, InputSize, InputSize })) });
+        using var prepared = _preprocess.Value.Run(new[] { NamedOnnxValue.CreateFromTensor(PreprocessInput, new DenseTensor<float>(input, new[] { 1, 3, InputSize, InputSize })) });
         return prepared[0].AsTensor<float>().ToArray();
     }
 
     public void Dispose()
     {
-        _preprocess.Dispose();
-        _network.Dispose();
+        if (_preprocess.IsValueCreated) _preprocess.Value.Dispose();
+        if (_network.IsValueCreated) _network.Value.Dispose();
     }
 
     private static InferenceSession Open(string path)
