@@ -106,8 +106,10 @@ public sealed class ResNet18Features : IDisposable
         return new InferenceSession(path, options);
     }
 
-    private static string IdentityOf(string directory)
+    /// <summary>The <see cref="Identity"/> of the models in this directory (default: beside the tool), without opening them.</summary>
+    public static string IdentityOf(string? modelDirectory = null)
     {
+        string directory = modelDirectory ?? DefaultModelDirectory;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (string file in new[] { PreprocessFile, NetworkFile })
         {
