@@ -90,6 +90,22 @@ public sealed class ResNet18FeaturesTests
         Assert.That(oblong, Has.Length.EqualTo(512).And.All.Matches<float>(float.IsFinite));
     }
 
+    [Test]
+    public void MissingModelFilesSayWhereTheyComeFrom()
+    {
+        string empty = Directory.CreateTempSubdirectory("no-models-").FullName;
+        try
+        {
+            var e = Assert.Throws<FileNotFoundException>(() => new ResNet18Features(empty))!;
+            Assert.That(e.Message, Does.Contain("ResNet18Model.props").And.Contain("Microsoft.ML.DnnImageFeaturizer.ResNet18"));
+        }
+        finally
+        {
+            Directory.Delete(empty);
+        }
+        Assert.That(ResNet18Features.IdentityOf(), Is.EqualTo(_backbone.Identity), "the identity is the model files', however asked");
+    }
+
     /// <summary>The first images of the sample project's training set (Fashion-MNIST, MIT), read as the gate reads them: grey [1, 28, 28].</summary>
     internal static Dataset SampleImages(int count)
     {
