@@ -73,8 +73,10 @@ public static class GatePipeline
         var dtype = estimator.Precision == Precision.Float32 ? ScalarType.Float32 : ScalarType.Float64;
         if (policy.Model.Probe.Kind == ProbeKind.Gaussian)
         {
+            // The embedding cache sits beside the estimator's; --no-cache (no cache file) embeds every image afresh.
+            var backbone = BackboneRun.Embed(policy, dataset, options.CacheFile is { } cache ? Path.GetDirectoryName(Path.GetFullPath(cache)) : null, options.Progress);
             var kernelResult = GaussianProbeRun.Estimate(dataset, policy.Training, estimator.Seed, dtype, device,
-                TrainingSettingNames.Policy(policy.Locations));
+                TrainingSettingNames.Policy(policy.Locations), backbone);
             return new EstimatorOutput(Signals(kernelResult, dataset, estimator), kernelResult.Solver);
         }
         var network = ProbeModel.Build(policy.Model, dataset, estimator.Seed, dtype, device);

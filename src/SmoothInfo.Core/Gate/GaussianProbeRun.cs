@@ -24,19 +24,21 @@ public static class GaussianProbeRun
     /// <summary>Width of the random-feature route: an m x m eigendecomposition and O(n m (d + m)) per pass.</summary>
     public const int RandomFeatureWidth = 2048;
 
+    /// <param name="backbone">A backbone's features of the samples, which replace the preprocessed inputs; null: the inputs.</param>
     public static LeaveOneOutResult Estimate(Dataset dataset, TrainingPolicy training, long seed, ScalarType dtype, Device device,
-        TrainingSettingNames names)
+        TrainingSettingNames names, BackboneFeatures? backbone = null)
     {
         using var scope = NewDisposeScope();
         long n = dataset.Count;
         int k = dataset.ClassNames.Count;
-        var features = DatasetTensors.Features(dataset, dtype).reshape(n, dataset.FeatureCount).to(device);
+        var features = (backbone is null ? DatasetTensors.Features(dataset, dtype).reshape(n, dataset.FeatureCount) : Standardized(backbone, dtype)).to(device);
         var targets = nn.functional.one_hot(DatasetTensors.Labels(dataset), k).to(dtype, device);
         var prior = targets.mean(new long[] { 0 }, keepdim: true).expand(n, k);
         // The kernel's diagonal is 1, so its mean eigenvalue is 1 and the grid is in the kernel's own units; random
         // features keep that scale (E ||phi||^2 = 1).
         IReadOnlyList<double> grid = training.WeightDecay is { } fixedDecay ? new[] { fixedDecay } : RegularizationPath.DefaultGrid(1.0);
         double bandwidth = GaussianKernel.MedianSquaredDistance(features);
+        string on = backbone is null ? "" : $" on {backbone.Description}";
         string kernelText = string.Create(CultureInfo.InvariantCulture, $"kernel exp(-||x - x'||^2 / {bandwidth:G4}), the median squared distance between inputs");
         LeaveOneOutResult result;
         string how;
@@ -44,16 +46,32 @@ public static class GaussianProbeRun
         {
             var (kernel, _) = GaussianKernel.Compute(features, bandwidth);
             (result, _) = ClassSharedLeaveOneOut.Compute(new ClassSharedProblem(kernel, targets, prior), grid, names);
-            how = $"gaussian probe: {kernelText}";
+            how = $"gaussian probe{on}: {kernelText}";
         }
         else
         {
-            using var network = new RandomFourierFeatures(dataset.FeatureCount, RandomFeatureWidth, bandwidth, seed, dtype, device);
+            using var network = new RandomFourierFeatures(features.shape[1], RandomFeatureWidth, bandwidth, seed, dtype, device);
             (result, _) = FeatureSpaceLeaveOneOut.Compute(n, (first, rows) => network.Of(features.narrow(0, first, rows)), targets, prior, grid,
                 FeatureSpaceLeaveOneOut.ChunkRows, names);
             how = string.Create(CultureInfo.InvariantCulture,
-                $"gaussian probe: {kernelText}, approximated by {RandomFeatureWidth} random Fourier features because {n} samples exceed the exact kernel's {ExactKernelSamples}");
+                $"gaussian probe{on}: {kernelText}, approximated by {RandomFeatureWidth} random Fourier features because {n} samples exceed the exact kernel's {ExactKernelSamples}");
         }
         return (result with { Solver = result.Solver with { Reason = $"{how}; {result.Solver.Reason}" } }).MoveToOuter();
+    }
+
+    /// <summary>
+    /// The backbone's features at mean 0 and standard deviation 1 each, so the kernel's distance weighs every feature alike
+    /// rather than the few with large activations; a constant feature carries nothing and becomes 0.
+    /// </summary>
+    private static Tensor Standardized(BackboneFeatures backbone, ScalarType dtype)
+    {
+        int n = backbone.Rows.Length, d = backbone.Rows[0].Length;
+        var flat = new double[(long)n * d];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < d; j++) flat[(long)i * d + j] = backbone.Rows[i][j];
+        var features = tensor(flat, new long[] { n, d });
+        var mean = features.mean(new long[] { 0 }, keepdim: true);
+        var std = features.std(0, unbiased: false, keepdim: true);
+        return ((features - mean) / where(std > 0, std, ones_like(std)) * (std > 0)).to_type(dtype);
     }
 }

@@ -45,6 +45,14 @@ internal static class PolicyBinder
         var model = top.Section("model");
         var training = top.Section("training");
         bool gaussian = policy.Model.Probe.Kind == ProbeKind.Gaussian;
+        if (!gaussian && policy.Model.Backbone != Backbone.None)
+            errors.Add(new InputException(ErrorCodes.PolicyInconsistent,
+                $"'model.backbone: {KebabCase.Of(policy.Model.Backbone)}' feeds its features to the gaussian probe's kernel; the {KebabCase.Of(policy.Model.Probe.Kind)} probe is a network that takes the pixels.",
+                "use 'model.probe.kind: gaussian' with the backbone, or remove 'model.backbone'.", model.Locate("backbone")));
+        if (policy.Model.Backbone != Backbone.None && policy.Dataset.Format is DatasetFormat.Csv or DatasetFormat.Tsv)
+            errors.Add(new InputException(ErrorCodes.PolicyInconsistent,
+                $"'model.backbone: {KebabCase.Of(policy.Model.Backbone)}' is an image network, but a {KebabCase.Of(policy.Dataset.Format)} dataset holds table rows.",
+                "remove 'model.backbone' for tabular data, or store the images as image-folder, image-csv, idx or npy [n, h, w] / [n, c, h, w].", model.Locate("backbone")));
         if (!gaussian && policy.Training.WeightDecay is null)
             errors.Add(new InputException(ErrorCodes.PolicyInconsistent,
                 "'training.weightDecay: auto' is chosen by the class-shared leave-one-out, which only the gaussian probe runs today.",
@@ -114,7 +122,8 @@ internal static class PolicyBinder
                 probe.Integers("channels"), (int)probe.Integer("kernelSize")),
             s.Path("weights"),
             s.Enum<WeightsFormat>("weightsFormat"),
-            linearize == "all" ? null : int.Parse(linearize!, System.Globalization.CultureInfo.InvariantCulture));
+            linearize == "all" ? null : int.Parse(linearize!, System.Globalization.CultureInfo.InvariantCulture),
+            s.Enum<Backbone>("backbone"), s.Locate("backbone"));
     }
 
     private static TrainingPolicy BindTraining(PolicySection s) => new(

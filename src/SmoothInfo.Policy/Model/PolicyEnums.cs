@@ -12,6 +12,9 @@ public enum FeatureScaling { None, Scale, Standardize }
 /// </summary>
 public enum ProbeKind { Mlp, Cnn, Gaussian }
 
+/// <summary>A pretrained image network whose features replace the pixels before the gaussian probe's kernel (docs/kernels.md, "Image backbones").</summary>
+public enum Backbone { None, Resnet18 }
+
 public enum Activation { Relu, Tanh, Gelu, Softplus }
 
 public enum WeightsFormat { Auto, Safetensors, StateDict, Torchscript }

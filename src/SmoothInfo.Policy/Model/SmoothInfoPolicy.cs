@@ -35,7 +35,10 @@ public sealed record DatasetPolicy(
 public sealed record PreprocessingPolicy(FeatureScaling Features, (int Width, int Height)? ImageSize, int Channels);
 
 /// <param name="LinearizeLastLayers">Null: linearize in all parameters; N: only in the last N layers.</param>
-public sealed record ModelPolicy(ProbePolicy Probe, string? Weights, WeightsFormat WeightsFormat, int? LinearizeLastLayers);
+/// <param name="BackboneAt">Where 'model.backbone' is written: a backbone on data that turns out not to be images is an
+/// error located there once the dataset is read. Not part of the estimator cache's key (moving a line changes no result).</param>
+public sealed record ModelPolicy(ProbePolicy Probe, string? Weights, WeightsFormat WeightsFormat, int? LinearizeLastLayers,
+    Backbone Backbone = Backbone.None, [property: System.Text.Json.Serialization.JsonIgnore] SmoothInfo.Diagnostics.SourceLocation? BackboneAt = null);
 
 public sealed record ProbePolicy(ProbeKind Kind, IReadOnlyList<int> Widths, Activation Activation, IReadOnlyList<int> Channels, int KernelSize);
 

@@ -54,6 +54,7 @@ public sealed class PolicyInitCommandTests
         string text = File.ReadAllText(PolicyFile);
         Assert.That(text, Does.StartWith("# yaml-language-server: $schema=./smoothinfo.schema.json"));
         Assert.That(text, Does.Contain("path: \"data/train.csv\""), "paths are written relative to the policy");
+        Assert.That(text, Does.Not.Contain("backbone"), "an image backbone is offered for images only");
         Assert.That(File.ReadAllText(Path.Combine(_dir, "smoothinfo.schema.json")), Is.EqualTo(PolicySchema.Text()));
         Assert.That(_stdout.ToString(), Does.Contain("2 samples, 2 classes"));
     }
@@ -68,6 +69,8 @@ public sealed class PolicyInitCommandTests
         Assert.That(policy.Dataset.Labels, Is.EqualTo(Path.Combine(_dir, "train-labels-idx1-ubyte")));
         Assert.That(policy.Dataset.Classes, Is.Empty);
         Assert.That(File.ReadAllText(PolicyFile), Does.Contain("# classes: [\"0\", \"1\"]"));
+        string backbone = File.ReadAllText(PolicyFile).Replace("# backbone: resnet18", "backbone: resnet18", StringComparison.Ordinal);
+        Assert.That(PolicyLoader.Load(PolicyFile, backbone).Model.Backbone, Is.EqualTo(Backbone.Resnet18), "the offered backbone line binds once uncommented");
     }
 
     [Test]

@@ -1,0 +1,87 @@
+using SmoothInfo.Data;
+using SmoothInfo.Diagnostics;
+using SmoothInfo.Estimation;
+using SmoothInfo.Models.Backbones;
+using SmoothInfo.Policy.Model;
+
+namespace SmoothInfo.Gate;
+
+/// <summary>
+/// A backbone's features of every sample, in dataset order (n rows of <see cref="ResNet18Features.Dimension"/>), what
+/// they are for the solver's reason text, and how many images were embedded on this run (the rest came from the cache).
+/// </summary>
+public sealed record BackboneFeatures(float[][] Rows, string Description, int Embedded);
+
+/// <summary>
+/// The policy's backbone applied to an image dataset (architecture: features before kernels; the estimator sees only the
+/// rows). The backbone takes pixels as read: when the policy scales or standardizes features per pixel, the dataset is
+/// read again without that (content hashes are taken before preprocessing, so both readings name samples alike).
+/// </summary>
+public static class BackboneRun
+{
+    /// <summary>Null when the policy sets no backbone.</summary>
+    /// <param name="cacheDirectory">Where the embedding cache lives (the report folder); null: embed every image.</param>
+    public static BackboneFeatures? Embed(SmoothInfoPolicy policy, Dataset dataset, string? cacheDirectory, IProgress<EstimatorProgress>? progress = null)
+    {
+        if (policy.Model.Backbone == Backbone.None) return null;
+        string name = KebabCase.Of(policy.Model.Backbone);
+        var layout = ImageLayout.Of(dataset.SampleShape) ?? throw new InputException(ErrorCodes.PolicyInconsistent,
+            $"'model.backbone: {name}' is an image network, but this dataset's samples have shape [{string.Join(", ", dataset.SampleShape)}]; " +
+            "images of shape [height, width] or [channels, height, width] with 1 or 3 channels are expected.",
+            "remove 'model.backbone' for data that are not images, or store the images as [n, h, w] or [n, c, h, w] (or as image files).",
+            policy.Model.BackboneAt);
+        // Content hashes are taken before preprocessing, so the dataset as given names the samples; pixels as read are
+        // needed only for the images to embed, and for the scale of arrays (cheap to read again: no decoding).
+        bool arrays = policy.Dataset.Format is DatasetFormat.Idx or DatasetFormat.Npy;
+        Dataset? pixels = arrays ? PixelsAsRead(policy, dataset) : null;
+        float scale = pixels is null ? 1f : PixelScale(pixels.Features.Span);
+
+        using var backbone = new ResNet18Features();
+        string identity = $"{backbone.Identity}; pixels x{scale}";
+        string? cacheFile = cacheDirectory is null ? null : Path.Combine(cacheDirectory, EmbeddingCache.FileName(name));
+        var cached = cacheFile is null ? new Dictionary<string, float[]>() : EmbeddingCache.Load(cacheFile, identity, ResNet18Features.Dimension);
+
+        // Identical images (duplicates are common) are embedded once.
+        var missing = Enumerable.Range(0, dataset.Count).Where(i => !cached.ContainsKey(dataset[i].ContentHash))
+            .DistinctBy(i => dataset[i].ContentHash).ToList();
+        if (missing.Count > 0)
+        {
+            var source = pixels ?? PixelsAsRead(policy, dataset);
+            int done = 0;
+            var embedded = backbone.Embed(missing.Select(i => source[i].Features).ToList(), layout, scale,
+                () => progress?.Report(new EstimatorProgress($"embedding {missing.Count} images with {name}", (double)Interlocked.Increment(ref done) / missing.Count)));
+            for (int j = 0; j < missing.Count; j++) cached[dataset[missing[j]].ContentHash] = embedded[j];
+        }
+
+        var rows = Enumerable.Range(0, dataset.Count).Select(i => cached[dataset[i].ContentHash]).ToArray();
+        var current = Enumerable.Range(0, dataset.Count).Select(i => dataset[i].ContentHash).Distinct().ToList();
+        // Rewritten when something was embedded, or when it holds samples the dataset no longer has.
+        if (cacheFile is not null && (missing.Count > 0 || cached.Count > current.Count))
+            EmbeddingCache.Save(cacheFile, identity, ResNet18Features.Dimension, current.Select(h => KeyValuePair.Create(h, cached[h])));
+        string description = $"{name} features (an ImageNet ResNet-18's {ResNet18Features.Dimension} pooled features per image, " +
+            $"{(layout.Channels == 1 ? "grey replicated to RGB, " : "")}resized from {layout.Width}x{layout.Height} to {ResNet18Features.InputSize}x{ResNet18Features.InputSize}, standardized per feature)";
+        return new BackboneFeatures(rows, description, missing.Count);
+    }
+
+    /// <summary>The samples as read, without the policy's per-feature scaling (the backbone takes pixels, not z-scores).</summary>
+    private static Dataset PixelsAsRead(SmoothInfoPolicy policy, Dataset dataset)
+    {
+        if (policy.Dataset.Preprocessing.Features == FeatureScaling.None) return dataset;
+        var pixels = DatasetReader.Read(policy.Dataset with { Preprocessing = policy.Dataset.Preprocessing with { Features = FeatureScaling.None } },
+            policy.Estimator.MaxSamples);
+        if (pixels.Count != dataset.Count || Enumerable.Range(0, dataset.Count).Any(i => pixels[i].ContentHash != dataset[i].ContentHash))
+            throw new InvalidOperationException("the dataset read again without per-feature scaling holds other samples than the first reading");
+        return pixels;
+    }
+
+    /// <summary>
+    /// The factor to the 0..255 scale the network is trained on, for IDX and NPY arrays (image files decode to 0..255): an
+    /// array whose every value lies in [0, 1] is taken to be on the unit scale.
+    /// </summary>
+    internal static float PixelScale(ReadOnlySpan<float> pixels)
+    {
+        foreach (float v in pixels)
+            if (v < 0f || v > 1f) return 1f;
+        return 255f;
+    }
+}
