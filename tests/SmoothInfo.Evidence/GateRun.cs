@@ -13,11 +13,15 @@ public sealed record GateResult(double[] Score, string ScoreField, string?[] Fin
 /// </summary>
 public static class GateRun
 {
-    public static GateResult Run(string dataFile, string folder, int samples)
+    /// <param name="withoutKey">A policy line to take out of what init wrote (e.g. "backbone:"), to measure the starter without it.</param>
+    public static GateResult Run(string dataFile, string folder, int samples, string? withoutKey = null)
     {
+        Directory.CreateDirectory(folder);
         string policy = Path.Combine(folder, "smoothinfo.yml");
         var (initCode, initOutput) = Smoothinfo(folder, "init", "--dataset", dataFile, "--out", policy, "--force");
         if (initCode != 0) throw new InvalidOperationException($"smoothinfo init exited {initCode}:\n{initOutput}");
+        if (withoutKey is not null)
+            File.WriteAllLines(policy, File.ReadAllLines(policy).Where(line => !line.TrimStart().StartsWith(withoutKey, StringComparison.Ordinal)));
         var watch = Stopwatch.StartNew();
         // --no-cache: a rerun into the same folder must time the estimator, not the cache.
         var (checkCode, checkOutput) = Smoothinfo(folder, "check", "--policy", policy, "--no-cache", "--no-progress");

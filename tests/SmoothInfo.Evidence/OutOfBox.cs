@@ -41,6 +41,12 @@ public static class OutOfBox
         {
             Evaluate("gate", gate.Score, gate.Finding.Select(f => f is not null).ToArray(), kinds, gate.Seconds),
         };
+        // Image sets: the same starter on pixels, without the pretrained backbone, side by side.
+        if (File.ReadAllText(Path.Combine(set.Folder, "smoothinfo.yml")).Contains("backbone: resnet18", StringComparison.Ordinal))
+        {
+            var pixels = GateRun.Run(set.DataFile, Path.Combine(set.Folder, "pixels"), set.Labels.Length, withoutKey: "backbone:");
+            methods.Add(Evaluate("gate, pixels (no backbone)", pixels.Score, pixels.Finding.Select(f => f is not null).ToArray(), kinds, pixels.Seconds));
+        }
 
         var watch = Stopwatch.StartNew();
         var (cleanlabScore, cleanlabFlags, iterations) = CleanlabRecipe(set);
