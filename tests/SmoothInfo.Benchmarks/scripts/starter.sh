@@ -22,8 +22,9 @@ for dataset in "$@"; do
   set -e
   samples=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['sampleCount'])" "$work/artifacts/smoothinfo/smoothinfo-report.json" 2>/dev/null || echo "?")
   route=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['solver']['method'])" "$work/artifacts/smoothinfo/smoothinfo-report.json" 2>/dev/null || echo "?")
-  read -r init_s _ < "$work/init.time"
-  read -r check_s check_kb < "$work/check.time"
+  # GNU time writes "Command exited with non-zero status 1" above its line when the gate fails: read the last line.
+  read -r init_s _ < <(tail -n 1 "$work/init.time")
+  read -r check_s check_kb < <(tail -n 1 "$work/check.time")
   echo "| $(basename "$dataset") | $samples | $route | $init_s | $check_s | $((check_kb / 1024)) | $status |"
   rm -rf "$work"
 done

@@ -69,9 +69,29 @@ public sealed class PolicyInitCommandTests
         Assert.That(policy.Dataset.Labels, Is.EqualTo(Path.Combine(_dir, "train-labels-idx1-ubyte")));
         Assert.That(policy.Dataset.Classes, Is.Empty);
         Assert.That(File.ReadAllText(PolicyFile), Does.Contain("# classes: [\"0\", \"1\"]"));
-        string backbone = File.ReadAllText(PolicyFile).Replace("# backbone: resnet18", "backbone: resnet18", StringComparison.Ordinal);
-        Assert.That(PolicyLoader.Load(PolicyFile, backbone).Model.Backbone, Is.EqualTo(Backbone.Resnet18), "the offered backbone line binds once uncommented");
+        Assert.That(policy.Model.Backbone, Is.EqualTo(Backbone.Resnet18), "a few images are embedded by the pretrained backbone");
+        Assert.That(policy.Model.Probe.Kind, Is.EqualTo(ProbeKind.Gaussian));
+        Assert.That(policy.Training.WeightDecay, Is.Null, "weight decay chosen by leave-one-out");
     }
+
+    [Test]
+    public void ManyImagesAreOfferedTheBackboneWithItsCostInsteadOfGivenIt()
+    {
+        int n = SmoothInfo.Cli.Commands.StarterPolicy.BackboneImages + 1;
+        var images = new List<byte> { 0, 0, 8, 3 };
+        images.AddRange(BigEndian(n)); images.AddRange(BigEndian(2)); images.AddRange(BigEndian(2));
+        images.AddRange(Enumerable.Range(0, n * 4).Select(i => (byte)(i * 7)));
+        var labels = new List<byte> { 0, 0, 8, 1 };
+        labels.AddRange(BigEndian(n));
+        labels.AddRange(Enumerable.Range(0, n).Select(i => (byte)(i % 3)));
+        File.WriteAllBytes(Path.Combine(_dir, "train-images-idx3-ubyte"), images.ToArray());
+        File.WriteAllBytes(Path.Combine(_dir, "train-labels-idx1-ubyte"), labels.ToArray());
+        Assert.That(Init("--dataset", Path.Combine(_dir, "train-images-idx3-ubyte"), "--out", PolicyFile), Is.EqualTo(0), _stderr.ToString());
+        Assert.That(PolicyLoader.Load(PolicyFile).Model.Backbone, Is.EqualTo(Backbone.None));
+        Assert.That(File.ReadAllText(PolicyFile), Does.Contain("# backbone: resnet18").And.Contain("about 5 min here"));
+    }
+
+    private static byte[] BigEndian(int value) => new[] { (byte)(value >> 24), (byte)(value >> 16), (byte)(value >> 8), (byte)value };
 
     [Test]
     public void ImageFolderPolicyInfersGreyImagesAndAResizeWhenSizesDiffer()
