@@ -90,7 +90,8 @@ internal static class StarterPolicy
         text.AppendLine("  budgets:");
         text.AppendLine("    overall: { maxCount: 0 }      # any finding not in the baseline fails the build");
         text.AppendLine();
-        text.AppendLine("# baseline: smoothinfo.baseline.json   # accepted findings, matched by content hash");
+        // Named from the start so that the README's next step, `smoothinfo baseline --policy ...`, has somewhere to write.
+        text.AppendLine("baseline: smoothinfo.baseline.json   # accepted findings (written by `smoothinfo baseline`), matched by content hash");
         text.AppendLine();
         text.AppendLine("reports:");
         text.AppendLine("  directory: artifacts/smoothinfo");

@@ -51,6 +51,9 @@ public sealed class PolicyInitCommandTests
         Assert.That((policy.Dataset.LabelColumn, policy.Dataset.IdColumn, policy.Dataset.SourceColumn), Is.EqualTo(("Target", "sample_id", "origin")));
         Assert.That(policy.Dataset.Classes, Is.EqualTo(new[] { "cat", "dog" }));
         Assert.That(policy.Dataset.Preprocessing.Features, Is.EqualTo(FeatureScaling.Standardize));
+        Assert.That(policy.Baseline, Is.EqualTo(Path.Combine(_dir, "smoothinfo.baseline.json")), "`smoothinfo baseline` has a file to write");
+        Assert.That(policy.Rules.InputOutliers.Enabled, Is.False, "tables: the input rule is off");
+        Assert.That(policy.Rules.Mislabeled.Threshold, Is.EqualTo(0.18));
         string text = File.ReadAllText(PolicyFile);
         Assert.That(text, Does.StartWith("# yaml-language-server: $schema=./smoothinfo.schema.json"));
         Assert.That(text, Does.Contain("path: \"data/train.csv\""), "paths are written relative to the policy");
