@@ -22,12 +22,13 @@ public sealed class GaussianProbePolicyTests : PolicyFiles
     }
 
     [Test]
-    public void AutomaticWeightDecayOnANetworkProbeIsRefusedAtItsLine()
+    public void AutomaticWeightDecayBindsForANetworkProbeTooButNotWithFiniteSteps()
     {
-        var e = SingleError(MinimalPolicy + "model:\n  probe: { kind: mlp }\ntraining:\n  weightDecay: auto\n");
+        Assert.That(Load(MinimalPolicy + "model:\n  probe: { kind: mlp }\ntraining:\n  weightDecay: auto\n").Training.WeightDecay, Is.Null);
+        var e = SingleError(MinimalPolicy + "model:\n  probe: { kind: mlp }\ntraining:\n  steps: 50\n  weightDecay: auto\n");
         Assert.That(e.Code, Is.EqualTo(ErrorCodes.PolicyInconsistent));
-        Assert.That(e.Location!.Line, Is.EqualTo(8));
-        Assert.That(e.Fix, Does.Contain("gaussian"));
+        Assert.That(e.Location!.Line, Is.EqualTo(9));
+        Assert.That(e.Fix, Does.Contain("steps: inf"));
     }
 
     [TestCase("training:\n  steps: 100\n", 8, "steps: inf")]

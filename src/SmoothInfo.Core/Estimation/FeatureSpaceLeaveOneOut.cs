@@ -18,8 +18,11 @@ public static class FeatureSpaceLeaveOneOut
     public const long ChunkRows = 4096;
 
     /// <param name="features">phi of rows [first, first + count) of the inputs, (count, m).</param>
+    /// <param name="run">The training run whose gradient descent must converge at the chosen weight decay (its steps and
+    /// weight decay are not used); null: the converged closed form only (gradient flow).</param>
     public static (LeaveOneOutResult Result, RegularizationPath Path) Compute(long samples, Func<long, long, Tensor> features,
-        Tensor targets, Tensor initialPredictions, IReadOnlyList<double> weightDecays, long chunkRows = ChunkRows, TrainingSettingNames? names = null)
+        Tensor targets, Tensor initialPredictions, IReadOnlyList<double> weightDecays, long chunkRows = ChunkRows, TrainingSettingNames? names = null,
+        TrainingRun? run = null)
     {
         if (weightDecays.Count == 0 || weightDecays.Any(l => !(l > 0) || double.IsInfinity(l)))
             throw new InputException(ErrorCodes.InvalidHyperparameter,
@@ -66,8 +69,10 @@ public static class FeatureSpaceLeaveOneOut
         int chosen = Array.IndexOf(weightDecays.ToArray(), path.Chosen);
         double lambda = path.Chosen;
 
-        double condition = (eigenvalues.max().item<double>() + lambda) / (eigenvalues.min().item<double>() + lambda);
+        double largest = eigenvalues.max().item<double>() + lambda;
+        double condition = largest / (eigenvalues.min().item<double>() + lambda);
         ConditionCheck.Require(condition, dtype, ClassSharedLeaveOneOut.AtConvergence(lambda, names));
+        if (run is not null) StepSizeCheck.RequireBelowLimit(largest, run with { WeightDecay = lambda }, samples);
         var w = inverse.select(1, chosen);
         var fit = coefficients.narrow(1, chosen * k, k);
         var weightChange = empty(samples, dtype: dtype, device: eigenvalues.device);

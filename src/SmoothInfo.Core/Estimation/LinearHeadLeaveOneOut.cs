@@ -110,7 +110,7 @@ public static class LinearHeadLeaveOneOut
     }
 
     /// <summary>Rows of the design matrix [phi, 1].</summary>
-    private static Tensor Design(Tensor features, bool bias, long first, long rows)
+    internal static Tensor Design(Tensor features, bool bias, long first, long rows)
     {
         var phi = features.narrow(0, first, rows);
         return bias ? cat(new[] { phi, ones(new[] { rows, 1L }, phi.dtype, phi.device) }, 1) : phi;

@@ -84,7 +84,7 @@ public static class GatePipeline
         var labels = DatasetTensors.Labels(dataset).to(device);
         var training = policy.Training;
         var run = new TrainingRun(training.LearningRate, training.Steps is { } steps ? steps : double.PositiveInfinity,
-            training.WeightDecay ?? throw new InvalidOperationException("weightDecay: auto reached a network route; the policy binder refuses it"),
+            training.WeightDecay ?? 0, // auto: the grid below decides, on the head's features
             training.Dynamics == TrainingDynamics.Continuous ? Dynamics.GradientFlow : Dynamics.DiscreteGradientDescent,
             training.Loss == Policy.Model.LossReduction.Sum ? Estimation.LossReduction.Sum : Estimation.LossReduction.Mean)
         {
@@ -92,7 +92,7 @@ public static class GatePipeline
         };
         var (result, formulation) = LeaveOneOutRun.Estimate(network, ProbeModel.Selection(policy.Model), inputs, labels, dataset.ClassNames.Count,
             run, new EstimatorOptions(dtype, device, Progress: options.Progress), options.KernelProgress, ProbeModel.Projection(estimator),
-            estimator.Kernel.BlockSize);
+            estimator.Kernel.BlockSize, chooseWeightDecay: training.WeightDecay is null);
         return new EstimatorOutput(Signals(result, dataset, estimator), result.Solver with { Reason = $"{formulation.Reason}; {result.Solver.Reason}" });
     }
 

@@ -1,3 +1,4 @@
+using SmoothInfo.Diagnostics;
 using SmoothInfo.Estimation;
 using SmoothInfo.Kernels;
 using SmoothInfo.Models;
@@ -16,7 +17,7 @@ public static class LeaveOneOutRun
 {
     public static (LeaveOneOutResult Result, Formulation Formulation) Estimate(Sequential network, ParameterSelection selection,
         Tensor inputs, Tensor labels, int classes, TrainingRun run, EstimatorOptions options, IProgress<KernelProgress>? kernelProgress,
-        JacobianProjection? projection = null, int? maxSamplesPerBlock = null)
+        JacobianProjection? projection = null, int? maxSamplesPerBlock = null, bool chooseWeightDecay = false)
     {
         using var scope = NewDisposeScope();
         long n = inputs.shape[0];
@@ -24,6 +25,22 @@ public static class LeaveOneOutRun
         var targets = nn.functional.one_hot(labels, classes).to(dtype, options.Device ?? CPU);
         var formulation = Formulation.Choose(network, selection, n, classes, projection);
         LeaveOneOutResult result;
+        if (chooseWeightDecay)
+        {
+            // weightDecay: auto. The head's features serve every grid point from one eigendecomposition of Phi^T Phi.
+            if (formulation.Kind != FormulationKind.WeightSpaceLinearHead || !run.IsConverged)
+                throw new InputException(ErrorCodes.PolicyInconsistent,
+                    $"'weightDecay: auto' is chosen from the linearized output layer's features, but this run is not that route ({formulation.Reason}).",
+                    "set the weight decay to a number, or linearize only the last layer (linearize: 1) with more samples than its inputs and steps: inf.",
+                    run.Names.WeightDecayLocation);
+            var head = LinearHead.Problem(network, inputs, targets);
+            Tensor Rows(long first, long count) => LinearHeadLeaveOneOut.Design(head.Features, head.HasBias, first, count);
+            // The grid in the kernel's own units: its mean eigenvalue, trace(Phi Phi^T) / n, the mean squared row norm.
+            double scale = Rows(0, n).square().sum(1).mean().item<double>();
+            (result, _) = FeatureSpaceLeaveOneOut.Compute(n, Rows, targets, head.InitialPredictions, RegularizationPath.DefaultGrid(scale),
+                FeatureSpaceLeaveOneOut.ChunkRows, run.Names, run);
+            return (result.MoveToOuter(), formulation);
+        }
         switch (formulation.Kind)
         {
             case FormulationKind.WeightSpaceLinearHead when run.IsConverged && run.WeightDecay > 0:

@@ -37,8 +37,8 @@ internal static class PolicyBinder
     }
 
     /// <summary>
-    /// The gaussian probe is a kernel, not a network: it has no weights to load, runs to convergence with a positive
-    /// weight decay, and is the only route that chooses the weight decay by itself today.
+    /// The gaussian probe is a kernel, not a network: it has no weights to load and runs to convergence with a positive
+    /// weight decay. Automatic weight decay needs a converged run (and, for networks, the linear-head route: checked at run time).
     /// </summary>
     private static void CheckGaussianProbe(SmoothInfoPolicy policy, PolicySection top, List<InputException> errors)
     {
@@ -53,10 +53,10 @@ internal static class PolicyBinder
             errors.Add(new InputException(ErrorCodes.PolicyInconsistent,
                 $"'model.backbone: {KebabCase.Of(policy.Model.Backbone)}' is an image network, but a {KebabCase.Of(policy.Dataset.Format)} dataset holds table rows.",
                 "remove 'model.backbone' for tabular data, or store the images as image-folder, image-csv, idx or npy [n, h, w] / [n, c, h, w].", model.Locate("backbone")));
-        if (!gaussian && policy.Training.WeightDecay is null)
+        if (policy.Training.WeightDecay is null && policy.Training.Steps is not null)
             errors.Add(new InputException(ErrorCodes.PolicyInconsistent,
-                "'training.weightDecay: auto' is chosen by the class-shared leave-one-out, which only the gaussian probe runs today.",
-                "set 'training.weightDecay' to a number, or use 'model.probe.kind: gaussian'.", training.Locate("weightDecay")));
+                "'training.weightDecay: auto' is chosen among converged runs (steps: inf) only.",
+                "set 'training.weightDecay' to a number, or 'training.steps: inf'.", training.Locate("weightDecay")));
         if (!gaussian) return;
         if (policy.Model.Weights is not null)
             errors.Add(new InputException(ErrorCodes.PolicyInconsistent,

@@ -1,0 +1,63 @@
+using SmoothInfo.Diagnostics;
+using SmoothInfo.Estimation;
+using SmoothInfo.Gate;
+using SmoothInfo.Kernels;
+using SmoothInfo.Models;
+using static TorchSharp.torch;
+
+namespace SmoothInfo.Tests.Kernels;
+
+/// <summary><c>weightDecay: auto</c> on a network linearized in its last layer: the head's route, for every grid point.</summary>
+public sealed class HeadWeightDecayChoiceTests
+{
+    [Test]
+    public void TheChosenWeightDecayGivesTheLinearHeadsAnswerAndTheLeastLeaveOneOutError()
+    {
+        using var network = TestNetworks.Mlp(Activation.Tanh);
+        var x = TestNetworks.MlpInputs(40);
+        var labels = tensor(Enumerable.Range(0, 40).Select(i => (long)(i % TestNetworks.Outputs)).ToArray());
+        var run = new TrainingRun(0.1, double.PositiveInfinity, 0, Dynamics.GradientFlow); // no step limit at any grid point
+
+        var (actual, formulation) = LeaveOneOutRun.Estimate(network, ParameterSelection.LastLayers(1), x, labels, TestNetworks.Outputs, run,
+            new EstimatorOptions(), null, chooseWeightDecay: true);
+
+        Assert.That(formulation.Kind, Is.EqualTo(FormulationKind.WeightSpaceLinearHead));
+        var path = actual.Solver.Regularization!;
+        var targets = nn.functional.one_hot(labels, TestNetworks.Outputs).to(float64);
+        var expected = LinearHeadLeaveOneOut.Compute(LinearHead.Problem(network, x, targets), run with { WeightDecay = path.Chosen });
+        KernelAssert.Close(actual.WeightChange, expected.WeightChange);
+        KernelAssert.Close(actual.TrainPredictionChange, expected.TrainPredictionChange);
+        KernelAssert.Close(actual.LeaveOneOutPrediction, expected.LeaveOneOutPrediction);
+        // Each grid point's error is the head's leave-one-out error at that weight decay.
+        foreach (int g in new[] { 0, 20, 40 })
+        {
+            var atPoint = LinearHeadLeaveOneOut.Compute(LinearHead.Problem(network, x, targets), run with { WeightDecay = path.WeightDecays[g] });
+            double error = (targets - atPoint.LeaveOneOutPrediction).square().sum(1).mean().item<double>();
+            Assert.That(path.LeaveOneOutErrors[g], Is.EqualTo(error).Within(1e-6).Percent, $"grid point {g}");
+        }
+        Assert.That(path.LeaveOneOutErrors.Min(), Is.EqualTo(path.LeaveOneOutErrors[path.WeightDecays.ToList().IndexOf(path.Chosen)]));
+    }
+
+    [Test]
+    public void ADivergentStepAtTheChosenWeightDecayIsRefusedAsOnTheFixedRoute()
+    {
+        using var network = TestNetworks.Mlp(Activation.Tanh);
+        var x = TestNetworks.MlpInputs(40);
+        var labels = tensor(Enumerable.Range(0, 40).Select(i => (long)(i % TestNetworks.Outputs)).ToArray());
+        var e = Assert.Throws<InputException>(() => LeaveOneOutRun.Estimate(network, ParameterSelection.LastLayers(1), x, labels, TestNetworks.Outputs,
+            new TrainingRun(10, double.PositiveInfinity, 0), new EstimatorOptions(), null, chooseWeightDecay: true));
+        Assert.That(e!.Code, Is.EqualTo(ErrorCodes.GradientDescentDiverges));
+    }
+
+    [Test]
+    public void AutomaticWeightDecayOffTheHeadRouteIsRefusedWithTheFix()
+    {
+        using var network = TestNetworks.Mlp(Activation.Tanh);
+        var x = TestNetworks.MlpInputs(10);
+        var labels = tensor(Enumerable.Range(0, 10).Select(i => (long)(i % TestNetworks.Outputs)).ToArray());
+        var e = Assert.Throws<InputException>(() => LeaveOneOutRun.Estimate(network, ParameterSelection.All, x, labels, TestNetworks.Outputs,
+            new TrainingRun(0.1, double.PositiveInfinity, 0), new EstimatorOptions(), null, chooseWeightDecay: true));
+        Assert.That(e!.Code, Is.EqualTo(ErrorCodes.PolicyInconsistent));
+        Assert.That(e.Fix, Does.Contain("linearize: 1"));
+    }
+}
