@@ -25,14 +25,12 @@ public static class LeaveOneOutRun
         var targets = nn.functional.one_hot(labels, classes).to(dtype, options.Device ?? CPU);
         var formulation = Formulation.Choose(network, selection, n, classes, projection);
         LeaveOneOutResult result;
-        if (chooseWeightDecay)
+        if (chooseWeightDecay && !run.IsConverged)
+            throw new InputException(ErrorCodes.PolicyInconsistent, "'weightDecay: auto' is chosen among converged runs only.",
+                "set the weight decay to a number, or steps to inf.", run.Names.WeightDecayLocation);
+        if (chooseWeightDecay && formulation.Kind == FormulationKind.WeightSpaceLinearHead)
         {
             // weightDecay: auto. The head's features serve every grid point from one eigendecomposition of Phi^T Phi.
-            if (formulation.Kind != FormulationKind.WeightSpaceLinearHead || !run.IsConverged)
-                throw new InputException(ErrorCodes.PolicyInconsistent,
-                    $"'weightDecay: auto' is chosen from the linearized output layer's features, but this run is not that route ({formulation.Reason}).",
-                    "set the weight decay to a number, or linearize only the last layer (linearize: 1) with more samples than its inputs and steps: inf.",
-                    run.Names.WeightDecayLocation);
             var head = LinearHead.Problem(network, inputs, targets);
             Tensor Rows(long first, long count) => LinearHeadLeaveOneOut.Design(head.Features, head.HasBias, first, count);
             // The grid in the kernel's own units: its mean eigenvalue, trace(Phi Phi^T) / n, the mean squared row norm.
@@ -61,12 +59,17 @@ public static class LeaveOneOutRun
                     Selection = selection, Projection = projection, Progress = kernelProgress, MaxSamplesPerBlock = maxSamplesPerBlock,
                 });
                 var problem = new KernelProblem(kernel, targets, InitialPredictions(network, inputs, dtype));
-                result = LeaveOneOutEstimator.Estimate(problem, run, options);
+                // weightDecay: auto off the head's route: the kernel's eigendecomposition serves the grid, then the estimator runs once.
+                var path = chooseWeightDecay ? KernelWeightDecayPath.Choose(problem, RegularizationPath.DefaultGrid(KernelWeightDecayPath.Scale(kernel))) : null;
+                result = LeaveOneOutEstimator.Estimate(problem, path is null ? run : run with { WeightDecay = path.Chosen }, options);
+                if (path is not null) result = result with { Solver = result.Solver with { Regularization = path } };
                 if (formulation.Kind != FormulationKind.FunctionSpace)
                     formulation = formulation with
                     {
                         Kind = FormulationKind.FunctionSpace,
-                        Reason = "function space: the weight-space route computes converged runs with weight decay only",
+                        Reason = chooseWeightDecay
+                            ? "function space: weightDecay auto is chosen on the kernel's eigendecomposition"
+                            : "function space: the weight-space route computes converged runs with weight decay only",
                     };
                 break;
             }
