@@ -38,7 +38,7 @@ internal static class PolicyBinder
 
     /// <summary>
     /// The gaussian probe is a kernel, not a network: it has no weights to load and runs to convergence with a positive
-    /// weight decay. Automatic weight decay needs a converged run (and, for networks, the linear-head route: checked at run time).
+    /// weight decay. Automatic weight decay is chosen among converged runs only.
     /// </summary>
     private static void CheckGaussianProbe(SmoothInfoPolicy policy, PolicySection top, List<InputException> errors)
     {
