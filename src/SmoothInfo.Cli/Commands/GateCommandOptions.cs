@@ -6,7 +6,6 @@ using SmoothInfo.Kernels;
 using SmoothInfo.Policy.Loading;
 using SmoothInfo.Policy.Model;
 using SmoothInfo.Reports;
-using SmoothInfo.Rules;
 
 namespace SmoothInfo.Cli.Commands;
 
@@ -42,13 +41,12 @@ internal sealed class GateCommandOptions
     /// <param name="checkBeforeRunning">The command's own checks of its arguments against the policy, run before anything is
     /// read or estimated, so a mistake costs seconds rather than a whole estimator run.</param>
     /// <param name="replacesBaseline">The command writes a new baseline (`smoothinfo baseline`): the old one is not read,
-    /// so even a damaged one can be regenerated. Otherwise the baseline is read before the estimator runs.</param>
+    /// so even a damaged one can be regenerated. Otherwise the pipeline reads it before the data and the estimator.</param>
     public (SmoothInfoPolicy Policy, GateReport Report) Run(ParseResult parse, TextWriter progressWriter, Func<SmoothInfoPolicy, string> reportDirectory,
         Action<SmoothInfoPolicy>? checkBeforeRunning = null, bool replacesBaseline = false)
     {
         var policy = PolicyLoader.Load(parse.GetValue(Policy)!.FullName);
         checkBeforeRunning?.Invoke(policy);
-        if (!replacesBaseline && policy.Baseline is { } baseline && File.Exists(baseline)) Baseline.Load(baseline);
         string? cacheFile = parse.GetValue(NoCache) ? null : Path.Combine(reportDirectory(policy), EstimatorCache.FileName);
         var printer = parse.GetValue(NoProgress) ? null : new ProgressPrinter(progressWriter);
         var options = new GateRunOptions(

@@ -27,9 +27,7 @@ public static class ClassSharedLeaveOneOut
     public static (LeaveOneOutResult Result, RegularizationPath Path) Compute(ClassSharedProblem problem, IReadOnlyList<double> weightDecays,
         TrainingSettingNames? names = null)
     {
-        if (weightDecays.Count == 0 || weightDecays.Any(l => !(l > 0) || double.IsInfinity(l)))
-            throw new InputException(ErrorCodes.InvalidHyperparameter,
-                "the class-shared leave-one-out needs positive, finite weight decays.", "set 'training.weightDecay' to a positive number or 'auto'.");
+        RegularizationPath.RequireValid(weightDecays);
         long n = problem.SampleCount;
         if (n < 2) throw new InputException(ErrorCodes.TooFewSamples, $"leave-one-out needs at least 2 samples (got {n}).");
         using var scope = NewDisposeScope();
@@ -52,7 +50,8 @@ public static class ClassSharedLeaveOneOut
         double largest = eigenvalues.max().item<double>(), smallest = eigenvalues.min().item<double>();
         double condition = (largest + lambda) / (smallest + lambda);
         ConditionCheck.Require(condition, dtype, AtConvergence(lambda, names));
-        var (residual, diagonal, columnNorms) = Residuals(vectors, squares, projected, eigenvalues, lambda);
+        var (residual, diagonal, w) = Residuals(vectors, squares, projected, eigenvalues, lambda);
+        var columnNorms = squares.matmul(w.square());                                    // ||B[:, i]||^2, only at the choice
         var vNorm = residual.square().sum(1);
         var weightChange = vNorm * (diagonal - lambda * columnNorms);
         var trainChange = vNorm * (columnNorms - diagonal.square()) * (lambda * lambda / (n - 1));
@@ -68,14 +67,13 @@ public static class ClassSharedLeaveOneOut
     internal static TrainingRun AtConvergence(double weightDecay, TrainingSettingNames? names) =>
         new(1.0, double.PositiveInfinity, weightDecay) { Names = names ?? TrainingSettingNames.CommandLine };
 
-    /// <summary>The leave-one-out residuals v (n, k), B_ii and ||B[:, i]||^2 at one weight decay.</summary>
-    private static (Tensor Residual, Tensor Diagonal, Tensor ColumnNorms) Residuals(Tensor vectors, Tensor squares, Tensor projected,
+    /// <summary>The leave-one-out residuals v (n, k), B_ii, and the spectral weights w = 1 / (s + lambda) at one weight decay.</summary>
+    private static (Tensor Residual, Tensor Diagonal, Tensor Weights) Residuals(Tensor vectors, Tensor squares, Tensor projected,
         Tensor eigenvalues, double lambda)
     {
         var w = (eigenvalues + lambda).reciprocal();
         var diagonal = squares.matmul(w);
         var fitted = vectors.matmul(projected * w.unsqueeze(1));                      // B r
-        var columnNorms = squares.matmul(w.square());
-        return (fitted / diagonal.unsqueeze(1), diagonal, columnNorms);
+        return (fitted / diagonal.unsqueeze(1), diagonal, w);
     }
 }

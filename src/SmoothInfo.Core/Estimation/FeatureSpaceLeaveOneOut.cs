@@ -24,9 +24,7 @@ public static class FeatureSpaceLeaveOneOut
         Tensor targets, Tensor initialPredictions, IReadOnlyList<double> weightDecays, long chunkRows = ChunkRows, TrainingSettingNames? names = null,
         TrainingRun? run = null)
     {
-        if (weightDecays.Count == 0 || weightDecays.Any(l => !(l > 0) || double.IsInfinity(l)))
-            throw new InputException(ErrorCodes.InvalidHyperparameter,
-                "the feature-space leave-one-out needs positive, finite weight decays.", "set 'training.weightDecay' to a positive number or 'auto'.");
+        RegularizationPath.RequireValid(weightDecays);
         if (samples < 2) throw new InputException(ErrorCodes.TooFewSamples, $"leave-one-out needs at least 2 samples (got {samples}).");
         using var scope = NewDisposeScope();
         long k = targets.shape[1];

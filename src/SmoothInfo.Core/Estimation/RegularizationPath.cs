@@ -1,3 +1,5 @@
+using SmoothInfo.Diagnostics;
+
 namespace SmoothInfo.Estimation;
 
 /// <summary>
@@ -14,6 +16,14 @@ public sealed record RegularizationPath(double Chosen, IReadOnlyList<double> Wei
     /// </summary>
     public static double[] DefaultGrid(double scale) =>
         Enumerable.Range(0, 41).Select(i => scale * Math.Pow(10, -6 + i / 4.0)).ToArray();
+
+    /// <summary>A grid the spectral routes can evaluate: at least one weight decay, each positive and finite.</summary>
+    public static void RequireValid(IReadOnlyList<double> weightDecays)
+    {
+        if (weightDecays.Count == 0 || weightDecays.Any(l => !(l > 0) || double.IsInfinity(l)))
+            throw new InputException(ErrorCodes.InvalidHyperparameter,
+                "the leave-one-out over weight decays needs positive, finite weight decays.", "set 'training.weightDecay' to a positive number or 'auto'.");
+    }
 
     /// <summary>The grid point with the least error; ties go to the larger weight decay (the smoother model).</summary>
     public static RegularizationPath Of(IReadOnlyList<double> weightDecays, IReadOnlyList<double> errors)

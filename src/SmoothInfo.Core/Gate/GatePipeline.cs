@@ -33,6 +33,8 @@ public static class GatePipeline
     {
         using var scope = NewDisposeScope();
         var device = options.Device ?? PolicyDevice.Resolve(policy);
+        // Read before the data and the estimator, so a damaged baseline costs seconds, not a whole run.
+        var baseline = LoadBaseline(policy);
         var dataset = DatasetReader.Read(policy);
         string? key = options.CacheFile is null ? null : EstimatorCache.Key(policy, dataset, device);
         var cached = key is null ? null : EstimatorCache.Load(options.CacheFile!, key, dataset);
@@ -41,18 +43,23 @@ public static class GatePipeline
         output = WithInputResiduals(output, dataset);
 
         var report = Evaluate(policy, ToolVersion, policy.Dataset.Path, SampleCatalog.Of(dataset), output,
-            evaluation => Thumbnails(dataset, output.Signals, evaluation));
+            evaluation => Thumbnails(dataset, output.Signals, evaluation), baseline);
         return new GateRun(report, cached is not null);
     }
+
+    /// <summary>The policy's baseline, or none when the policy names none or its file does not exist yet.</summary>
+    public static Baseline LoadBaseline(SmoothInfoPolicy policy) =>
+        policy.Baseline is { } path && File.Exists(path) ? Baseline.Load(path) : Baseline.Empty;
 
     /// <summary>
     /// The policy's rules and baseline applied to the estimator's output: the step `check` and `report` share.
     /// </summary>
+    /// <param name="baseline">Already read (by <see cref="Run"/>); null: read it from the policy here.</param>
     public static GateReport Evaluate(SmoothInfoPolicy policy, string toolVersion, string datasetPath, SampleCatalog samples,
-        EstimatorOutput output, Func<RuleEvaluation, IReadOnlyDictionary<int, string>?> thumbnails)
+        EstimatorOutput output, Func<RuleEvaluation, IReadOnlyDictionary<int, string>?> thumbnails, Baseline? baseline = null)
     {
         var signals = output.Signals.Select(s => s with { Scoring = policy.Rules.Score, Sigma = policy.Estimator.Sigma }).ToList();
-        var baseline = policy.Baseline is { } path && File.Exists(path) ? Baseline.Load(path) : Baseline.Empty;
+        baseline ??= LoadBaseline(policy);
         var evaluation = RuleEngine.Evaluate(signals, samples, policy.Rules, baseline);
         return new GateReport(toolVersion, policy.PolicyFile, datasetPath, samples.ClassNames, samples.Locators, samples.ContentHashes,
             samples.Sources, signals, ScoreName(policy.Rules.Score), policy.Estimator.Sigma, output.Solver,
