@@ -7,7 +7,8 @@ namespace SmoothInfo.Cli.Commands;
 
 /// <summary>
 /// `smoothinfo baseline`: accepts today's findings, like analyzer suppressions. Runs the gate and writes every finding
-/// to the baseline file (keyed by content hash), so they stop failing the build; new findings still do.
+/// to the baseline file (keyed by content hash), so they stop failing the build, with a snapshot of every sample's
+/// content and label, so that later only samples a change adds or alters fail it (rules.unchangedSamples).
 /// </summary>
 public static class BaselineCommand
 {
@@ -30,7 +31,7 @@ public static class BaselineCommand
                     policy.Locations.Of("baseline"));
             var (policy, report) = gate.Run(parse, progressWriter, policy => policy.Reports.Directory, policy => Target(policy), replacesBaseline: true);
             string path = Target(policy);
-            Baseline.Write(path, report.Evaluation.Findings);
+            Baseline.Write(path, report.Evaluation.Findings, report.SampleKeys);
             parse.InvocationConfiguration.Output.WriteLine(
                 $"smoothinfo: accepted {report.Evaluation.Findings.Count} finding{(report.Evaluation.Findings.Count == 1 ? "" : "s")} in {path}");
             return ExitCodes.Success;

@@ -48,7 +48,7 @@ public static class CheckCommand
         var written = GateReports.Write(report, policy.Reports, directory, GateReports.RepositoryRoot(policy.PolicyFile));
         if (diagnosticsFile is not null) DiagnosticsFile.Write(diagnosticsFile.FullName, report, policy.Baseline);
         foreach (var d in DiagnosticsFile.From(report, policy.Baseline)) output.WriteLine(Format(d));
-        int open = report.Evaluation.Findings.Count(f => !f.Accepted);
+        int open = report.Evaluation.OpenFindings.Count;
         output.WriteLine(
             $"smoothinfo: {(report.Passed ? "passed" : "FAILED")}: {open} open finding{(open == 1 ? "" : "s")} among {report.SampleCount} samples; " +
             $"reports: {string.Join(", ", written)}");

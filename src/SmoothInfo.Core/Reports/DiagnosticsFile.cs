@@ -6,8 +6,8 @@ namespace SmoothInfo.Reports;
 /// <summary>
 /// What the build shows (the contract with the MSBuild task, docs/msbuild.md): one diagnostic per finding at the
 /// file and line that hold the sample, budget violations at the policy, stale baseline entries at the baseline.
-/// Open findings are errors when the gate fails and warnings when they stay within budget; accepted findings are
-/// messages. At most <see cref="DefaultCap"/> findings are listed, then one summary line.
+/// Open findings are errors when the gate fails and warnings when they stay within budget; findings on samples the
+/// baseline's snapshot holds unchanged are warnings; accepted findings are messages. At most <see cref="DefaultCap"/> findings are listed, then one summary line.
 /// </summary>
 public static class DiagnosticsFile
 {
@@ -21,10 +21,10 @@ public static class DiagnosticsFile
         var evaluation = report.Evaluation;
         string open = report.Passed ? "warning" : "error";
         var list = new List<Diagnostic>();
-        var ordered = evaluation.Findings.OrderBy(f => f.Accepted).ThenByDescending(f => f.Signals.Score).ThenBy(f => f.SampleIndex).ToList();
+        var ordered = evaluation.Ordered;
         foreach (var f in ordered.Take(cap))
-            list.Add(new Diagnostic(f.Accepted ? "message" : open, f.Category.Code(),
-                $"{FindingText.Message(f, report)} Fix: {FindingText.Fix(f)}.{(f.Accepted ? " (accepted in the baseline)" : "")}",
+            list.Add(new Diagnostic(f.Status switch { FindingStatus.Accepted => "message", FindingStatus.Unchanged => "warning", _ => open },
+                f.Category.Code(), $"{FindingText.Message(f, report)} Fix: {FindingText.Fix(f)}.{FindingText.StatusNote(f)}",
                 f.Locator.File, f.Locator.Line, f.Locator.Line > 0 ? 1 : 0));
         if (ordered.Count > cap)
             list.Add(new Diagnostic("message", "SI1000",
@@ -42,7 +42,7 @@ public static class DiagnosticsFile
     public static void Write(string path, GateReport report, string? baselineFile, int cap = DefaultCap) => ReportJson.Write(path, json =>
     {
         var diagnostics = From(report, baselineFile, cap);
-        int open = report.Evaluation.Findings.Count(f => !f.Accepted);
+        int open = report.Evaluation.OpenFindings.Count;
         json.WriteStartObject();
         json.WriteNumber("schemaVersion", SchemaVersion);
         json.WriteString("outcome", report.Passed ? "passed" : "failed");

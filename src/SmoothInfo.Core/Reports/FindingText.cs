@@ -33,6 +33,14 @@ public static class FindingText
 
     public static string Fix(Finding finding) => finding.Category.Fix();
 
+    /// <summary>Said after a finding that does not count against the budgets, with why.</summary>
+    public static string StatusNote(Finding finding) => finding.Status switch
+    {
+        FindingStatus.Accepted => " (accepted in the baseline)",
+        FindingStatus.Unchanged => " (this sample is unchanged since the baseline: its score moved because other samples changed; a warning, not counted)",
+        _ => "",
+    };
+
     /// <summary>Where the sample is, for people: its file relative to the repository root, then (line) or [record index].</summary>
     public static string Place(Finding finding, string repositoryRoot)
     {

@@ -25,5 +25,8 @@ public sealed record GateReport(
     public IReadOnlyDictionary<int, string> ThumbnailsOrEmpty => Thumbnails ?? new Dictionary<int, string>();
 
     public int SampleCount => Signals.Count;
+
+    /// <summary>Every sample's content and label as the baseline's snapshot records them (<see cref="Baseline.SampleKey"/>).</summary>
+    public IEnumerable<string> SampleKeys => Signals.Select(s => Baseline.SampleKey(ContentHashes[s.Index], ClassNames[s.Label]));
     public bool Passed => Evaluation.Passed;
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SmoothInfo.Policy.Model;
 using SmoothInfo.Rules;
 
 namespace SmoothInfo.Reports;
@@ -94,6 +95,7 @@ public static class JsonReport
                 json.WriteString("finding", finding.Category.Name());
                 json.WriteString("code", finding.Category.Code());
                 json.WriteBoolean("accepted", finding.Accepted);
+                json.WriteString("status", KebabCase.Of(finding.Status));
             }
             // Kept so `smoothinfo report` can draw the HTML report again without the images.
             if (report.ThumbnailsOrEmpty.TryGetValue(s.Index, out var thumbnail)) json.WriteString("thumbnail", thumbnail);

@@ -12,7 +12,7 @@ public static class MarkdownReport
     {
         var md = new StringBuilder();
         var evaluation = report.Evaluation;
-        int open = evaluation.Findings.Count(f => !f.Accepted);
+        int open = evaluation.OpenFindings.Count;
         md.AppendLine(report.Passed
             ? $"## SmoothInfo: passed ({report.SampleCount} samples)"
             : $"## SmoothInfo: failed ({open} finding{(open == 1 ? "" : "s")} among {report.SampleCount} samples)");
@@ -22,22 +22,25 @@ public static class MarkdownReport
             (report.Solver.Regularization is { } path ? $", weight decay {FindingText.Number(path.Chosen)} chosen by leave-one-out error" : "") + ".");
         md.AppendLine();
 
-        var counts = Enum.GetValues<Category>().Select(cat => (cat, n: evaluation.Findings.Count(f => f.Category == cat && !f.Accepted)))
+        var counts = Enum.GetValues<Category>().Select(cat => (cat, n: evaluation.OpenFindings.Count(f => f.Category == cat)))
             .Where(x => x.n > 0).Select(x => $"{x.n} {x.cat.Name()}").ToList();
+        int unchanged = evaluation.Findings.Count(f => f.Status == FindingStatus.Unchanged);
         int accepted = evaluation.Findings.Count(f => f.Accepted);
-        if (counts.Count > 0 || accepted > 0)
-            md.AppendLine($"Findings: {(counts.Count > 0 ? string.Join(", ", counts) : "none open")}" + (accepted > 0 ? $"; {accepted} accepted by the baseline." : "."));
+        if (counts.Count > 0 || unchanged > 0 || accepted > 0)
+            md.AppendLine($"Findings: {(counts.Count > 0 ? string.Join(", ", counts) : "none open")}" +
+                (unchanged > 0 ? $"; {unchanged} on samples unchanged since the baseline (warnings)" : "") +
+                (accepted > 0 ? $"; {accepted} accepted by the baseline." : "."));
         foreach (var v in evaluation.Violations) md.AppendLine($"- ❌ {FindingText.Budget(v)}");
         foreach (var e in evaluation.StaleBaselineEntries) md.AppendLine($"- ⚠️ stale baseline entry {e.Locator} ({e.Category}): it no longer matches a finding.");
         md.AppendLine();
 
-        var shown = evaluation.Findings.Where(f => !f.Accepted).OrderByDescending(f => f.Signals.Score).ThenBy(f => f.SampleIndex).ToList();
+        var shown = evaluation.Ordered.Where(f => !f.Accepted).ToList();
         if (shown.Count > 0)
         {
             md.AppendLine("| sample | category | message |");
             md.AppendLine("|---|---|---|");
             foreach (var f in shown.Take(MaxFindingRows))
-                md.AppendLine($"| `{Escape(FindingText.Place(f, repositoryRoot))}` | {f.Category.Name()} | {Escape(FindingText.Message(f, report))} |");
+                md.AppendLine($"| `{Escape(FindingText.Place(f, repositoryRoot))}` | {f.Category.Name()} | {Escape(FindingText.Message(f, report) + FindingText.StatusNote(f))} |");
             if (shown.Count > MaxFindingRows) md.AppendLine($"\n…and {shown.Count - MaxFindingRows} more in the JSON and HTML reports.");
             md.AppendLine();
         }

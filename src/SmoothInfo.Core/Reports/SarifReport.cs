@@ -44,7 +44,7 @@ public static class SarifReport
         {
             json.WriteStartObject();
             json.WriteString("ruleId", finding.Category.Code());
-            json.WriteString("level", finding.Accepted ? "note" : "error");
+            json.WriteString("level", finding.Status switch { FindingStatus.Accepted => "note", FindingStatus.Unchanged => "warning", _ => "error" });
             json.WriteStartObject("message");
             json.WriteString("text", $"{FindingText.Message(finding, report)} Fix: {FindingText.Fix(finding)}.");
             json.WriteEndObject();

@@ -3,9 +3,16 @@ using SmoothInfo.Data;
 namespace SmoothInfo.Rules;
 
 /// <summary>
+/// Open: the finding counts against the budgets (an error when the gate fails). Unchanged: the baseline's snapshot holds
+/// the sample with the same content and label, so the change under review did not cause it (a warning, not counted,
+/// under rules.unchangedSamples: warning). Accepted: the baseline accepts it (a message).
+/// </summary>
+public enum FindingStatus { Open, Unchanged, Accepted }
+
+/// <summary>
 /// A sample the rules flag: its category, its signals, where it stands in the dataset (percentile rank and
 /// robust z-score of its score), the robust z-score of its input's distance from the data's principal subspace (NaN when
-/// not measured), whether that distance alone made it a finding, and whether the baseline accepts it.
+/// not measured), whether that distance alone made it a finding, and what the baseline makes of it.
 /// </summary>
 public sealed record Finding(
     Category Category,
@@ -17,9 +24,11 @@ public sealed record Finding(
     double RobustZ,
     double InputZ,
     bool InputOutlier,
-    bool Accepted)
+    FindingStatus Status)
 {
     public int SampleIndex => Signals.Index;
+    public bool Accepted => Status == FindingStatus.Accepted;
+    public bool Open => Status == FindingStatus.Open;
 }
 
 /// <summary>A budget the non-accepted findings exceed: overall, for one class, or for one data source.</summary>
@@ -39,6 +48,16 @@ public sealed record RuleEvaluation(
     double? InputCutoff = null)
 {
     public bool Passed => Violations.Count == 0;
+
+    /// <summary>The findings the budgets count, and the build reports as errors when the gate fails.</summary>
+    public IReadOnlyList<Finding> OpenFindings => Findings.Where(f => f.Open).ToList();
+
+    /// <summary>
+    /// Findings in the order every report lists them: open, then on unchanged samples, then accepted; within each, the
+    /// highest score first, ties by sample order.
+    /// </summary>
+    public IReadOnlyList<Finding> Ordered => Findings.OrderBy(f => f.Status).ThenByDescending(f => f.Signals.Score)
+        .ThenBy(f => f.SampleIndex).ToList();
 
     /// <summary>Robust z-score of a sample's distance from the data's principal subspace; NaN when not measured.</summary>
     public double InputZ(SampleSignals signals) => RuleEngine.InputZ(InputResiduals, signals);

@@ -7,7 +7,8 @@ namespace SmoothInfo.Rules;
 /// its score passes that category's threshold, or, whatever its score, when its input lies further from the data's
 /// principal subspace than the inputOutliers threshold (category corrupted, or atypical when the rest of the data
 /// confidently agrees with its label; still only if that category is enabled); the baseline accepts findings by content
-/// hash; budgets over the non-accepted findings decide pass or fail. An overall budget left unset tolerates no finding.
+/// hash, and its snapshot marks findings on samples it held with the same content and label as unchanged (not counted
+/// under rules.unchangedSamples: warning); budgets over the open findings decide pass or fail. An overall budget left unset tolerates no finding.
 /// </summary>
 public static class RuleEngine
 {
@@ -25,11 +26,14 @@ public static class RuleEngine
             var rule = RuleFor(rules, category);
             if (!rule.Enabled || (!inputOutlier && !scores.Exceeds(s.Score, rule.Kind, rule.Threshold))) continue;
             string hash = samples.ContentHashes[s.Index];
+            var status = baseline.Accepts(hash) ? FindingStatus.Accepted
+                : rules.UnchangedSamples == UnchangedSamples.Warning && baseline.HoldsUnchanged(hash, samples.ClassNames[s.Label]) ? FindingStatus.Unchanged
+                : FindingStatus.Open;
             findings.Add(new Finding(category, s, samples.Locators[s.Index], hash, samples.Sources[s.Index],
-                scores.PercentileRank(s.Score), scores.RobustZ(s.Score), inputZ, inputOutlier, baseline.Accepts(hash)));
+                scores.PercentileRank(s.Score), scores.RobustZ(s.Score), inputZ, inputOutlier, status));
         }
 
-        var counted = findings.Where(f => !f.Accepted).ToList();
+        var counted = findings.Where(f => f.Open).ToList();
         var violations = new List<BudgetViolation>();
         var overall = rules.Budgets.Overall;
         Check(violations, "overall", null, counted.Count, samples.Count,

@@ -152,7 +152,8 @@ internal static class PolicyBinder
             BindCategory(s.Section("mislabeled"), errors), BindCategory(s.Section("corrupted"), errors),
             BindCategory(s.Section("adversarialLooking"), errors), BindCategory(s.Section("atypical"), errors),
             BindInputOutliers(s.Section("inputOutliers"), errors),
-            new BudgetsPolicy(BindBudget(budgets.Section("overall")), BindBudget(budgets.Section("perClass")), BindBudget(budgets.Section("perSource"))));
+            new BudgetsPolicy(BindBudget(budgets.Section("overall")), BindBudget(budgets.Section("perClass")), BindBudget(budgets.Section("perSource"))),
+            s.Enum<UnchangedSamples>("unchangedSamples"));
     }
 
     private static CategoryRule BindCategory(PolicySection s, List<InputException> errors)

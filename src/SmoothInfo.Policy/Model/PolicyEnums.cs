@@ -35,4 +35,7 @@ public enum ThresholdKind { Absolute, RobustZ, Quantile }
 
 public enum ScoreSignal { LabelSurprise, FunctionalSi, WeightSi }
 
+/// <summary>What a finding on a sample the baseline's snapshot holds unchanged (same content, same label) is in the build.</summary>
+public enum UnchangedSamples { Warning, Error }
+
 public enum ReportFormat { Json, Sarif, Html, Markdown }

@@ -69,7 +69,8 @@ public sealed record RulesPolicy(
     CategoryRule AdversarialLooking,
     CategoryRule Atypical,
     InputOutlierRule InputOutliers,
-    BudgetsPolicy Budgets);
+    BudgetsPolicy Budgets,
+    UnchangedSamples UnchangedSamples = UnchangedSamples.Warning);
 
 public sealed record CategoryRule(bool Enabled, ThresholdKind Kind, double Threshold);
 

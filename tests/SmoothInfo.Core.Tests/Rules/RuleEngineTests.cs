@@ -147,10 +147,59 @@ public sealed class RuleEngineTests
         signals[5] = SignalsOf(5, data.Labels[5], 9, looClass: data.Labels[5], looScore: 0.6);
         var findings = RuleEngine.Evaluate(signals, SampleCatalog.Of(data), RulesWith(), Baseline.Empty).Findings;
         string path = Path.Combine(Directory.CreateTempSubdirectory("baseline-").FullName, "baseline.json");
-        Baseline.Write(path, findings);
+        var keys = Enumerable.Range(0, data.Count).Select(i => Baseline.SampleKey(data[i].ContentHash, data.ClassNames[data.Labels[i]])).ToList();
+        Baseline.Write(path, findings, keys);
         var loaded = Baseline.Load(path);
         Assert.That(loaded.Accepts(data[5].ContentHash), Is.True);
         Assert.That(loaded.Entries.Single().Locator, Is.EqualTo("data.csv(7)"));
+        Assert.That(loaded.Snapshot, Is.EquivalentTo(keys.Distinct()));
+        Assert.That(loaded.HoldsUnchanged(data[3].ContentHash, data.ClassNames[data.Labels[3]]), Is.True);
+    }
+
+    [Test]
+    public void ASampleKeyChangesWithTheContentOrTheLabelAndNothingElse()
+    {
+        string key = Baseline.SampleKey("abc", "cat");
+        Assert.That(Baseline.SampleKey("abc", "cat"), Is.EqualTo(key));
+        Assert.That(Baseline.SampleKey("abd", "cat"), Is.Not.EqualTo(key));
+        Assert.That(Baseline.SampleKey("abc", "dog"), Is.Not.EqualTo(key));
+        Assert.That(Baseline.SampleKey("ab", "ccat"), Is.Not.EqualTo(key), "the separator keeps content and label apart");
+        Assert.That(key, Does.Match("^[0-9a-f]{16}$"));
+    }
+
+    [Test]
+    public void OnlySamplesTheChangeAddsOrAltersCountAgainstTheBudgets()
+    {
+        var data = TinyDataset(30);
+        // The baseline was made on every sample as it is, except sample 8, whose label has since changed.
+        var snapshot = Enumerable.Range(0, data.Count)
+            .Select(i => Baseline.SampleKey(data[i].ContentHash, data.ClassNames[i == 8 ? (data.Labels[i] + 1) % 3 : data.Labels[i]])).ToHashSet();
+        var baseline = new Baseline(Array.Empty<BaselineEntry>(), snapshot);
+        var signals = TypicalSignals(data);
+        foreach (int i in new[] { 5, 8 }) signals[i] = SignalsOf(i, data.Labels[i], 9, looClass: data.Labels[i], looScore: 0.6);
+
+        var result = RuleEngine.Evaluate(signals, SampleCatalog.Of(data), RulesWith(), baseline);
+        Assert.That(result.Findings.Select(f => (f.SampleIndex, f.Status)),
+            Is.EqualTo(new[] { (5, FindingStatus.Unchanged), (8, FindingStatus.Open) }));
+        Assert.That(result.OpenFindings.Select(f => f.SampleIndex), Is.EqualTo(new[] { 8 }));
+        Assert.That(result.Violations.Single().Count, Is.EqualTo(1), "the unchanged sample's finding is not counted");
+        Assert.That(result.Ordered.Select(f => f.SampleIndex), Is.EqualTo(new[] { 8, 5 }), "open findings first");
+
+        var strict = RuleEngine.Evaluate(signals, SampleCatalog.Of(data), RulesWith() with { UnchangedSamples = UnchangedSamples.Error }, baseline);
+        Assert.That(strict.OpenFindings.Select(f => f.SampleIndex), Is.EqualTo(new[] { 5, 8 }), "unchangedSamples: error counts every finding");
+        var noSnapshot = RuleEngine.Evaluate(signals, SampleCatalog.Of(data), RulesWith(), Baseline.Empty);
+        Assert.That(noSnapshot.OpenFindings, Has.Count.EqualTo(2), "without a snapshot every sample is new");
+    }
+
+    [Test]
+    public void ABaselineOfSchemaVersionOneStillLoadsWithoutASnapshot()
+    {
+        string path = Path.Combine(Directory.CreateTempSubdirectory("baseline-").FullName, "baseline.json");
+        File.WriteAllText(path, "{\n  \"schemaVersion\": 1,\n  \"accepted\": [ { \"contentHash\": \"ab\", \"category\": \"corrupted\", \"locator\": \"x.csv(2)\" } ]\n}\n");
+        var loaded = Baseline.Load(path);
+        Assert.That(loaded.Accepts("ab"), Is.True);
+        Assert.That(loaded.Snapshot, Is.Null);
+        Assert.That(loaded.HoldsUnchanged("ab", "0"), Is.False);
     }
 
     [Test]

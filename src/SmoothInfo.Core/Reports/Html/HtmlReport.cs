@@ -32,10 +32,12 @@ public static class HtmlReport
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>SmoothInfo report</title><style>")
             .Append(Style).Append("</style></head><body>");
-        int open = evaluation.Findings.Count(f => !f.Accepted);
+        int open = evaluation.OpenFindings.Count;
+        int unchanged = evaluation.Findings.Count(f => f.Status == FindingStatus.Unchanged);
         html.Append($"<header class=\"{(report.Passed ? "passed" : "failed")}\"><h1>SmoothInfo: {(report.Passed ? "passed" : "failed")}</h1>")
             .Append($"<p>{report.SampleCount} samples of {E(SarifReport.RelativeUri(report.DatasetPath, repositoryRoot))}, " +
-                    $"{open} open finding{(open == 1 ? "" : "s")}, {evaluation.Findings.Count - open} accepted by the baseline.</p></header>");
+                    $"{open} open finding{(open == 1 ? "" : "s")}, " + (unchanged > 0 ? $"{unchanged} on samples unchanged since the baseline (warnings), " : "") +
+                    $"{evaluation.Findings.Count - open - unchanged} accepted by the baseline.</p></header>");
 
         html.Append("<section><dl>")
             .Append($"<dt>Score</dt><dd>{E(report.ScoreName)} in nats (σ = {FindingText.Number(report.Sigma)})</dd>")
@@ -83,16 +85,16 @@ public static class HtmlReport
                         "its samples are unusually informative, as under-represented classes and noisy sources are.</p></section>");
         }
 
-        var findings = evaluation.Findings.OrderBy(f => f.Accepted).ThenByDescending(f => f.Signals.Score).ThenBy(f => f.SampleIndex).ToList();
+        var findings = evaluation.Ordered;
         html.Append($"<section><h2>Findings ({findings.Count})</h2>");
         if (findings.Count == 0) html.Append("<p>None.</p>");
         else
         {
             html.Append("<table><thead><tr><th></th><th>Sample</th><th>Category</th><th>Message</th><th>Fix</th></tr></thead><tbody>");
             foreach (var f in findings.Take(MaxFindingRows))
-                html.Append($"<tr class=\"{(f.Accepted ? "accepted" : "")}\"><td>{Thumb(report, f.SampleIndex)}</td>" +
+                html.Append($"<tr class=\"{(f.Open ? "" : "accepted")}\"><td>{Thumb(report, f.SampleIndex)}</td>" +
                             $"<td><code>{E(FindingText.Place(f, repositoryRoot))}</code></td>" +
-                            $"<td><span class=\"tag\" style=\"background:{Colours[f.Category]}\">{E(f.Category.Name())}</span>{(f.Accepted ? " accepted" : "")}</td>" +
+                            $"<td><span class=\"tag\" style=\"background:{Colours[f.Category]}\">{E(f.Category.Name())}</span>{f.Status switch { FindingStatus.Accepted => " accepted", FindingStatus.Unchanged => " unchanged", _ => "" }}</td>" +
                             $"<td>{E(FindingText.Message(f, report))}</td><td>{E(FindingText.Fix(f))}</td></tr>");
             html.Append("</tbody></table>");
             if (findings.Count > MaxFindingRows) html.Append($"<p>…and {findings.Count - MaxFindingRows} more in the JSON report.</p>");
