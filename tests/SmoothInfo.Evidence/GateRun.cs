@@ -60,7 +60,7 @@ public static class GateRun
         throw new DirectoryNotFoundException("no SmoothInfo.Build.sln above " + AppContext.BaseDirectory);
     }
 
-    private static (int Code, string Output) Smoothinfo(string workingDirectory, params string[] arguments)
+    public static (int Code, string Output) Smoothinfo(string workingDirectory, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(ToolPath());

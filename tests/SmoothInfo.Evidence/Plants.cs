@@ -18,7 +18,8 @@ public static class Plants
     /// <summary>The planted subset; Chosen: each sample's index in the training split it was drawn from.</summary>
     public sealed record Subset(byte[] Images, int[] Labels, IReadOnlyList<Plant> Planted, double SurrogateAccuracy, int[] Chosen);
 
-    public static Subset Make(Dataset train, int count, int flips, int corrupted, int adversarial, int seed)
+    /// <param name="plantFrom">Plants go only among samples from this index on (a batch a pull request adds); 0: anywhere.</param>
+    public static Subset Make(Dataset train, int count, int flips, int corrupted, int adversarial, int seed, int plantFrom = 0)
     {
         var random = new Random(seed);
         var order = Enumerable.Range(0, train.Count).ToArray();
@@ -35,7 +36,7 @@ public static class Plants
             labels[i] = train.Labels[chosen[i]];
         }
 
-        var positions = Enumerable.Range(0, count).OrderBy(_ => random.Next()).Take(flips + corrupted + adversarial).Order().ToArray();
+        var positions = Enumerable.Range(plantFrom, count - plantFrom).OrderBy(_ => random.Next()).Take(flips + corrupted + adversarial).Order().ToArray();
         var kinds = Enumerable.Repeat("mislabeled", flips).Concat(Enumerable.Repeat("corrupted", corrupted))
             .Concat(Enumerable.Repeat("adversarial", adversarial)).OrderBy(_ => random.Next()).ToArray();
         var planted = new List<Plant>();
