@@ -16,7 +16,7 @@ public sealed class Dataset
     internal Dataset(float[] features, int[] sampleShape, int[] labels, IReadOnlyList<string> classNames,
         SampleLocator[] locators, string[] hashes, string?[] ids, string?[] sources, Preprocessing.ScalingStatistics scaling)
     {
-        Conventions = new TrainingConventions(classNames, scaling);
+        Conventions = new TrainingConventions(sampleShape, classNames, scaling);
         _features = features;
         SampleShape = sampleShape;
         _labels = labels;

@@ -87,6 +87,11 @@ internal sealed class DatasetBuilder
             throw new InputException(ErrorCodes.DatasetEmpty, "the dataset has no samples.",
                 $"point '{policy.Section}.path' at the data, and check that the file has rows below its header (or images in its folders).",
                 new SourceLocation(_datasetPath));
+        if (training is not null && !training.SampleShape.SequenceEqual(_sampleShape))
+            throw new InputException(ErrorCodes.ShapeInconsistent,
+                $"the held-out samples have shape [{string.Join(", ", _sampleShape)}], the training samples [{string.Join(", ", training.SampleShape)}]; " +
+                "the model trained on the dataset takes inputs of the training samples' shape only.",
+                $"give '{policy.Section}' the same feature columns (or image size and channels) as 'dataset'.", new SourceLocation(_datasetPath));
         var (labels, classNames) = training is null
             ? LabelMap.Map(_labels, _locators, policy.Classes)
             : LabelMap.MapToTraining(_labels, _locators, training.ClassNames);

@@ -2,7 +2,6 @@ using SmoothInfo.Data.Csv;
 using SmoothInfo.Data.Idx;
 using SmoothInfo.Data.Images;
 using SmoothInfo.Data.Npy;
-using SmoothInfo.Diagnostics;
 using SmoothInfo.Policy.Model;
 
 namespace SmoothInfo.Data;
@@ -27,18 +26,9 @@ public static class DatasetReader
     public static Dataset Read(SmoothInfoPolicy policy) => Read(policy.Dataset, policy.Estimator.MaxSamples);
 
     /// <summary>
-    /// The policy's held-out set read against the training set: its classes, its fitted preprocessing statistics, and
-    /// samples of the training samples' shape (the model takes nothing else). Null when the policy has none.
+    /// The policy's held-out set read against the training set: its sample shape, classes and fitted preprocessing
+    /// statistics. Null when the policy has none.
     /// </summary>
-    public static Dataset? ReadHeldOut(SmoothInfoPolicy policy, Dataset training)
-    {
-        if (policy.HeldOut is not { } heldOutPolicy) return null;
-        var heldOut = Read(heldOutPolicy, policy.Estimator.MaxSamples, training.Conventions);
-        if (!heldOut.SampleShape.SequenceEqual(training.SampleShape))
-            throw new InputException(ErrorCodes.ShapeInconsistent,
-                $"the held-out samples have shape [{string.Join(", ", heldOut.SampleShape)}], the training samples [{string.Join(", ", training.SampleShape)}]; " +
-                "the model trained on the dataset takes inputs of the training samples' shape only.",
-                "give 'heldOut' the same feature columns (or image size and channels) as 'dataset'.", policy.Locations.Of("heldOut.path"));
-        return heldOut;
-    }
+    public static Dataset? ReadHeldOut(SmoothInfoPolicy policy, Dataset training) =>
+        policy.HeldOut is { } heldOut ? Read(heldOut, policy.Estimator.MaxSamples, training.Conventions) : null;
 }
