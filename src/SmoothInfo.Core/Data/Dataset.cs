@@ -14,8 +14,9 @@ public sealed class Dataset
     private readonly string?[] _sources;
 
     internal Dataset(float[] features, int[] sampleShape, int[] labels, IReadOnlyList<string> classNames,
-        SampleLocator[] locators, string[] hashes, string?[] ids, string?[] sources)
+        SampleLocator[] locators, string[] hashes, string?[] ids, string?[] sources, Preprocessing.ScalingStatistics scaling)
     {
+        Conventions = new TrainingConventions(sampleShape, classNames, scaling);
         _features = features;
         SampleShape = sampleShape;
         _labels = labels;
@@ -27,6 +28,9 @@ public sealed class Dataset
     }
 
     public int Count => _labels.Length;
+
+    /// <summary>Its classes and fitted scaling statistics, which held-out data read against it takes.</summary>
+    public TrainingConventions Conventions { get; }
 
     /// <summary>The shape of one sample: [features] for tables, [channels, height, width] or [height, width] for images.</summary>
     public IReadOnlyList<int> SampleShape { get; }

@@ -80,17 +80,26 @@ internal sealed class DatasetBuilder
         $"the dataset has {count} samples; the budget 'estimator.maxSamples' allows {maxSamples} (the kernel grows with the square of the count).",
         "raise 'estimator.maxSamples' in the policy, or train the gate on a sample of the data.", where.ToSourceLocation());
 
-    public Dataset Build(IReadOnlyList<string> declaredClasses, FeatureScaling scaling)
+    /// <param name="training">Null: classes and scaling statistics from this data (the training set); else the training set's.</param>
+    public Dataset Build(DatasetPolicy policy, TrainingConventions? training)
     {
         if (Count == 0)
             throw new InputException(ErrorCodes.DatasetEmpty, "the dataset has no samples.",
-                "point 'dataset.path' at the data, and check that the file has rows below its header (or images in its folders).",
+                $"point '{policy.Section}.path' at the data, and check that the file has rows below its header (or images in its folders).",
                 new SourceLocation(_datasetPath));
-        var (labels, classNames) = LabelMap.Map(_labels, _locators, declaredClasses);
+        if (training is not null && !training.SampleShape.SequenceEqual(_sampleShape))
+            throw new InputException(ErrorCodes.ShapeInconsistent,
+                $"the held-out samples have shape [{string.Join(", ", _sampleShape)}], the training samples [{string.Join(", ", training.SampleShape)}]; " +
+                "the model trained on the dataset takes inputs of the training samples' shape only.",
+                $"give '{policy.Section}' the same feature columns (or image size and channels) as 'dataset'.", new SourceLocation(_datasetPath));
+        var (labels, classNames) = training is null
+            ? LabelMap.Map(_labels, _locators, policy.Classes)
+            : LabelMap.MapToTraining(_labels, _locators, training.ClassNames);
         var features = _features.Length == (long)Count * _featureCount ? _features : _features[..(Count * _featureCount)];
         var hashes = HashRows(features);
-        FeatureScaler.Apply(features, Count, _featureCount, scaling);
-        return new Dataset(features, _sampleShape, labels, classNames, _locators.ToArray(), hashes, _ids.ToArray(), _sources.ToArray());
+        var scaling = training?.Scaling ?? FeatureScaler.Fit(features, Count, _featureCount, policy.Preprocessing.Features);
+        FeatureScaler.Apply(features, _featureCount, scaling);
+        return new Dataset(features, _sampleShape, labels, classNames, _locators.ToArray(), hashes, _ids.ToArray(), _sources.ToArray(), scaling);
     }
 
     private InputException TooLarge(SampleLocator where, string count) => TooLarge(where, count, _maxSamples);

@@ -3,8 +3,11 @@ using static TorchSharp.torch;
 
 namespace SmoothInfo.Estimation;
 
-/// <summary>A class-shared kernel problem: Theta = K (x) I_k with K (n, n), one-hot targets and initial predictions (n, k).</summary>
-public sealed record ClassSharedProblem(Tensor Kernel, Tensor Targets, Tensor InitialPredictions)
+/// <summary>
+/// A class-shared kernel problem: Theta = K (x) I_k with K (n, n), one-hot targets and initial predictions (n, k); with
+/// held-out inputs, their cross kernel K_te (m, n), so Theta_te = K_te (x) I_k.
+/// </summary>
+public sealed record ClassSharedProblem(Tensor Kernel, Tensor Targets, Tensor InitialPredictions, Tensor? TestKernel = null)
 {
     public long SampleCount => Kernel.shape[0];
     public long OutputCount => Targets.shape[1];
@@ -16,6 +19,7 @@ public sealed record ClassSharedProblem(Tensor Kernel, Tensor Targets, Tensor In
 ///   v_i = (B r)_i / B_ii                                     (y_i - f_{-i}(x_i); the k x k block B_ss is B_ii I_k)
 ///   ||dw_i||^2 = ||v_i||^2 (B_ii - lambda ||B[:, i]||^2)
 ///   sum over j != i of ||Theta dc_i||_j^2 = lambda^2 ||v_i||^2 (||B[:, i]||^2 - B_ii^2)
+///   ||Theta_te dc_i||^2 = ||v_i||^2 ||K_te B[:, i]||^2 = ||v_i||^2 (w o u_i)^T (U^T K_te^T K_te U) (w o u_i)   (u_i: row i of U)
 /// with B_ii = (U o U) w and ||B[:, i]||^2 = (U o U) w^2, so every grid point costs O(n^2 k) after the O(n^3) eigendecomposition
 /// (the closed forms of docs/estimator.md with k = 1 blocks; tested against <see cref="ClosedFormLeaveOneOut"/> on
 /// K (x) I_k and against brute-force retraining).
@@ -56,10 +60,17 @@ public static class ClassSharedLeaveOneOut
         var weightChange = vNorm * (diagonal - lambda * columnNorms);
         var trainChange = vNorm * (columnNorms - diagonal.square()) * (lambda * lambda / (n - 1));
         var looPrediction = problem.Targets - residual;
+        Tensor? testChange = null;
+        if (problem.TestKernel is { } testKernel)
+        {
+            var rotated = testKernel.matmul(vectors);                                    // K_te U, (m, n)
+            var weighted = vectors * w;                                                  // row i: w o u_i
+            testChange = vNorm * (weighted.matmul(rotated.t().matmul(rotated)) * weighted).sum(1) / testKernel.shape[0];
+        }
         var solver = new SolverReport("closed-form class-shared",
             $"Theta = K (x) I_k, so one eigendecomposition of the {n} x {n} kernel serves every weight decay on the grid",
             condition, dtype.ToString().ToLowerInvariant(), path);
-        var result = new LeaveOneOutResult(weightChange, trainChange, null, looPrediction, 0, solver).MoveToOuter();
+        var result = new LeaveOneOutResult(weightChange, trainChange, testChange, looPrediction, problem.TestKernel?.shape[0] ?? 0, solver).MoveToOuter();
         return (result, path);
     }
 

@@ -11,18 +11,23 @@ namespace SmoothInfo.Estimation;
 ///   h_i = sum_j p_ij^2 w_j,   fit_i = p_i . (w o U^T Phi^T r),   v_i = (r_i - fit_i) / (1 - h_i),   ||z_i||^2 = sum_j p_ij^2 w_j^2
 /// and then, as in <see cref="LinearHeadLeaveOneOut"/>, ||dw_i||^2 = ||v_i||^2 ||z_i||^2 and the other samples' summed change
 /// ||v_i||^2 (h_i - lambda ||z_i||^2 - h_i^2). Two more passes: the errors on the grid, then the quantities at the choice.
+/// With held-out features, dw_i = z_i v_i^T changes their predictions by Phi_te z_i v_i^T, whose squared norm is
+/// ||v_i||^2 (w o p_i)^T (U^T Phi_te^T Phi_te U) (w o p_i): one more pass over the held-out rows builds that m x m matrix.
 /// Memory O(m^2 + chunk (m + grid k)); time O(n m (d + m)) per pass.
 /// </summary>
 public static class FeatureSpaceLeaveOneOut
 {
     public const long ChunkRows = 4096;
 
+    /// <summary>Feature rows of another set of inputs (held-out samples), produced a chunk at a time like the training rows.</summary>
+    public sealed record HeldOutRows(long Samples, Func<long, long, Tensor> Rows);
+
     /// <param name="features">phi of rows [first, first + count) of the inputs, (count, m).</param>
     /// <param name="run">The training run whose gradient descent must converge at the chosen weight decay (its steps and
     /// weight decay are not used); null: the converged closed form only (gradient flow).</param>
     public static (LeaveOneOutResult Result, RegularizationPath Path) Compute(long samples, Func<long, long, Tensor> features,
         Tensor targets, Tensor initialPredictions, IReadOnlyList<double> weightDecays, long chunkRows = ChunkRows, TrainingSettingNames? names = null,
-        TrainingRun? run = null)
+        TrainingRun? run = null, HeldOutRows? heldOut = null)
     {
         RegularizationPath.RequireValid(weightDecays);
         if (samples < 2) throw new InputException(ErrorCodes.TooFewSamples, $"leave-one-out needs at least 2 samples (got {samples}).");
@@ -76,6 +81,14 @@ public static class FeatureSpaceLeaveOneOut
         var weightChange = empty(samples, dtype: dtype, device: eigenvalues.device);
         var trainChange = empty(samples, dtype: dtype, device: eigenvalues.device);
         var looPrediction = empty(new[] { samples, k }, dtype, eigenvalues.device);
+        var testChange = heldOut is null ? null : empty(samples, dtype: dtype, device: eigenvalues.device);
+        var testGram = heldOut is null ? null : zeros(new[] { m, m }, dtype, eigenvalues.device);
+        if (heldOut is not null)
+            ForChunks(heldOut.Samples, chunkRows, (first, rows) =>
+            {
+                var p = heldOut.Rows(first, rows).matmul(vectors);
+                testGram!.addmm_(p.t(), p, beta: 1, alpha: 1);                              // U^T Phi_te^T Phi_te U
+            });
         ForChunks(samples, chunkRows, (first, rows) =>
         {
             var p = features(first, rows).matmul(vectors);
@@ -88,11 +101,16 @@ public static class FeatureSpaceLeaveOneOut
             weightChange.narrow(0, first, rows).copy_(vNorm * zNorm);
             trainChange.narrow(0, first, rows).copy_(vNorm * (leverage - lambda * zNorm - leverage.square()) / (samples - 1));
             looPrediction.narrow(0, first, rows).copy_(target - v);
+            if (testGram is not null)
+            {
+                var weighted = p * w;                                                        // U^T z_i, one row per sample
+                testChange!.narrow(0, first, rows).copy_(vNorm * (weighted.matmul(testGram) * weighted).sum(1) / heldOut!.Samples);
+            }
         });
         var solver = new SolverReport("closed-form feature-space",
             $"a linear output layer on {m} features: one eigendecomposition of the {m} x {m} matrix Phi^T Phi serves every weight decay " +
             $"on the grid, and the {samples} samples pass through in chunks", condition, dtype.ToString().ToLowerInvariant(), path);
-        var result = new LeaveOneOutResult(weightChange, trainChange, null, looPrediction, 0, solver).MoveToOuter();
+        var result = new LeaveOneOutResult(weightChange, trainChange, testChange, looPrediction, heldOut?.Samples ?? 0, solver).MoveToOuter();
         return (result, path);
     }
 

@@ -46,4 +46,11 @@ public sealed record LeaveOneOutResult(
 /// Which exact method ran, why, and how well conditioned the linear system was; when the weight decay was chosen by the
 /// data (<c>training.weightDecay: auto</c>), the leave-one-out curve it was chosen on.
 /// </summary>
-public sealed record SolverReport(string Method, string Reason, double? ConditionNumber, string Precision, RegularizationPath? Regularization = null);
+public sealed record SolverReport(string Method, string Reason, double? ConditionNumber, string Precision, RegularizationPath? Regularization = null)
+{
+    /// <summary>How many held-out samples F-SI was measured on; 0: on the other training samples (no held-out set).</summary>
+    public long HeldOutSamples { get; init; }
+
+    /// <summary>learning rate / batch size of the SGD noise that smoothed the weights for weight-si-sgd; null when not measured.</summary>
+    public double? SgdNoiseScale { get; init; }
+}

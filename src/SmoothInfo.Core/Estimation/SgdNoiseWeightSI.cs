@@ -14,8 +14,9 @@ namespace SmoothInfo.Estimation;
 /// </summary>
 public static class SgdNoiseWeightSI
 {
+    /// <param name="location">Where the measure was asked for (the policy's key), for the singular-covariance error.</param>
     public static Tensor Compute(JacobianSource train, Tensor targets, Tensor initialPredictions, TrainingRun run, double noiseScale,
-        long blockSamples = WeightSpaceLeaveOneOut.DefaultBlockSamples)
+        long blockSamples = WeightSpaceLeaveOneOut.DefaultBlockSamples, SourceLocation? location = null)
     {
         if (!(noiseScale > 0) || double.IsInfinity(noiseScale))
             throw new InputException(ErrorCodes.InvalidHyperparameter, $"the SGD noise scale (learning rate / batch size) must be positive (got {noiseScale}).");
@@ -27,7 +28,7 @@ public static class SgdNoiseWeightSI
             throw new InputException(ErrorCodes.SingularSystem,
                 "the SGD noise covariance is singular: the per-sample gradients do not span every linearized direction " +
                 $"({train.Samples} samples for {train.Dimension} parameters), so Sigma^-1 does not exist.",
-                "linearize fewer parameters (e.g. the last layer), project the Jacobian, or use isotropic smoothing (weight SI with sigma).");
+                "linearize fewer parameters (e.g. the last layer), project the Jacobian, or use isotropic smoothing (weight SI with sigma).", location);
         var information = empty(fit.Samples, dtype: targets.dtype);
         fit.ForEachBlock((first, count, block) =>
         {

@@ -16,7 +16,8 @@ public sealed record EstimatorOutput(IReadOnlyList<SampleSignals> Signals, Solve
 
 /// <summary>
 /// The estimator's output saved beside the reports (smoothinfo-cache.json), keyed by a SHA-256 of everything it
-/// depends on: the policy's dataset, model, training and estimator sections, every sample's content hash and label,
+/// depends on: the policy's dataset, held-out, model, training and estimator sections, every sample's (and held-out
+/// sample's) content hash and label,
 /// the weights file's bytes, the backbone's model files, the device, and the exact build of the tool and of TorchSharp. Rules, baseline and
 /// report settings are not in the key: they are applied to the output afresh on every run. A missing, unreadable or
 /// mismatching cache is simply recomputed and overwritten.
@@ -29,7 +30,7 @@ public static class EstimatorCache
     // Fields included: the policy's image size is a value tuple, whose elements are fields.
     private static readonly JsonSerializerOptions PolicyJson = new() { IncludeFields = true };
 
-    public static string Key(SmoothInfoPolicy policy, Dataset dataset, Device device)
+    public static string Key(SmoothInfoPolicy policy, Dataset dataset, Dataset? heldOut, Device device)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Add(string text) => hash.AppendData(Encoding.UTF8.GetBytes(text + "\n"));
@@ -38,7 +39,7 @@ public static class EstimatorCache
         // reuses output of an older estimator that carried the same version number.
         Add(typeof(EstimatorCache).Assembly.ManifestModule.ModuleVersionId.ToString());
         Add(typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString() ?? "");
-        Add(JsonSerializer.Serialize(new { policy.Dataset, policy.Model, policy.Training, policy.Estimator }, PolicyJson));
+        Add(JsonSerializer.Serialize(new { policy.Dataset, policy.HeldOut, policy.Model, policy.Training, policy.Estimator }, PolicyJson));
         Add(device.type.ToString());
         Add(policy.Model.Weights is { } weights ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(weights))) : "no weights");
         // The backbone's model files come from a package, not from this assembly: a new package version must not reuse old output.
@@ -46,6 +47,8 @@ public static class EstimatorCache
         Add(string.Join("\u0001", dataset.ClassNames));
         Add(string.Join(",", dataset.SampleShape));
         for (int i = 0; i < dataset.Count; i++) Add($"{dataset[i].ContentHash} {dataset.Labels[i]}");
+        Add(heldOut is null ? "no held-out set" : $"held out {heldOut.Count}");
+        for (int i = 0; i < (heldOut?.Count ?? 0); i++) Add($"{heldOut![i].ContentHash} {heldOut.Labels[i]}");
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
@@ -69,13 +72,13 @@ public static class EstimatorCache
                 if (loo.Length != dataset.ClassNames.Count) return null;
                 var functional = s.GetProperty("functionalSI");
                 signals.Add(new SampleSignals(i, dataset.Labels[i], s.GetProperty("weightSI").GetDouble(),
-                    functional.ValueKind == JsonValueKind.Null ? double.NaN : functional.GetDouble(), loo));
+                    functional.ValueKind == JsonValueKind.Null ? double.NaN : functional.GetDouble(), loo) { WeightSISgd = ReportJson.ReadWeightSISgd(s) });
                 i++;
             }
             var condition = solver.GetProperty("conditionNumber");
-            return new EstimatorOutput(signals, new SolverReport(solver.GetProperty("method").GetString()!, solver.GetProperty("reason").GetString()!,
-                condition.ValueKind == JsonValueKind.Null ? null : condition.GetDouble(), solver.GetProperty("precision").GetString()!,
-                ReportJson.ReadRegularization(solver)));
+            return new EstimatorOutput(signals, ReportJson.WithMeasurements(new SolverReport(solver.GetProperty("method").GetString()!,
+                solver.GetProperty("reason").GetString()!, condition.ValueKind == JsonValueKind.Null ? null : condition.GetDouble(),
+                solver.GetProperty("precision").GetString()!, ReportJson.ReadRegularization(solver)), solver));
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
         {

@@ -1,5 +1,6 @@
 using SmoothInfo.Data;
 using SmoothInfo.Data.Images;
+using SmoothInfo.Diagnostics;
 using SmoothInfo.Estimation;
 using SmoothInfo.Kernels;
 using SmoothInfo.Policy.Model;
@@ -36,9 +37,10 @@ public static class GatePipeline
         // Read before the data and the estimator, so a damaged baseline costs seconds, not a whole run.
         var baseline = LoadBaseline(policy);
         var dataset = DatasetReader.Read(policy);
-        string? key = options.CacheFile is null ? null : EstimatorCache.Key(policy, dataset, device);
+        var heldOut = DatasetReader.ReadHeldOut(policy, dataset);
+        string? key = options.CacheFile is null ? null : EstimatorCache.Key(policy, dataset, heldOut, device);
         var cached = key is null ? null : EstimatorCache.Load(options.CacheFile!, key, dataset);
-        var output = cached ?? Estimate(policy, dataset, device, options);
+        var output = cached ?? Estimate(policy, dataset, heldOut, device, options);
         if (key is not null && cached is null) EstimatorCache.Save(options.CacheFile!, key, output);
         output = WithInputResiduals(output, dataset);
 
@@ -62,29 +64,33 @@ public static class GatePipeline
         baseline ??= LoadBaseline(policy);
         var evaluation = RuleEngine.Evaluate(signals, samples, policy.Rules, baseline);
         return new GateReport(toolVersion, policy.PolicyFile, datasetPath, samples.ClassNames, samples.Locators, samples.ContentHashes,
-            samples.Sources, signals, ScoreName(policy.Rules.Score), policy.Estimator.Sigma, output.Solver,
+            samples.Sources, signals, ScoreName(policy.Rules.Score, output.Solver), policy.Estimator.Sigma, output.Solver,
             evaluation, GroupSummary.Of(signals, samples.ClassNames, samples.Sources, evaluation.Findings), thumbnails(evaluation));
     }
 
-    /// <summary>The signal thresholds apply to, as the reports name it.</summary>
-    public static string ScoreName(ScoreSignal score) => score switch
+    /// <summary>The signal thresholds apply to, as the reports name it (F-SI says which inputs it was measured on).</summary>
+    public static string ScoreName(ScoreSignal score, SolverReport solver) => score switch
     {
         ScoreSignal.LabelSurprise => "label surprise",
-        ScoreSignal.FunctionalSi => "F-SI",
+        ScoreSignal.FunctionalSi => FindingText.FunctionalSIName(solver),
         _ => "weight SI",
     };
 
-    private static EstimatorOutput Estimate(SmoothInfoPolicy policy, Dataset dataset, Device device, GateRunOptions options)
+    private static EstimatorOutput Estimate(SmoothInfoPolicy policy, Dataset dataset, Dataset? heldOut, Device device, GateRunOptions options)
     {
         var estimator = policy.Estimator;
         var dtype = estimator.Precision == Precision.Float32 ? ScalarType.Float32 : ScalarType.Float64;
         if (policy.Model.Probe.Kind == ProbeKind.Gaussian)
         {
+            if (heldOut is not null && policy.Model.Backbone != Backbone.None)
+                throw new InputException(ErrorCodes.PolicyInconsistent,
+                    $"'heldOut' with 'model.backbone: {KebabCase.Of(policy.Model.Backbone)}' is not supported yet: the held-out images are not embedded by the backbone, so their kernel against the training features cannot be formed.",
+                    "remove 'heldOut' (F-SI is then measured on the other training samples), or remove 'model.backbone'.", policy.Locations.Of("heldOut"));
             // The embedding cache sits beside the estimator's; --no-cache (no cache file) embeds every image afresh.
             var backbone = BackboneRun.Embed(policy, dataset, options.CacheFile is { } cache ? Path.GetDirectoryName(Path.GetFullPath(cache)) : null, options.Progress);
             var kernelResult = GaussianProbeRun.Estimate(dataset, policy.Training, estimator.Seed, dtype, device,
-                TrainingSettingNames.Policy(policy.Locations), backbone);
-            return new EstimatorOutput(Signals(kernelResult, dataset, estimator), kernelResult.Solver);
+                TrainingSettingNames.Policy(policy.Locations), backbone, heldOut);
+            return new EstimatorOutput(Signals(kernelResult, dataset, estimator), kernelResult.Solver with { HeldOutSamples = kernelResult.TestSampleCount });
         }
         var network = ProbeModel.Build(policy.Model, dataset, estimator.Seed, dtype, device);
         var inputs = ProbeModel.Inputs(dataset, policy.Model, dtype).to(device);
@@ -97,10 +103,23 @@ public static class GatePipeline
         {
             Names = TrainingSettingNames.Policy(policy.Locations),
         };
+        var heldOutInputs = heldOut is null ? null : ProbeModel.Inputs(heldOut, policy.Model, dtype).to(device);
         var (result, formulation) = LeaveOneOutRun.Estimate(network, ProbeModel.Selection(policy.Model), inputs, labels, dataset.ClassNames.Count,
             run, new EstimatorOptions(dtype, device, Progress: options.Progress), options.KernelProgress, ProbeModel.Projection(estimator),
-            estimator.Kernel.BlockSize, chooseWeightDecay: training.WeightDecay is null);
-        return new EstimatorOutput(Signals(result, dataset, estimator), result.Solver with { Reason = $"{formulation.Reason}; {result.Solver.Reason}" });
+            estimator.Kernel.BlockSize, chooseWeightDecay: training.WeightDecay is null, heldOut: heldOutInputs);
+        var solver = result.Solver with { Reason = $"{formulation.Reason}; {result.Solver.Reason}", HeldOutSamples = result.TestSampleCount };
+        var signals = Signals(result, dataset, estimator);
+        if (!estimator.Measures.Contains(Measure.WeightSiSgd)) return new EstimatorOutput(signals, solver);
+
+        // weight-si-sgd at the run's weight decay (the chosen one under weightDecay: auto); the binder refused finite t.
+        var converged = run with { WeightDecay = result.Solver.Regularization?.Chosen ?? run.WeightDecay };
+        int batchSize = estimator.Sgd.BatchSize ?? throw new InvalidOperationException("the binder requires estimator.sgd.batchSize with weight-si-sgd");
+        var targets = TorchSharp.torch.nn.functional.one_hot(labels, dataset.ClassNames.Count).to(dtype, device);
+        double[] sgd = SgdNoiseRun.Measure(network, ProbeModel.Selection(policy.Model), ProbeModel.Projection(estimator), inputs, targets,
+            LeaveOneOutRun.InitialPredictions(network, inputs, dtype), converged, batchSize, policy.Locations.Of("estimator.measures"))
+            .to(float64).data<double>().ToArray();
+        return new EstimatorOutput(signals.Select(s => s with { WeightSISgd = sgd[s.Index] }).ToList(),
+            solver with { SgdNoiseScale = converged.LearningRate / batchSize });
     }
 
     /// <summary>The inputs' distances from their principal subspace: inputs only, cheap, so measured on every run rather than cached.</summary>

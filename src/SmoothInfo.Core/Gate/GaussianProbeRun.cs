@@ -25,9 +25,11 @@ public static class GaussianProbeRun
     public const int RandomFeatureWidth = 2048;
 
     /// <param name="backbone">A backbone's features of the samples, which replace the preprocessed inputs; null: the inputs.</param>
+    /// <param name="heldOut">Held-out samples F-SI is measured on (without a backbone: the gate refuses that pair before).</param>
     public static LeaveOneOutResult Estimate(Dataset dataset, TrainingPolicy training, long seed, ScalarType dtype, Device device,
-        TrainingSettingNames names, BackboneFeatures? backbone = null)
+        TrainingSettingNames names, BackboneFeatures? backbone = null, Dataset? heldOut = null)
     {
+        if (backbone is not null && heldOut is not null) throw new ArgumentException("held-out samples are not embedded by the backbone", nameof(heldOut));
         using var scope = NewDisposeScope();
         long n = dataset.Count;
         int k = dataset.ClassNames.Count;
@@ -38,6 +40,7 @@ public static class GaussianProbeRun
         // features keep that scale (E ||phi||^2 = 1).
         IReadOnlyList<double> grid = training.WeightDecay is { } fixedDecay ? new[] { fixedDecay } : RegularizationPath.DefaultGrid(1.0);
         double bandwidth = GaussianKernel.MedianSquaredDistance(features);
+        var heldOutFeatures = heldOut is null ? null : DatasetTensors.Features(heldOut, dtype).reshape(heldOut.Count, heldOut.FeatureCount).to(device);
         string on = backbone is null ? "" : $" on {backbone.Description}";
         string kernelText = string.Create(CultureInfo.InvariantCulture, $"kernel exp(-||x - x'||^2 / {bandwidth:G4}), the median squared distance between inputs");
         LeaveOneOutResult result;
@@ -45,14 +48,17 @@ public static class GaussianProbeRun
         if (n <= ExactKernelSamples)
         {
             var (kernel, _) = GaussianKernel.Compute(features, bandwidth);
-            (result, _) = ClassSharedLeaveOneOut.Compute(new ClassSharedProblem(kernel, targets, prior), grid, names);
+            var crossKernel = heldOutFeatures is null ? null : GaussianKernel.Cross(heldOutFeatures, features, bandwidth);
+            (result, _) = ClassSharedLeaveOneOut.Compute(new ClassSharedProblem(kernel, targets, prior, crossKernel), grid, names);
             how = $"gaussian probe{on}: {kernelText}";
         }
         else
         {
             using var network = new RandomFourierFeatures(features.shape[1], RandomFeatureWidth, bandwidth, seed, dtype, device);
+            var heldOutRows = heldOutFeatures is null ? null
+                : new FeatureSpaceLeaveOneOut.HeldOutRows(heldOutFeatures.shape[0], (first, rows) => network.Of(heldOutFeatures.narrow(0, first, rows)));
             (result, _) = FeatureSpaceLeaveOneOut.Compute(n, (first, rows) => network.Of(features.narrow(0, first, rows)), targets, prior, grid,
-                FeatureSpaceLeaveOneOut.ChunkRows, names);
+                FeatureSpaceLeaveOneOut.ChunkRows, names, heldOut: heldOutRows);
             how = string.Create(CultureInfo.InvariantCulture,
                 $"gaussian probe{on}: {kernelText}, approximated by {RandomFeatureWidth} random Fourier features because {n} samples exceed the exact kernel's {ExactKernelSamples}");
         }

@@ -26,6 +26,13 @@ public static class GaussianKernel
         return (kernel.MoveToOuterDisposeScope(), h);
     }
 
+    /// <summary>The (m, n) cross kernel of held-out features (m, d) against training features (n, d), at the training kernel's bandwidth.</summary>
+    public static Tensor Cross(Tensor heldOut, Tensor train, double bandwidth)
+    {
+        using var scope = NewDisposeScope();
+        return SquaredDistances(heldOut.reshape(heldOut.shape[0], -1), train.reshape(train.shape[0], -1)).div_(-bandwidth).exp_().MoveToOuterDisposeScope();
+    }
+
     /// <summary>
     /// The median of ||x_i - x_j||^2 over pairs i &lt; j: the usual scale-free choice, so standardized tables and raw
     /// pixels get the same kernel shape without a tuned constant. Zero only when every input is identical; then 1.

@@ -41,6 +41,28 @@ public static class FindingText
         _ => "",
     };
 
+    /// <summary>Which F-SI the estimator measured: on the held-out set (the paper's definition), or on the other training samples.</summary>
+    public static string FunctionalSIName(SolverReport solver) =>
+        solver.HeldOutSamples > 0 ? $"held-out F-SI ({solver.HeldOutSamples} held-out samples)" : "training-set F-SI";
+
+    /// <summary>
+    /// What was measured beyond the score, one line each, for every report to show: which F-SI, and the SGD-noise weight SI
+    /// with its noise scale. Empty when neither was measured.
+    /// </summary>
+    public static IReadOnlyList<(string Name, string Text)> Measurements(GateReport report)
+    {
+        var lines = new List<(string, string)>();
+        if (report.Signals.Any(s => !double.IsNaN(s.FunctionalSI)))
+            lines.Add(("F-SI", report.Solver.HeldOutSamples > 0
+                ? $"on the held-out set ({report.Solver.HeldOutSamples} samples): the squared change of their predictions when a training sample is left out, / (2σ²)"
+                : "on the training set: the squared change of the other training samples' predictions when a sample is left out, / (2σ²)"));
+        var sgd = report.Signals.Select(s => s.WeightSISgd).Where(v => !double.IsNaN(v)).OrderBy(v => v).ToList();
+        if (sgd.Count > 0)
+            lines.Add(("SGD-noise weight SI", $"weights smoothed by the stationary SGD noise covariance (learning rate / batch size = {Number(report.Solver.SgdNoiseScale ?? double.NaN)}): " +
+                $"median {Number(sgd[sgd.Count / 2])} nats, largest {Number(sgd[^1])} nats"));
+        return lines;
+    }
+
     /// <summary>Where the sample is, for people: its file relative to the repository root, then (line) or [record index].</summary>
     public static string Place(Finding finding, string repositoryRoot)
     {

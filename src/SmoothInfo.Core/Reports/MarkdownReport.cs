@@ -21,6 +21,8 @@ public static class MarkdownReport
             (report.Solver.ConditionNumber is { } c ? $", condition number {c:G3}" : "") +
             (report.Solver.Regularization is { } path ? $", weight decay {FindingText.Number(path.Chosen)} chosen by leave-one-out error" : "") + ".");
         md.AppendLine();
+        foreach (var (name, text) in FindingText.Measurements(report)) md.AppendLine($"- {name}: {text}.");
+        md.AppendLine();
 
         var counts = Enum.GetValues<Category>().Select(cat => (cat, n: evaluation.OpenFindings.Count(f => f.Category == cat)))
             .Where(x => x.n > 0).Select(x => $"{x.n} {x.cat.Name()}").ToList();

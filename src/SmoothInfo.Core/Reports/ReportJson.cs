@@ -22,6 +22,12 @@ public static class ReportJson
         json.WriteString("reason", solver.Reason);
         if (solver.ConditionNumber is { } condition) json.WriteNumber("conditionNumber", condition); else json.WriteNull("conditionNumber");
         json.WriteString("precision", solver.Precision);
+        // Which F-SI the samples carry: on the held-out set (the paper's), or on the other training samples.
+        json.WriteStartObject("functionalSI");
+        json.WriteString("measuredOn", solver.HeldOutSamples > 0 ? "held-out" : "training");
+        if (solver.HeldOutSamples > 0) json.WriteNumber("heldOutSamples", solver.HeldOutSamples);
+        json.WriteEndObject();
+        if (solver.SgdNoiseScale is { } noiseScale) json.WriteNumber("sgdNoiseScale", noiseScale);
         if (solver.Regularization is { } path)
         {
             json.WriteStartObject("weightDecay");
@@ -62,11 +68,27 @@ public static class ReportJson
         return new Estimation.RegularizationPath(chosen.GetDouble(), decays, errors);
     }
 
+    /// <summary>
+    /// The solver with what <see cref="WriteSolver"/> says was measured (held-out set size, SGD noise scale); absent members,
+    /// as in reports written before they existed, mean a training-set F-SI and no SGD-noise SI.
+    /// </summary>
+    public static Estimation.SolverReport WithMeasurements(Estimation.SolverReport solver, JsonElement written) => solver with
+    {
+        HeldOutSamples = written.TryGetProperty("functionalSI", out var functional) && functional.ValueKind == JsonValueKind.Object
+            && functional.TryGetProperty("heldOutSamples", out var count) && count.TryGetInt64(out long samples) ? samples : 0,
+        SgdNoiseScale = written.TryGetProperty("sgdNoiseScale", out var scale) && scale.ValueKind == JsonValueKind.Number ? scale.GetDouble() : null,
+    };
+
+    /// <summary>A sample's SGD-noise weight SI as <see cref="WriteSignals"/> writes it; NaN when absent (not measured).</summary>
+    public static double ReadWeightSISgd(JsonElement sample) =>
+        sample.TryGetProperty("weightSISgd", out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : double.NaN;
+
     /// <summary>A sample's estimator signals, as the report and the estimator cache both store them.</summary>
     public static void WriteSignals(this Utf8JsonWriter json, Rules.SampleSignals signals)
     {
         json.WriteNumber("weightSI", signals.WeightSI);
         json.NumberOrNull("functionalSI", signals.FunctionalSI);
+        if (!double.IsNaN(signals.WeightSISgd)) json.WriteNumber("weightSISgd", signals.WeightSISgd);
         json.WriteStartArray("looPrediction");
         foreach (double value in signals.LooPrediction) json.WriteNumberValue(value);
         json.WriteEndArray();

@@ -39,6 +39,15 @@ public static class SarifReport
         json.WriteEndObject();
         json.WriteEndObject();
 
+        // Which F-SI the messages' numbers are, and the SGD-noise weight SI when measured, for readers of the log.
+        var measurements = FindingText.Measurements(report);
+        if (measurements.Count > 0)
+        {
+            json.WriteStartObject("properties");
+            foreach (var (name, text) in measurements) json.WriteString(name, text);
+            json.WriteEndObject();
+        }
+
         json.WriteStartArray("results");
         foreach (var finding in report.Evaluation.Findings)
         {
@@ -63,6 +72,12 @@ public static class SarifReport
             json.WriteEndObject();
             json.WriteEndObject();
             json.WriteEndArray();
+            if (!double.IsNaN(finding.Signals.WeightSISgd))
+            {
+                json.WriteStartObject("properties");
+                json.WriteNumber("weightSISgd", finding.Signals.WeightSISgd);
+                json.WriteEndObject();
+            }
             json.WriteStartObject("partialFingerprints");
             json.WriteString("contentHash/v1", finding.ContentHash);
             json.WriteEndObject();

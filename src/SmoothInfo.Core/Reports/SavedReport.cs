@@ -58,9 +58,9 @@ public sealed record SavedReport(
             var classes = Array(root, "classes", "$").Select((c, i) => c.ValueKind == JsonValueKind.String ? c.GetString()! : throw Error($"$.classes[{i}]", "is not a string")).ToList();
             var solver = Member(root, "solver", "$", JsonValueKind.Object);
             var condition = Member(solver, "conditionNumber", "$.solver", JsonValueKind.Number, JsonValueKind.Null);
-            var solverReport = new SolverReport(String(solver, "method", "$.solver"), String(solver, "reason", "$.solver"),
+            var solverReport = ReportJson.WithMeasurements(new SolverReport(String(solver, "method", "$.solver"), String(solver, "reason", "$.solver"),
                 condition.ValueKind == JsonValueKind.Null ? null : condition.GetDouble(), String(solver, "precision", "$.solver"),
-                ReportJson.ReadRegularization(solver));
+                ReportJson.ReadRegularization(solver)), solver);
 
             var samples = Array(root, "samples", "$");
             if (samples.Count == 0) throw Error("$.samples", "is empty");
@@ -87,6 +87,7 @@ public sealed record SavedReport(
                     functional.ValueKind == JsonValueKind.Null ? double.NaN : functional.GetDouble(), loo)
                 {
                     InputResidual = residual.ValueKind == JsonValueKind.Number ? residual.GetDouble() : double.NaN,
+                    WeightSISgd = ReportJson.ReadWeightSISgd(s),
                 });
                 locators.Add(new SampleLocator(String(s, "file", at),
                     s.TryGetProperty("line", out var line) ? Int(s, "line", at) : 0,

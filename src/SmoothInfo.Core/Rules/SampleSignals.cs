@@ -22,6 +22,9 @@ public sealed record SampleSignals(int Index, int Label, double WeightSI, double
     /// </summary>
     public double InputResidual { get; init; } = double.NaN;
 
+    /// <summary>Weight SI with the weights smoothed by the stationary SGD noise covariance (weight-si-sgd), in nats; NaN when not measured.</summary>
+    public double WeightSISgd { get; init; } = double.NaN;
+
     public double Score => Scoring switch
     {
         ScoreSignal.LabelSurprise => LabelSurprise,

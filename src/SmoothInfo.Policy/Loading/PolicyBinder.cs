@@ -18,7 +18,7 @@ internal static class PolicyBinder
         var policy = new SmoothInfoPolicy(
             PolicyFile: Path.GetFullPath(policyFile),
             Version: (int)top.Integer("version"),
-            Dataset: BindDataset(top.Section("dataset"), errors),
+            Dataset: BindDataset(top.Section("dataset"), "dataset", errors),
             Model: BindModel(top.Section("model")),
             Training: BindTraining(top.Section("training")),
             Estimator: BindEstimator(top.Section("estimator")),
@@ -28,11 +28,17 @@ internal static class PolicyBinder
         {
             Locations = KeyLocationReader.Read(root, policyFile),
         };
+        if (top.IsWritten("heldOut")) policy = policy with { HeldOut = BindHeldOut(top.Section("heldOut"), policy.Dataset, errors) };
         if (policy.Rules.Score == ScoreSignal.FunctionalSi && !policy.Estimator.Measures.Contains(Measure.FunctionalSi))
             errors.Add(new InputException(ErrorCodes.PolicyInconsistent,
                 "'rules.score' is functional-si, but 'estimator.measures' does not measure it.",
                 "add functional-si to estimator.measures, or choose another rules.score.", top.Section("rules").Locate("score")));
+        if (policy.HeldOut is not null && !policy.Estimator.Measures.Contains(Measure.FunctionalSi))
+            errors.Add(new InputException(ErrorCodes.PolicyInconsistent,
+                "'heldOut' is the set functional-si is measured on, but 'estimator.measures' does not measure it, so it would be read for nothing.",
+                "add functional-si to estimator.measures, or remove 'heldOut'.", top.Locate("heldOut")));
         CheckGaussianProbe(policy, top, errors);
+        CheckSgdNoise(policy, top, errors);
         return (policy, errors);
     }
 
@@ -71,29 +77,60 @@ internal static class PolicyBinder
                 "set 'training.weightDecay' to a positive number or 'auto'.", training.Locate("weightDecay")));
     }
 
-    private static DatasetPolicy BindDataset(PolicySection s, List<InputException> errors)
+    /// <param name="name">The section's key (dataset or heldOut): both have the same keys, and errors name the one written.</param>
+    private static DatasetPolicy BindDataset(PolicySection s, string name, List<InputException> errors)
     {
         var format = s.Enum<DatasetFormat>("format");
         var dataset = new DatasetPolicy(
             format, s.Path("path")!, s.Path("labels"), s.RequiredString("labelColumn"), s.Strings("featureColumns"),
             s.String("idColumn"), s.String("sourceColumn"), s.RequiredString("imageColumn"), s.Strings("classes"),
-            BindPreprocessing(s.Section("preprocessing")));
+            BindPreprocessing(s.Section("preprocessing"))) { Section = name };
         if (format is DatasetFormat.Idx or DatasetFormat.Npy && dataset.Labels is null)
             errors.Add(new InputException(ErrorCodes.PolicyInconsistent,
-                $"a dataset of format '{KebabCase.Of(format)}' needs 'dataset.labels', the file with one label per sample.",
-                format == DatasetFormat.Idx ? "add e.g. 'labels: train-labels-idx1-ubyte.gz' under 'dataset'." : "add e.g. 'labels: labels.npy' under 'dataset'.",
+                $"a dataset of format '{KebabCase.Of(format)}' needs '{name}.labels', the file with one label per sample.",
+                format == DatasetFormat.Idx ? $"add e.g. 'labels: train-labels-idx1-ubyte.gz' under '{name}'." : $"add e.g. 'labels: labels.npy' under '{name}'.",
                 s.Locate("format")));
         foreach (var (key, formats) in FormatSpecificKeys)
         {
             if (s.IsWritten(key) && !formats.Contains(format))
                 errors.Add(new InputException(ErrorCodes.PolicyInconsistent,
-                    $"'dataset.{key}' applies only to {string.Join(", ", formats.Select(KebabCase.Of))} datasets; this one is '{KebabCase.Of(format)}', so it would be ignored.",
-                    $"remove '{key}', or change 'dataset.format'.", s.Locate(key)));
+                    $"'{name}.{key}' applies only to {string.Join(", ", formats.Select(KebabCase.Of))} datasets; this one is '{KebabCase.Of(format)}', so it would be ignored.",
+                    $"remove '{key}', or change '{name}.format'.", s.Locate(key)));
         }
         if (dataset.Classes.Distinct(StringComparer.Ordinal).Count() != dataset.Classes.Count)
-            errors.Add(new InputException(ErrorCodes.PolicyInconsistent, "'dataset.classes' names a class twice.",
+            errors.Add(new InputException(ErrorCodes.PolicyInconsistent, $"'{name}.classes' names a class twice.",
                 "list each class name once, in label order.", s.Locate("classes")));
         return dataset;
+    }
+
+    /// <summary>
+    /// The held-out set is measured through the model trained on the dataset, so it takes the dataset's preprocessing
+    /// (its statistics are fitted on the training data when the data is read): a key left out follows the dataset's, a
+    /// key written differently would be ignored and is an error. Declared classes must be the dataset's, in its order.
+    /// </summary>
+    private static DatasetPolicy BindHeldOut(PolicySection s, DatasetPolicy dataset, List<InputException> errors)
+    {
+        var heldOut = BindDataset(s, "heldOut", errors);
+        var preprocessing = s.Section("preprocessing");
+        var written = heldOut.Preprocessing;
+        foreach (var (key, differs, value) in new (string, bool, string)[]
+        {
+            ("features", written.Features != dataset.Preprocessing.Features, KebabCase.Of(dataset.Preprocessing.Features)),
+            ("imageSize", written.ImageSize != dataset.Preprocessing.ImageSize,
+                dataset.Preprocessing.ImageSize is { } size ? $"[{size.Width}, {size.Height}]" : "null"),
+            ("channels", written.Channels != dataset.Preprocessing.Channels, dataset.Preprocessing.Channels.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        })
+        {
+            if (preprocessing.IsWritten(key) && differs)
+                errors.Add(new InputException(ErrorCodes.PolicyInconsistent,
+                    $"'heldOut.preprocessing.{key}' differs from 'dataset.preprocessing.{key}' ({value}); the held-out samples go through the model trained on the dataset, so they are preprocessed as the dataset is.",
+                    $"remove 'heldOut.preprocessing.{key}' (it follows the dataset's), or set it to {value}.", preprocessing.Locate(key)));
+        }
+        if (heldOut.Classes.Count > 0 && dataset.Classes.Count > 0 && !heldOut.Classes.SequenceEqual(dataset.Classes, StringComparer.Ordinal))
+            errors.Add(new InputException(ErrorCodes.PolicyInconsistent,
+                "'heldOut.classes' differs from 'dataset.classes'; the held-out samples are labelled with the training data's classes.",
+                "remove 'heldOut.classes' (the dataset's apply), or list the same classes in the same order.", s.Locate("classes")));
+        return heldOut with { Preprocessing = dataset.Preprocessing };
     }
 
     /// <summary>Dataset keys that mean something for some formats only: written for another, they signal a mistake.</summary>
@@ -111,6 +148,35 @@ internal static class PolicyBinder
     {
         var size = s.Integers("imageSize");
         return new PreprocessingPolicy(s.Enum<FeatureScaling>("features"), size.Count == 2 ? (size[0], size[1]) : null, (int)s.Integer("channels"));
+    }
+
+    /// <summary>
+    /// weight-si-sgd smooths the converged weights with the stationary covariance of SGD noise (Lyapunov equation with
+    /// H = J^T J + lambda I): it needs the training's batch size, t = infinity, a positive weight decay, and a network with
+    /// linearized weights (the gaussian probe has none).
+    /// </summary>
+    private static void CheckSgdNoise(SmoothInfoPolicy policy, PolicySection top, List<InputException> errors)
+    {
+        var estimator = top.Section("estimator");
+        var training = top.Section("training");
+        if (!policy.Estimator.Measures.Contains(Measure.WeightSiSgd)) return;
+        const string Measured = "'estimator.measures' has weight-si-sgd";
+        if (policy.Estimator.Sgd.BatchSize is null)
+            errors.Add(new InputException(ErrorCodes.PolicyMissingKey,
+                $"{Measured}, the weight SI smoothed by SGD noise, whose scale is training.learningRate / batch size; the batch size is not given.",
+                "add 'sgd: { batchSize: N }' under 'estimator' with your training's mini-batch size, or remove weight-si-sgd.", estimator.Locate("sgd")));
+        if (policy.Training.Steps is not null)
+            errors.Add(new InputException(ErrorCodes.PolicyInconsistent,
+                $"{Measured}, whose stationary SGD noise is computed at convergence only (steps: inf).",
+                "set 'training.steps: inf', or remove weight-si-sgd from 'estimator.measures'.", training.Locate("steps")));
+        if (policy.Training.WeightDecay is 0)
+            errors.Add(new InputException(ErrorCodes.PolicyInconsistent,
+                $"{Measured}, which needs a positive weight decay: without it the Hessian J^T J + lambda I is singular and SGD noise has no stationary covariance.",
+                "set 'training.weightDecay' to a positive number or 'auto', or remove weight-si-sgd from 'estimator.measures'.", training.Locate("weightDecay")));
+        if (policy.Model.Probe.Kind == ProbeKind.Gaussian)
+            errors.Add(new InputException(ErrorCodes.PolicyInconsistent,
+                $"{Measured}, which smooths a network's weights; the gaussian probe is a kernel without a weight vector.",
+                "use 'model.probe.kind: mlp' or 'cnn', or remove weight-si-sgd from 'estimator.measures'.", top.Section("model").Section("probe").Locate("kind")));
     }
 
     private static ModelPolicy BindModel(PolicySection s)
@@ -142,7 +208,10 @@ internal static class PolicyBinder
             new KernelPolicy((int)kernel.Integer("blockSize"), new ProjectionPolicy(
                 projection.Enum<JacobianProjectionKind>("kind"), projection.Integer("dimension"), projection.NullableNumber("sparsity"))),
             s.Enum<ComputeDevice>("device"), s.Enum<Precision>("precision"),
-            (int)Math.Min(s.Integer("maxSamples"), int.MaxValue), s.Integer("seed"));
+            (int)Math.Min(s.Integer("maxSamples"), int.MaxValue), s.Integer("seed"))
+        {
+            Sgd = new SgdPolicy((int?)s.Section("sgd").NullableInteger("batchSize")),
+        };
     }
 
     private static RulesPolicy BindRules(PolicySection s, List<InputException> errors)

@@ -25,7 +25,7 @@ public enum TrainingDynamics { Discrete, Continuous }
 
 public enum LossReduction { Mean, Sum }
 
-public enum Measure { WeightSi, FunctionalSi, LooPrediction }
+public enum Measure { WeightSi, FunctionalSi, LooPrediction, WeightSiSgd }
 
 public enum ComputeDevice { Auto, Cpu, Cuda }
 

@@ -17,6 +17,12 @@ public sealed record SmoothInfoPolicy(
 {
     /// <summary>Where the user wrote each key, for errors found after loading.</summary>
     public PolicyKeyLocations Locations { get; init; } = PolicyKeyLocations.None(PolicyFile);
+
+    /// <summary>
+    /// Held-out samples F-SI is measured on (the paper's definition); null: F-SI on the other training samples. Read with
+    /// the training data's classes and its fitted preprocessing statistics.
+    /// </summary>
+    public DatasetPolicy? HeldOut { get; init; }
 }
 
 public sealed record DatasetPolicy(
@@ -29,7 +35,12 @@ public sealed record DatasetPolicy(
     string? SourceColumn,
     string ImageColumn,
     IReadOnlyList<string> Classes,
-    PreprocessingPolicy Preprocessing);
+    PreprocessingPolicy Preprocessing)
+{
+    /// <summary>The policy section it was written under (dataset or heldOut), so errors name the user's keys.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string Section { get; init; } = "dataset";
+}
 
 /// <param name="ImageSize">Width and height images are resized to; null keeps their own size.</param>
 public sealed record PreprocessingPolicy(FeatureScaling Features, (int Width, int Height)? ImageSize, int Channels);
@@ -53,7 +64,14 @@ public sealed record EstimatorPolicy(
     ComputeDevice Device,
     Precision Precision,
     int MaxSamples,
-    long Seed);
+    long Seed)
+{
+    /// <summary>The SGD run whose noise smooths the weights for <see cref="Measure.WeightSiSgd"/>.</summary>
+    public SgdPolicy Sgd { get; init; } = new(null);
+}
+
+/// <param name="BatchSize">The training's mini-batch size; null when not given (weight-si-sgd then cannot be measured).</param>
+public sealed record SgdPolicy(int? BatchSize);
 
 /// <param name="BlockSize">At most this many samples per block of the kernel computation.</param>
 public sealed record KernelPolicy(int BlockSize, ProjectionPolicy Projection);

@@ -33,7 +33,7 @@ public sealed class HtmlReportTests
             for (int y = 2; y < 7; y++) for (int x = offset; x < offset + 4; x++) pixels[y * 12 + x] = 255;
             builder.Add(pixels, (i % 3).ToString(System.Globalization.CultureInfo.InvariantCulture), SampleLocator.AtIndex(Path.Combine(_root, "images.idx"), i));
         }
-        var data = builder.Build(Array.Empty<string>(), FeatureScaling.None);
+        var data = BuildUnscaled(builder);
         var signals = TypicalSignals(data);
         signals[7] = SignalsOf(7, data.Labels[7], 9, looClass: 0, looScore: 0.93);
         var evaluation = RuleEngine.Evaluate(signals, SampleCatalog.Of(data), RulesWith(), Baseline.Empty);

@@ -24,8 +24,12 @@ internal static class RuleFixtures
         for (int i = 0; i < n; i++)
             builder.Add(new float[] { i, i * 0.5f }, (i % 3).ToString(System.Globalization.CultureInfo.InvariantCulture),
                 SampleLocator.AtLine("data.csv", i + 2), source: i < n / 2 ? "crawl" : "vendor");
-        return builder.Build(Array.Empty<string>(), FeatureScaling.None);
+        return BuildUnscaled(builder);
     }
+
+    /// <summary>The builder's dataset with classes inferred and no scaling, as a policy with only a path would read it.</summary>
+    public static Dataset BuildUnscaled(DatasetBuilder builder) => builder.Build(new DatasetPolicy(DatasetFormat.Csv, "data.csv", null, "label",
+        Array.Empty<string>(), null, null, "file", Array.Empty<string>(), new PreprocessingPolicy(FeatureScaling.None, null, 3)), training: null);
 
     /// <summary>Typical samples: LOO agrees with the label, score around 1 with a little spread.</summary>
     public static List<SampleSignals> TypicalSignals(Dataset data) =>

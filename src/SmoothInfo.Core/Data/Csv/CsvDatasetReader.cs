@@ -14,7 +14,7 @@ public static class CsvDatasetReader
     private const int Ignored = -1, Label = -2, Id = -3, Source = -4;
     private const int RowsPerTask = 256;
 
-    public static Dataset Read(DatasetPolicy policy, int maxSamples)
+    public static Dataset Read(DatasetPolicy policy, int maxSamples, TrainingConventions? training = null)
     {
         string file = policy.Path;
         byte delimiter = policy.Format == DatasetFormat.Tsv ? (byte)'\t' : (byte)',';
@@ -37,7 +37,7 @@ public static class CsvDatasetReader
                     SampleLocator.AtLine(file, records[i].Line), block.Ids[i], block.Sources[i]);
         }
         while (scanner.NextBlock(records));
-        return builder.Build(policy.Classes, policy.Preprocessing.Features);
+        return builder.Build(policy, training);
     }
 
     private sealed record Block(float[] Features, string[] Labels, string?[] Ids, string?[] Sources);
@@ -118,14 +118,14 @@ public static class CsvDatasetReader
         public static Columns Resolve(CsvHeader header, DatasetPolicy policy)
         {
             var roles = Enumerable.Repeat(Ignored, header.Names.Count).ToArray();
-            roles[header.IndexOf(policy.LabelColumn, "dataset.labelColumn")] = Label;
-            if (policy.IdColumn is { } id) roles[header.IndexOf(id, "dataset.idColumn")] = Id;
-            if (policy.SourceColumn is { } source) roles[header.IndexOf(source, "dataset.sourceColumn")] = Source;
+            roles[header.IndexOf(policy.LabelColumn, $"{policy.Section}.labelColumn")] = Label;
+            if (policy.IdColumn is { } id) roles[header.IndexOf(id, $"{policy.Section}.idColumn")] = Id;
+            if (policy.SourceColumn is { } source) roles[header.IndexOf(source, $"{policy.Section}.sourceColumn")] = Source;
             var used = Enumerable.Range(0, roles.Length).Where(i => roles[i] != Ignored).ToHashSet();
             var features = header.FeatureIndices(policy.FeatureColumns, used);
             if (features.Length == 0)
                 throw new InputException(ErrorCodes.CsvUnknownColumn, "no feature columns are left: the header has only the label, id and source columns.",
-                    "add feature columns to the file, or list them in 'dataset.featureColumns'.", new SourceLocation(policy.Path, header.Line, 1));
+                    $"add feature columns to the file, or list them in '{policy.Section}.featureColumns'.", new SourceLocation(policy.Path, header.Line, 1));
             for (int slot = 0; slot < features.Length; slot++) roles[features[slot]] = slot;
             return new Columns(roles, features.Length);
         }

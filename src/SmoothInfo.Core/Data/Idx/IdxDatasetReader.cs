@@ -7,7 +7,7 @@ namespace SmoothInfo.Data.Idx;
 /// <summary>An IDX images file plus an IDX labels file (MNIST, Fashion-MNIST, ...). Locators are file and record index.</summary>
 public static class IdxDatasetReader
 {
-    public static Dataset Read(DatasetPolicy policy, int maxSamples)
+    public static Dataset Read(DatasetPolicy policy, int maxSamples, TrainingConventions? training = null)
     {
         string labelsPath = policy.Labels ?? throw new ArgumentException("an IDX dataset needs a labels file; the policy loader checks this", nameof(policy));
         using var images = IdxFile.Open(policy.Path);
@@ -15,7 +15,7 @@ public static class IdxDatasetReader
         if (labels.RecordLength != 1)
             throw new InputException(ErrorCodes.ShapeInconsistent,
                 $"the labels file holds records of shape {string.Join(" x ", labels.RecordShape)}; one number per sample (a 1-dimensional IDX file) is expected.",
-                "set 'dataset.labels' to the labels file (e.g. train-labels-idx1-ubyte.gz) and 'dataset.path' to the images file.", new SourceLocation(labelsPath));
+                $"set '{policy.Section}.labels' to the labels file (e.g. train-labels-idx1-ubyte.gz) and '{policy.Section}.path' to the images file.", new SourceLocation(labelsPath));
         if (labels.Count != images.Count)
             throw new InputException(ErrorCodes.ShapeInconsistent,
                 $"the labels file has {labels.Count} labels but the images file {policy.Path} has {images.Count} records; one label per record is expected.",
@@ -31,6 +31,6 @@ public static class IdxDatasetReader
             labels.ReadRecord(i, label);
             builder.Add(pixels, label[0].ToString(CultureInfo.InvariantCulture), SampleLocator.AtIndex(policy.Path, i));
         }
-        return builder.Build(policy.Classes, policy.Preprocessing.Features);
+        return builder.Build(policy, training);
     }
 }

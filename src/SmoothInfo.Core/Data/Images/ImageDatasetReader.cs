@@ -14,7 +14,7 @@ public static class ImageDatasetReader
 {
     private sealed record Entry(string Image, string Label, SampleLocator? ListedAt, string? Id = null, string? Source = null);
 
-    public static Dataset Read(DatasetPolicy policy, int maxSamples)
+    public static Dataset Read(DatasetPolicy policy, int maxSamples, TrainingConventions? training = null)
     {
         var entries = policy.Format == DatasetFormat.ImageFolder ? FromFolders(policy.Path) : FromCsv(policy);
         if (entries.Count == 0)
@@ -34,7 +34,7 @@ public static class ImageDatasetReader
             var entry = entries[i];
             builder.Add(i == 0 ? first : decoder.Decode(entry.Image), entry.Label, entry.ListedAt ?? new SampleLocator(entry.Image), entry.Id, entry.Source);
         }
-        return builder.Build(policy.Classes, policy.Preprocessing.Features);
+        return builder.Build(policy, training);
     }
 
     private static List<Entry> FromFolders(string root)

@@ -11,7 +11,7 @@ namespace SmoothInfo.Data.Npy;
 /// </summary>
 public static class NpyDatasetReader
 {
-    public static Dataset Read(DatasetPolicy policy, int maxSamples)
+    public static Dataset Read(DatasetPolicy policy, int maxSamples, TrainingConventions? training = null)
     {
         string file = policy.Path;
         string labelsPath = policy.Labels ?? throw new ArgumentException("an NPY dataset needs a labels file; the policy loader checks this", nameof(policy));
@@ -42,7 +42,7 @@ public static class NpyDatasetReader
             Decode(raw, header.ElementSize, features);
             builder.Add(features, labels[(int)i], SampleLocator.AtIndex(file, i));
         }
-        return builder.Build(policy.Classes, policy.Preprocessing.Features);
+        return builder.Build(policy, training);
     }
 
     private static void Decode(ReadOnlySpan<byte> raw, int elementSize, Span<float> features)

@@ -3,34 +3,42 @@ using SmoothInfo.Policy.Model;
 namespace SmoothInfo.Data.Preprocessing;
 
 /// <summary>
-/// Per-feature scaling over the whole dataset, in place. A constant feature carries no information and
-/// becomes 0 (rather than a division by zero).
+/// Per-feature statistics of a scaling, fitted on one dataset: x' = (x - offset) * factor. Fitted on the training data
+/// and applied unchanged to held-out data, so both pass through the model on the same scale. Null arrays: no scaling.
+/// </summary>
+public sealed record ScalingStatistics(double[]? Offsets, double[]? Factors)
+{
+    public static ScalingStatistics None { get; } = new(null, null);
+}
+
+/// <summary>
+/// Per-feature scaling over the whole dataset. A constant feature carries no information and becomes 0 (rather than a
+/// division by zero).
 /// </summary>
 public static class FeatureScaler
 {
-    public static void Apply(Span<float> features, int count, int featureCount, FeatureScaling scaling)
+    public static ScalingStatistics Fit(ReadOnlySpan<float> features, int count, int featureCount, FeatureScaling scaling)
     {
         switch (scaling)
         {
             case FeatureScaling.None:
-                return;
+                return ScalingStatistics.None;
             case FeatureScaling.Scale:
                 var (min, max) = MinMax(features, count, featureCount);
-                Transform(features, featureCount, j => min[j], j => max[j] > min[j] ? 1.0 / (max[j] - min[j]) : 0.0);
-                return;
+                return new(min, Enumerable.Range(0, featureCount).Select(j => max[j] > min[j] ? 1.0 / (max[j] - min[j]) : 0.0).ToArray());
             case FeatureScaling.Standardize:
                 var (mean, std) = MeanStd(features, count, featureCount);
-                Transform(features, featureCount, j => mean[j], j => std[j] > 0 ? 1.0 / std[j] : 0.0);
-                return;
+                return new(mean, std.Select(s => s > 0 ? 1.0 / s : 0.0).ToArray());
             default:
                 throw new ArgumentOutOfRangeException(nameof(scaling), scaling, null);
         }
     }
 
-    private static void Transform(Span<float> features, int featureCount, Func<int, double> shift, Func<int, double> factor)
+    /// <summary>Applies fitted statistics in place to rows of <paramref name="featureCount"/> values.</summary>
+    public static void Apply(Span<float> features, int featureCount, ScalingStatistics statistics)
     {
-        var offsets = Enumerable.Range(0, featureCount).Select(shift).ToArray();
-        var factors = Enumerable.Range(0, featureCount).Select(factor).ToArray();
+        if (statistics.Offsets is not { } offsets || statistics.Factors is not { } factors) return;
+        if (offsets.Length != featureCount) throw new ArgumentException($"statistics of {offsets.Length} features for rows of {featureCount}", nameof(statistics));
         for (int start = 0; start < features.Length; start += featureCount)
         {
             var row = features.Slice(start, featureCount);

@@ -43,6 +43,7 @@ public static class HtmlReport
             .Append($"<dt>Score</dt><dd>{E(report.ScoreName)} in nats (σ = {FindingText.Number(report.Sigma)})</dd>")
             .Append($"<dt>Solver</dt><dd>{E(report.Solver.Method)}: {E(report.Solver.Reason)}</dd>")
             .Append(report.Solver.Regularization is { } chosen ? $"<dt>Weight decay</dt><dd>{FindingText.Number(chosen.Chosen)}, chosen by {RegularizationPath.Criterion}</dd>" : "")
+            .Append(string.Concat(FindingText.Measurements(report).Select(m => $"<dt>{E(m.Name)}</dt><dd>{E(m.Text)}</dd>")))
             .Append($"<dt>Condition number</dt><dd>{(report.Solver.ConditionNumber is { } c ? FindingText.Number(c) : "not computed")}</dd>")
             .Append($"<dt>Median score</dt><dd>{FindingText.Number(evaluation.Scores.Median)} nats</dd>")
             .Append($"<dt>Policy</dt><dd>{E(SarifReport.RelativeUri(report.PolicyFile, repositoryRoot))}</dd></dl>");
@@ -117,7 +118,7 @@ public static class HtmlReport
         var grid = new StringBuilder("<div class=\"grid\">");
         foreach (var s in samples)
             grid.Append($"<figure>{Thumb(report, s.Index)}<figcaption>#{s.Index} {E(report.ClassNames[s.Label])}<br>" +
-                        $"{E(s.InformativenessName)} {FindingText.Number(s.Informativeness)} nats</figcaption></figure>");
+                        $"{E(double.IsNaN(s.FunctionalSI) ? s.InformativenessName : FindingText.FunctionalSIName(report.Solver))} {FindingText.Number(s.Informativeness)} nats</figcaption></figure>");
         return grid.Append("</div>").ToString();
     }
 
