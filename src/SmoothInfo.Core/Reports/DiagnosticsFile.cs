@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SmoothInfo.Diagnostics;
 using SmoothInfo.Rules;
 
 namespace SmoothInfo.Reports;
@@ -27,14 +28,14 @@ public static class DiagnosticsFile
                 f.Category.Code(), $"{FindingText.Message(f, report)} Fix: {FindingText.Fix(f)}.{FindingText.StatusNote(f)}",
                 f.Locator.File, f.Locator.Line, f.Locator.Line > 0 ? 1 : 0));
         if (ordered.Count > cap)
-            list.Add(new Diagnostic("message", "SI1000",
+            list.Add(new Diagnostic("message", ErrorCodes.FindingsNotListed,
                 $"{(ordered.Count - cap == 1 ? "1 more finding is" : $"{ordered.Count - cap} more findings are")} not listed here; see the HTML or JSON report.",
                 report.PolicyFile, 0, 0));
         foreach (var v in evaluation.Violations)
-            list.Add(new Diagnostic("error", "SI1100", FindingText.Budget(v) + " Fix: resolve the findings above, or raise the budget in 'rules.budgets'.",
+            list.Add(new Diagnostic("error", ErrorCodes.BudgetExceeded, FindingText.Budget(v) + " Fix: resolve the findings above, or raise the budget in 'rules.budgets'.",
                 report.PolicyFile, 0, 0));
         foreach (var e in evaluation.StaleBaselineEntries)
-            list.Add(new Diagnostic("warning", "SI1101", $"baseline entry {e.Locator} ({e.Category}) no longer matches a finding. " +
+            list.Add(new Diagnostic("warning", ErrorCodes.StaleBaselineEntry, $"baseline entry {e.Locator} ({e.Category}) no longer matches a finding. " +
                 "Fix: regenerate the baseline with `smoothinfo baseline`.", baselineFile ?? report.PolicyFile, 0, 0));
         return list;
     }

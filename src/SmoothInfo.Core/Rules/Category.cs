@@ -1,3 +1,5 @@
+using SmoothInfo.Diagnostics;
+
 namespace SmoothInfo.Rules;
 
 public enum Category { Mislabeled, Corrupted, AdversarialLooking, Atypical }
@@ -7,10 +9,10 @@ public static class Categories
 {
     public static string Code(this Category category) => category switch
     {
-        Category.Mislabeled => "SI1001",
-        Category.Corrupted => "SI1002",
-        Category.AdversarialLooking => "SI1003",
-        Category.Atypical => "SI1004",
+        Category.Mislabeled => ErrorCodes.Mislabeled,
+        Category.Corrupted => ErrorCodes.Corrupted,
+        Category.AdversarialLooking => ErrorCodes.AdversarialLooking,
+        Category.Atypical => ErrorCodes.Atypical,
         _ => throw new ArgumentOutOfRangeException(nameof(category)),
     };
 

@@ -6,6 +6,15 @@ namespace SmoothInfo.Diagnostics;
 /// </summary>
 public static class ErrorCodes
 {
+    // SI1xxx: findings (the categories' codes, then what the gate says about them as a whole).
+    public const string FindingsNotListed = "SI1000";
+    public const string Mislabeled = "SI1001";
+    public const string Corrupted = "SI1002";
+    public const string AdversarialLooking = "SI1003";
+    public const string Atypical = "SI1004";
+    public const string BudgetExceeded = "SI1100";
+    public const string StaleBaselineEntry = "SI1101";
+
     public const string UsageError = "SI2000";
     public const string DeviceUnavailable = "SI2001";
 
