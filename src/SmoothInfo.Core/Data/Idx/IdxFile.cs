@@ -25,10 +25,10 @@ internal sealed class IdxFile : IDisposable
         RecordLength = DatasetBuilder.FeatureCountOf(RecordShape.Select(d => (long)d).ToArray(), path, ErrorCodes.IdxMalformed);
         // Checked before allocating anything the header sizes: a damaged header must not cost gigabytes to refuse.
         long recordBytes = (long)RecordLength * ElementSize;
-        if (recordBytes > capacity || Count > capacity / recordBytes)
+        if (Count > 0 && (recordBytes > capacity || Count > capacity / recordBytes))
             throw Malformed(path, $"the header promises {Count} records of {recordBytes} bytes ({string.Join(" x ", Dimensions)}), " +
                 $"but the file holds at most {capacity} bytes of records.", "the file is truncated or its header is damaged: copy or download it again.");
-        _record = new byte[recordBytes];
+        _record = new byte[Count == 0 ? 0 : recordBytes]; // no records: the shape sizes nothing (the dataset is refused as empty)
     }
 
     public string Path { get; }

@@ -36,10 +36,7 @@ public static class NpyDatasetReader
         var features = new float[featureCount];
         for (long i = 0; i < count; i++)
         {
-            if (stream.ReadAtLeast(raw, raw.Length, throwOnEndOfStream: false) < raw.Length)
-                throw new InputException(ErrorCodes.NpyMalformed,
-                    $"the file ends inside sample {i}; its header promises {count} samples of {raw.Length} bytes (shape {string.Join(" x ", header.Shape)}, {header.Descr}).",
-                    "the file is truncated: save the array again with numpy.save.", new SourceLocation(file));
+            stream.ReadExactly(raw); // ReadHeader checked that the file holds every sample
             Decode(raw, header.ElementSize, features);
             builder.Add(features, labels[(int)i], SampleLocator.AtIndex(file, i));
         }
