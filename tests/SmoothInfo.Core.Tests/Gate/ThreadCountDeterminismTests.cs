@@ -1,8 +1,7 @@
-using System.Globalization;
-using System.Text;
 using SmoothInfo.Gate;
 using SmoothInfo.Policy.Loading;
 using SmoothInfo.Reports;
+using SmoothInfo.Tests.Cli;
 using static TorchSharp.torch;
 
 namespace SmoothInfo.Tests.Gate;
@@ -24,15 +23,7 @@ public sealed class ThreadCountDeterminismTests
     [Test]
     public void TheJsonReportIsByteIdenticalWithOneAndTwoThreads()
     {
-        var random = new Random(5);
-        var csv = new StringBuilder("f1,f2,f3,label\n");
-        for (int i = 0; i < 120; i++)
-        {
-            int c = i % 3, label = i is 7 or 31 ? (c + 1) % 3 : c;
-            csv.Append(CultureInfo.InvariantCulture,
-                $"{8 * (c == 0 ? 1 : 0) + random.NextDouble() - 0.5:F4},{8 * (c == 1 ? 1 : 0) + random.NextDouble() - 0.5:F4},{8 * (c == 2 ? 1 : 0) + random.NextDouble() - 0.5:F4},{label}\n");
-        }
-        File.WriteAllText(Path.Combine(_dir, "train.csv"), csv.ToString());
+        PlantedCsv.Write(Path.Combine(_dir, "train.csv"), count: 120);
         var policy = PolicyLoader.Load(Path.Combine(_dir, "smoothinfo.yml"), """
             version: 1
             dataset: { format: csv, path: train.csv, labelColumn: label, preprocessing: { features: standardize } }
