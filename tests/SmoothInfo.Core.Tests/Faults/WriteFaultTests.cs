@@ -99,4 +99,36 @@ public sealed class WriteFaultTests
         AssertUnchanged(before.Where(f => Array.IndexOf(Outputs, f.Key) >= Array.IndexOf(Outputs, failing)).ToDictionary());
         AssertRecovers(before);
     }
+
+    /// <summary>
+    /// The CLI in a child process under strace, which kills it (SIGKILL) when it enters its n-th rename: every output
+    /// is then written in full to its temporary file but not yet in place, the last moment a kill can hurt.
+    /// </summary>
+    [Test]
+    public void AProcessKilledAtEachWriteLeavesThePreviousFilesAndTheNextRunRecovers()
+    {
+        if (!File.Exists("/usr/bin/strace")) Assert.Ignore("needs strace (apt-get install strace) to kill the process at a chosen write");
+        var before = FirstRunThenChangeTheData();
+        for (int write = 1; write <= Outputs.Length; write++)
+        {
+            // Every kill starts from the first run's files, so the cache is stale and written first each time.
+            foreach (var (file, bytes) in before) File.WriteAllBytes(Path.Combine(Out, file), bytes);
+            var start = new ProcessStartInfo("/usr/bin/strace") { RedirectStandardError = true, RedirectStandardOutput = true };
+            foreach (string a in new[] { "-f", "-qq", "-o", "/dev/null", "-e", "trace=rename,renameat,renameat2",
+                         "-e", $"inject=rename,renameat,renameat2:signal=KILL:when={write}",
+                         "dotnet", Path.Combine(TestContext.CurrentContext.TestDirectory, "smoothinfo.dll"),
+                         "check", "--policy", Path.Combine(_dir, "smoothinfo.yml"), "--no-progress" })
+                start.ArgumentList.Add(a);
+            using var process = Process.Start(start)!;
+            process.StandardOutput.ReadToEnd();
+            process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            Assert.That(process.ExitCode, Is.EqualTo(128 + 9), $"killed at write {write}");
+            Assert.That(Directory.GetFiles(Out, $".{Outputs[write - 1]}.*.tmp"), Is.Not.Empty, $"write {write} was {Outputs[write - 1]}");
+            foreach (var (file, bytes) in before.Where(f => Array.IndexOf(Outputs, f.Key) >= write - 1)) // the ones before it are complete new files
+                Assert.That(File.ReadAllBytes(Path.Combine(Out, file)), Is.EqualTo(bytes), $"{file} after a kill at write {write}");
+        }
+        AssertRecovers(before);
+        Assert.That(Directory.GetFiles(Out, "*.tmp"), Is.Empty, "the next run removes what killed runs left");
+    }
 }
