@@ -22,14 +22,15 @@ internal sealed class DatasetBuilder
     private readonly List<string?> _ids = new();
     private readonly List<string?> _sources = new();
 
-    /// <param name="expectedCount">A size hint (0 when unknown) so large datasets are not copied while growing.</param>
+    /// <param name="expectedCount">A size hint (0 when unknown) so large datasets are not copied while growing. Readers pass
+    /// a count their file can hold (checked against its length), never a header's claim alone.</param>
     public DatasetBuilder(string datasetPath, int[] sampleShape, int maxSamples, long expectedCount = 0)
     {
         _datasetPath = datasetPath;
         _sampleShape = sampleShape;
         _featureCount = sampleShape.Aggregate(1, (a, b) => a * b);
         _maxSamples = maxSamples;
-        long hint = Math.Clamp(expectedCount, 1, maxSamples);
+        long hint = Math.Clamp(expectedCount, 0, maxSamples);
         _features = new float[Math.Min((long)_featureCount * hint, Array.MaxLength)];
     }
 
@@ -83,10 +84,7 @@ internal sealed class DatasetBuilder
     /// <param name="training">Null: classes and scaling statistics from this data (the training set); else the training set's.</param>
     public Dataset Build(DatasetPolicy policy, TrainingConventions? training)
     {
-        if (Count == 0)
-            throw new InputException(ErrorCodes.DatasetEmpty, "the dataset has no samples.",
-                $"point '{policy.Section}.path' at the data, and check that the file has rows below its header (or images in its folders).",
-                new SourceLocation(_datasetPath));
+        if (Count == 0) throw Empty(_datasetPath, policy.Section);
         if (training is not null && !training.SampleShape.SequenceEqual(_sampleShape))
             throw new InputException(ErrorCodes.ShapeInconsistent,
                 $"the held-out samples have shape [{string.Join(", ", _sampleShape)}], the training samples [{string.Join(", ", training.SampleShape)}]; " +
@@ -101,6 +99,11 @@ internal sealed class DatasetBuilder
         FeatureScaler.Apply(features, _featureCount, scaling);
         return new Dataset(features, _sampleShape, labels, classNames, _locators.ToArray(), hashes, _ids.ToArray(), _sources.ToArray(), scaling);
     }
+
+    /// <summary>The error for a dataset without samples (readers that know the count up front call it directly).</summary>
+    public static InputException Empty(string datasetPath, string section = "dataset") => new(ErrorCodes.DatasetEmpty, "the dataset has no samples.",
+        $"point '{section}.path' at the data, and check that the file has rows below its header (or images in its folders).",
+        new SourceLocation(datasetPath));
 
     private InputException TooLarge(SampleLocator where, string count) => TooLarge(where, count, _maxSamples);
 

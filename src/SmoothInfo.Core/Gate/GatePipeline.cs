@@ -40,7 +40,8 @@ public static class GatePipeline
         var heldOut = DatasetReader.ReadHeldOut(policy, dataset);
         string? key = options.CacheFile is null ? null : EstimatorCache.Key(policy, dataset, heldOut, device);
         var cached = key is null ? null : EstimatorCache.Load(options.CacheFile!, key, dataset);
-        var output = cached ?? Estimate(policy, dataset, heldOut, device, options);
+        // Rounded before it is cached or judged, so the verdict and the reports do not depend on the thread count.
+        var output = cached ?? ReportedPrecision.Round(Estimate(policy, dataset, heldOut, device, options));
         if (key is not null && cached is null) EstimatorCache.Save(options.CacheFile!, key, output);
         output = WithInputResiduals(output, dataset);
 
@@ -128,7 +129,7 @@ public static class GatePipeline
         // Disposed at once: on a fresh run the estimator's own copy of the inputs is still alive in the caller's scope.
         using var features = DatasetTensors.Features(dataset, ScalarType.Float64);
         var residual = PrincipalSubspaceResidual.Compute(features).Distance;
-        return output with { Signals = output.Signals.Select(s => s with { InputResidual = residual[s.Index] }).ToList() };
+        return output with { Signals = output.Signals.Select(s => s with { InputResidual = ReportedPrecision.Round(residual[s.Index]) }).ToList() };
     }
 
     private static List<SampleSignals> Signals(LeaveOneOutResult result, Dataset dataset, EstimatorPolicy estimator)

@@ -40,8 +40,15 @@ public sealed record SavedReport(
         }
         using (document)
         {
-            var reader = new Reader(path);
-            return reader.Report(document.RootElement);
+            try
+            {
+                return new Reader(path).Report(document.RootElement);
+            }
+            catch (InvalidOperationException e)
+            {
+                // JsonDocument checks a string's UTF-8 only when it is decoded (found by the fuzzer, docs/robustness.md).
+                throw new InputException(ErrorCodes.ReportMalformed, $"the saved report holds text that is not valid UTF-8 ({e.Message})", Fix, new SourceLocation(path));
+            }
         }
     }
 

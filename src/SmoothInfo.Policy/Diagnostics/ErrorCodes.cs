@@ -75,6 +75,10 @@ public static class ErrorCodes
     public const string ReportMalformed = "SI2502";
     public const string ReportDoesNotMatchPolicy = "SI2503";
 
+    // SI26xx: files the tool writes (reports, the estimator cache, the baseline, a starter policy).
+    /// <summary>The folder is read-only, the disk is full or the path is not a folder: the previous file is left as it was.</summary>
+    public const string OutputNotWritable = "SI2601";
+
     public const string InternalError = "SI3000";
 
     // SI30xx from the build gate (SmoothInfo.Build), about running the estimator rather than the data.

@@ -10,7 +10,7 @@ namespace SmoothInfo.Tests.Cli;
 /// </summary>
 public sealed class CheckCommandTests
 {
-    private static readonly int[] Flipped = { 7, 31 };
+    private static readonly int[] Flipped = PlantedCsv.Flipped;
     private string _dir = "";
 
     [SetUp]
@@ -24,21 +24,7 @@ public sealed class CheckCommandTests
     [TearDown]
     public void TearDown() => Directory.Delete(_dir, recursive: true);
 
-    /// <summary>60 samples in three well separated clusters; samples 7 and 31 carry the next class's label when flipped.</summary>
-    private void WriteData(bool flip)
-    {
-        var random = new Random(5);
-        string[] names = { "cat", "dog", "eel" };
-        var csv = new StringBuilder("f1,f2,f3,label\n");
-        for (int i = 0; i < 60; i++)
-        {
-            int c = i % 3;
-            double Noise() => random.NextDouble() - 0.5;
-            int label = flip && Flipped.Contains(i) ? (c + 1) % 3 : c;
-            csv.Append(CultureInfo.InvariantCulture, $"{8 * (c == 0 ? 1 : 0) + Noise():F4},{8 * (c == 1 ? 1 : 0) + Noise():F4},{8 * (c == 2 ? 1 : 0) + Noise():F4},{names[label]}\n");
-        }
-        File.WriteAllText(Path.Combine(_dir, "train.csv"), csv.ToString());
-    }
+    private void WriteData(bool flip) => PlantedCsv.Write(Path.Combine(_dir, "train.csv"), flip);
 
     private void WritePolicy(bool baseline, int overallBudget = 0, string kernel = "{}") => File.WriteAllText(Path.Combine(_dir, "smoothinfo.yml"), $"""
         version: 1

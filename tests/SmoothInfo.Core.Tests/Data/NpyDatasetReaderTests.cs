@@ -1,6 +1,7 @@
 using SmoothInfo.Data;
 using SmoothInfo.Data.Npy;
 using SmoothInfo.Diagnostics;
+using SmoothInfo.Tests.Fuzz;
 using static TorchSharp.torch;
 
 namespace SmoothInfo.Tests.Data;
@@ -52,14 +53,14 @@ public sealed class NpyDatasetReaderTests : DataFolder
     }
 
     [Test]
-    public void TruncatedArrayNamesTheSampleWhereItEnds()
+    public void TruncatedArrayIsRefusedFromItsHeaderBeforeReadingSamples()
     {
         string x = WriteFeatures("x.npy", Enumerable.Range(0, 12).Select(i => (float)i).ToArray(), 4, 3);
         File.WriteAllBytes(x, File.ReadAllBytes(x)[..^5]);
         WriteText("y.txt", "0\n1\n0\n1\n");
         var e = ReadFails("format: npy\npath: x.npy\nlabels: y.txt");
         AssertError(e, ErrorCodes.NpyMalformed, x);
-        Assert.That(e.Message, Does.Contain("ends inside sample 3").And.Contain("promises 4 samples"));
+        Assert.That(e.Message, Does.Contain("truncated").And.Contain("promises shape (4, 3) of <f4, 176 bytes in all, but it has 171"));
     }
 
     [Test]
@@ -129,5 +130,43 @@ public sealed class NpyDatasetReaderTests : DataFolder
         Assert.That(features.shape, Is.EqualTo(new long[] { 2, 2 }));
         Assert.That(features.dtype, Is.EqualTo(ScalarType.Float64));
         Assert.That(labels.data<long>().ToArray(), Is.EqualTo(new long[] { 0, 1 }));
+    }
+
+    private static byte[] Doubles(int count) => new byte[8 * count];
+
+    /// <summary>Found by the fuzzer (docs/robustness.md): each escaped as OverflowException or allocated gigabytes before refusing.</summary>
+    [Test]
+    public void HeadersPromisingMoreThanTheFileHoldsAreRefusedBeforeAllocating()
+    {
+        var v2 = FuzzSeeds.Npy("<f8", new long[] { 2, 1 }, Doubles(2), major: 2);
+        v2[8] = v2[9] = v2[10] = v2[11] = 0xFF; // a 4 GB header length, read as a negative int before
+        var cases = new (string Features, byte[] FeatureBytes, string Labels, byte[] LabelBytes, string Expected, string Named)[]
+        {
+            ("x.npy", v2, "y.txt", FuzzSeeds.Text("0\n1\n"), "truncated inside its header", "x.npy"),
+            ("x.npy", FuzzSeeds.Npy("<f8", new long[] { 6, 1_000_000 }, Doubles(6)), "y.txt", FuzzSeeds.Text("0\n"), "truncated", "x.npy"),
+            ("x.npy", FuzzSeeds.Npy("<f8", new long[] { 2, 1 }, Doubles(2)), "y.npy", FuzzSeeds.Npy("<i8", new long[] { 1L << 31 }, Doubles(2)), "truncated", "y.npy"),
+            ("x.npy", FuzzSeeds.Npy("<f8", new long[] { 1L << 62, 1L << 62 }, Doubles(2)), "y.txt", FuzzSeeds.Text("0\n"), "larger than any file", "x.npy"),
+        };
+        foreach (var (features, featureBytes, labels, labelBytes, expected, named) in cases)
+        {
+            WriteBytes(features, featureBytes);
+            WriteBytes(labels, labelBytes);
+            long before = GC.GetTotalAllocatedBytes(precise: true);
+            var e = ReadFails($"format: npy\npath: {features}\nlabels: {labels}");
+            Assert.That(GC.GetTotalAllocatedBytes(precise: true) - before, Is.LessThan(64L << 20), expected);
+            AssertError(e, ErrorCodes.NpyMalformed, PathOf(named));
+            Assert.That(e.Message, Does.Contain(expected));
+        }
+    }
+
+    [Test]
+    public void NoSamplesOfAHugeShapeIsAnEmptyDatasetWithoutAllocatingTheShape()
+    {
+        string x = WriteBytes("x.npy", FuzzSeeds.Npy("<f8", new long[] { 0, 32768, 32768 }, Array.Empty<byte>()));
+        WriteText("y.txt", "");
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        var e = ReadFails("format: npy\npath: x.npy\nlabels: y.txt");
+        Assert.That(GC.GetTotalAllocatedBytes(precise: true) - before, Is.LessThan(64L << 20));
+        AssertError(e, ErrorCodes.DatasetEmpty, x);
     }
 }

@@ -98,6 +98,15 @@ public sealed class SafetensorsFileTests
         Assert.That(e.Message, Does.Contain("'0.weight' has shape (3, 2)").And.Contain("(2, 3)"));
     }
 
+    /// <summary>The file with the '~' in its header replaced by 0xFF, a byte UTF-8 never uses.</summary>
+    private static string NameNotUtf8(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        bytes[Array.IndexOf(bytes, (byte)'~')] = 0xFF;
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
     [Test]
     public void MalformedFilesAreInputErrorsNamingTheFile()
     {
@@ -113,6 +122,11 @@ public sealed class SafetensorsFileTests
                 "{\"a\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":[0,16]},\"b\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[8,16]}}",
                 new byte[16]), "overlap"),
             (WriteFile("fields.safetensors", "{\"a\":{\"dtype\":\"F64\"}}", Array.Empty<byte>()), "lacks a valid"),
+            // Found by the fuzzer (docs/robustness.md): both escaped as ArgumentException and InvalidOperationException.
+            (WriteFile("twice.safetensors",
+                "{\"a\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[0,8]},\"a\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[8,16]}}",
+                new byte[16]), "'a' appears twice"),
+            (NameNotUtf8(WriteFile("utf8.safetensors", "{\"a~\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[0,8]}}", new byte[8])), "not valid UTF-8"),
         };
         foreach (var (path, expected) in cases)
         {

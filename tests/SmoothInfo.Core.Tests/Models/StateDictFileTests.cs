@@ -175,6 +175,23 @@ public sealed class StateDictFileTests
             Does.Contain("weightsFormat: torchscript"));
     }
 
+    [Test]
+    public void ADamagedZipDirectoryIsAnInputError()
+    {
+        // Found by the fuzzer: ZipArchive reads its directory lazily, so this escaped as InvalidDataException (exit 3).
+        var bytes = File.ReadAllBytes(Fixture("mlp_3_4_2.pt"));
+        int end = bytes.Length - 22; // the end-of-central-directory record, without a comment
+        Assert.That(BitConverter.ToUInt32(bytes, end), Is.EqualTo(0x06054b50u), "the fixture ends with the zip's end record");
+        bytes[end + 8]++; // the number of entries (on this disk, and in all) no longer matches the directory
+        bytes[end + 10]++;
+        string path = Path.Combine(_dir, "directory.pt");
+        File.WriteAllBytes(path, bytes);
+        var e = Assert.Throws<InputException>(() => TorchStateDictFile.Read(path))!;
+        Assert.That(e.Code, Is.EqualTo(ErrorCodes.WeightsMalformed));
+        Assert.That(e.Message, Does.Contain("zip directory is damaged"));
+        Assert.That(e.Location!.File, Is.EqualTo(path));
+    }
+
     /// <summary>The MLP fixture with its pickle, its first storage or an extra entry changed.</summary>
     private string Rewrite(string name, Func<byte[], byte[]>? pickle = null, Func<byte[], byte[]>? storage0 = null, string? extra = null)
     {

@@ -91,6 +91,22 @@ public sealed class ReportTests
     }
 
     [Test]
+    public void ASavedReportWithTextThatIsNotUtf8IsAnInputError()
+    {
+        // Found by the fuzzer (docs/robustness.md): JsonDocument decodes strings lazily, so this escaped as InvalidOperationException.
+        string path = Path.Combine(_root, "smoothinfo-report.json");
+        JsonReport.Write(path, _report);
+        var bytes = File.ReadAllBytes(path);
+        int tool = System.Text.Encoding.UTF8.GetString(bytes).IndexOf("\"smoothinfo ", StringComparison.Ordinal) + 1;
+        bytes[tool] = 0xFF; // the tool's name, the first string the reader decodes
+        File.WriteAllBytes(path, bytes);
+        var e = Assert.Throws<SmoothInfo.Diagnostics.InputException>(() => SavedReport.Read(path))!;
+        Assert.That(e.Code, Is.EqualTo(SmoothInfo.Diagnostics.ErrorCodes.ReportMalformed));
+        Assert.That(e.Message, Does.Contain("not valid UTF-8"));
+        Assert.That(e.Location!.File, Is.EqualTo(path));
+    }
+
+    [Test]
     public void JsonHasEverySampleWithItsSignalsLocatorAndFlags()
     {
         string path = Path.Combine(_root, "out", "report.json");

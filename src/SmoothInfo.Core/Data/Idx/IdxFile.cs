@@ -13,14 +13,22 @@ internal sealed class IdxFile : IDisposable
     private readonly Stream _stream;
     private readonly byte[] _record;
 
-    private IdxFile(string path, Stream stream, byte type, int[] dimensions)
+    /// <summary>Deflate compresses at most 1032:1, so a gzip file of n bytes holds at most 1032 n bytes of data.</summary>
+    private const long MaxGzipRatio = 1032;
+
+    private IdxFile(string path, Stream stream, byte type, int[] dimensions, long capacity)
     {
         Path = path;
         _stream = stream;
         Type = type;
         Dimensions = dimensions;
         RecordLength = DatasetBuilder.FeatureCountOf(RecordShape.Select(d => (long)d).ToArray(), path, ErrorCodes.IdxMalformed);
-        _record = new byte[(long)RecordLength * ElementSize];
+        // Checked before allocating anything the header sizes: a damaged header must not cost gigabytes to refuse.
+        long recordBytes = (long)RecordLength * ElementSize;
+        if (Count > 0 && (recordBytes > capacity || Count > capacity / recordBytes))
+            throw Malformed(path, $"the header promises {Count} records of {recordBytes} bytes ({string.Join(" x ", Dimensions)}), " +
+                $"but the file holds at most {capacity} bytes of records.", "the file is truncated or its header is damaged: copy or download it again.");
+        _record = new byte[Count == 0 ? 0 : recordBytes]; // no records: the shape sizes nothing (the dataset is refused as empty)
     }
 
     public string Path { get; }
@@ -39,7 +47,8 @@ internal sealed class IdxFile : IDisposable
         var file = DataFiles.OpenRead(path);
         try
         {
-            Stream stream = IsGzip(file) ? new BufferedStream(new GZipStream(file, CompressionMode.Decompress), 1 << 20) : file;
+            bool gzip = IsGzip(file);
+            Stream stream = gzip ? new BufferedStream(new GZipStream(file, CompressionMode.Decompress), 1 << 20) : file;
             Span<byte> magic = stackalloc byte[4];
             if (!TryRead(stream, magic, path) || magic[0] != 0 || magic[1] != 0)
                 throw Malformed(path, "this is not an IDX file: it must start with two zero bytes, an element type and a dimension count.",
@@ -55,7 +64,8 @@ internal sealed class IdxFile : IDisposable
             var dimensions = Enumerable.Range(0, magic[3]).Select(i => BinaryPrimitives.ReadInt32BigEndian(dimensionBytes.AsSpan(4 * i))).ToArray();
             if (dimensions.Any(d => d < 0))
                 throw Malformed(path, $"the header declares a negative dimension ({string.Join(" x ", dimensions)}).", "re-export the file in IDX format.");
-            return new IdxFile(path, stream, magic[2], dimensions);
+            long capacity = gzip ? file.Length * MaxGzipRatio : file.Length - 4 - dimensionBytes.Length;
+            return new IdxFile(path, stream, magic[2], dimensions, capacity);
         }
         catch
         {

@@ -21,6 +21,7 @@ public static class NpyDatasetReader
             throw new InputException(ErrorCodes.NpyMalformed, "the array is a scalar; an array with one row per sample is expected.",
                 "save the features as a (samples, features...) array.", new SourceLocation(file));
         long count = header.Shape[0];
+        if (count == 0) throw DatasetBuilder.Empty(file, policy.Section); // before sizing buffers by a sample shape no data backs
         if (count > maxSamples) throw DatasetBuilder.TooLarge(new SampleLocator(file), count.ToString(CultureInfo.InvariantCulture), maxSamples);
         var labels = ReadLabels(labelsPath);
         if (labels.Count != count)
@@ -35,10 +36,7 @@ public static class NpyDatasetReader
         var features = new float[featureCount];
         for (long i = 0; i < count; i++)
         {
-            if (stream.ReadAtLeast(raw, raw.Length, throwOnEndOfStream: false) < raw.Length)
-                throw new InputException(ErrorCodes.NpyMalformed,
-                    $"the file ends inside sample {i}; its header promises {count} samples of {raw.Length} bytes (shape {string.Join(" x ", header.Shape)}, {header.Descr}).",
-                    "the file is truncated: save the array again with numpy.save.", new SourceLocation(file));
+            stream.ReadExactly(raw); // ReadHeader checked that the file holds every sample
             Decode(raw, header.ElementSize, features);
             builder.Add(features, labels[(int)i], SampleLocator.AtIndex(file, i));
         }
@@ -84,10 +82,8 @@ public static class NpyDatasetReader
         if (header.Shape.Length != 1)
             throw new InputException(ErrorCodes.ShapeInconsistent, $"the labels array has shape ({string.Join(", ", header.Shape)}); a 1-D array with one label per sample is expected.",
                 "save the labels as a flat array, e.g. numpy.save(path, y.ravel()).", new SourceLocation(path));
-        var raw = new byte[header.ElementCount * header.ElementSize];
-        if (npy.ReadAtLeast(raw, raw.Length, throwOnEndOfStream: false) < raw.Length)
-            throw new InputException(ErrorCodes.NpyMalformed, $"the labels file is truncated: its header promises {header.Shape[0]} labels.",
-                "save the labels again with numpy.save.", new SourceLocation(path));
+        var raw = new byte[header.ElementCount * header.ElementSize]; // ReadHeader checked that the file holds them
+        npy.ReadExactly(raw);
         var labels = new string[header.Shape[0]];
         for (int i = 0; i < labels.Length; i++)
         {

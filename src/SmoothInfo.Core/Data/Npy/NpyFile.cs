@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text;
 using System.Text.RegularExpressions;
 using SmoothInfo.Diagnostics;
@@ -37,10 +38,6 @@ public static partial class NpyFile
     {
         using var stream = DataFiles.OpenRead(path);
         var header = ReadHeader(stream, path);
-        long expected = header.DataOffset + header.ElementCount * header.ElementSize;
-        if (stream.Length < expected)
-            throw Malformed(path, $"the file is truncated: its header promises shape ({string.Join(", ", header.Shape)}) " +
-                $"of {header.Descr}, {expected} bytes in all, but it has {stream.Length}.", "re-export the array with numpy.save.");
         var tensor = empty(header.Shape, header.ScalarType);
         var flat = tensor.view(-1);
         long elementsPerBlock = Math.Max(1, BlockBytes / header.ElementSize);
@@ -92,25 +89,27 @@ public static partial class NpyFile
             throw Malformed(path, "this is not a NumPy .npy file (the magic string \\x93NUMPY is missing).",
                 "save the array with numpy.save (not numpy.savez, pickle or text).");
         int major = prefix[6];
-        int headerLength;
+        long headerLength;
         if (major == 1)
         {
             Span<byte> len = stackalloc byte[2];
             if (stream.ReadAtLeast(len, 2, throwOnEndOfStream: false) < 2) throw TruncatedHeader(path);
-            headerLength = len[0] | (len[1] << 8);
+            headerLength = BinaryPrimitives.ReadUInt16LittleEndian(len);
         }
         else if (major is 2 or 3)
         {
             Span<byte> len = stackalloc byte[4];
             if (stream.ReadAtLeast(len, 4, throwOnEndOfStream: false) < 4) throw TruncatedHeader(path);
-            headerLength = len[0] | (len[1] << 8) | (len[2] << 16) | (len[3] << 24);
+            headerLength = BinaryPrimitives.ReadUInt32LittleEndian(len);
         }
         else
         {
             throw Malformed(path, $"unsupported .npy format version {major}.{prefix[7]}.", "save the array with numpy.save.");
         }
+        // Checked against the file before allocating: a damaged length field must not cost gigabytes to refuse.
+        if (headerLength > stream.Length - stream.Position) throw TruncatedHeader(path);
         var headerBytes = new byte[headerLength];
-        if (stream.ReadAtLeast(headerBytes, headerLength, throwOnEndOfStream: false) < headerLength) throw TruncatedHeader(path);
+        stream.ReadExactly(headerBytes);
         string text = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(headerBytes);
 
         var descr = DescrPattern().Match(text);
@@ -129,7 +128,25 @@ public static partial class NpyFile
         for (int i = 0; i < dims.Length; i++)
             if (!long.TryParse(dimTexts[i], System.Globalization.CultureInfo.InvariantCulture, out dims[i]) || dims[i] < 0)
                 throw Malformed(path, $"its header declares the shape ({shape.Groups[1].Value}); whole numbers are expected.", "save the array with numpy.save.");
-        return new Header(descr.Groups[1].Value, false, dims, stream.Position);
+        var header = new Header(descr.Groups[1].Value, false, dims, stream.Position);
+        long dataBytes = DataBytes(header, path);
+        if (stream.Length - header.DataOffset < dataBytes)
+            throw Malformed(path, $"the file is truncated: its header promises shape ({string.Join(", ", header.Shape)}) " +
+                $"of {header.Descr}, {header.DataOffset + dataBytes} bytes in all, but it has {stream.Length}.", "re-export the array with numpy.save.");
+        return header;
+    }
+
+    /// <summary>The bytes of the array's data; a shape whose size does not fit in 64 bits is a damaged header.</summary>
+    private static long DataBytes(Header header, string path)
+    {
+        try
+        {
+            return checked(header.Shape.Aggregate(1L, (a, b) => a * b) * header.ElementSize);
+        }
+        catch (OverflowException)
+        {
+            throw Malformed(path, $"its header declares the shape ({string.Join(", ", header.Shape)}), larger than any file.", "save the array with numpy.save.");
+        }
     }
 
     private static InputException TruncatedHeader(string path) =>

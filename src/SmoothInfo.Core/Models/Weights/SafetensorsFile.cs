@@ -81,14 +81,29 @@ public static class SafetensorsFile
             var entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
             foreach (var property in document.RootElement.EnumerateObject())
             {
-                if (property.Name == "__metadata__") continue;
-                entries.Add(property.Name, ParseEntry(path, property.Name, property.Value, dataLength));
+                string name = Name(path, property);
+                if (name == "__metadata__") continue;
+                if (!entries.TryAdd(name, ParseEntry(path, name, property.Value, dataLength)))
+                    throw Malformed(path, $"tensor '{name}' appears twice in the header.");
             }
             var ordered = entries.OrderBy(e => e.Value.Begin).ToList();
             for (int i = 1; i < ordered.Count; i++)
                 if (ordered[i].Value.Begin < ordered[i - 1].Value.End)
                     throw Malformed(path, $"the data of '{ordered[i - 1].Key}' and '{ordered[i].Key}' overlap.");
             return entries;
+        }
+    }
+
+    /// <summary>JsonDocument checks a name's UTF-8 only when it is decoded: a name that is not text is a malformed header.</summary>
+    private static string Name(string path, JsonProperty property)
+    {
+        try
+        {
+            return property.Name;
+        }
+        catch (InvalidOperationException e)
+        {
+            throw Malformed(path, $"a tensor name in the header is not valid UTF-8 ({e.Message}).");
         }
     }
 

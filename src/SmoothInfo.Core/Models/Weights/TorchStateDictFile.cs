@@ -32,7 +32,7 @@ public static class TorchStateDictFile
         }
         using (zip)
         {
-            var pickleEntry = zip.Entries.Where(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal) && e.FullName.Count(c => c == '/') == 1)
+            var pickleEntry = Entries(path, zip).Where(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal) && e.FullName.Count(c => c == '/') == 1)
                 .ToList() is [var single] ? single : throw Malformed(path, "the archive does not have exactly one <folder>/data.pkl.");
             string folder = pickleEntry.FullName[..^"data.pkl".Length];
             if (zip.GetEntry(folder + "constants.pkl") is not null)
@@ -69,6 +69,19 @@ public static class TorchStateDictFile
                 foreach (var s in storages.Values) s.Dispose();
             }
             return result;
+        }
+    }
+
+    /// <summary>ZipArchive reads its central directory on first use, so a damaged one surfaces here, not when opening.</summary>
+    private static IReadOnlyCollection<ZipArchiveEntry> Entries(string path, ZipArchive zip)
+    {
+        try
+        {
+            return zip.Entries;
+        }
+        catch (InvalidDataException e)
+        {
+            throw Malformed(path, $"its zip directory is damaged ({e.Message}).");
         }
     }
 

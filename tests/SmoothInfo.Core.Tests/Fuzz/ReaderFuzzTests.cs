@@ -1,0 +1,38 @@
+using System.Globalization;
+
+namespace SmoothInfo.Tests.Fuzz;
+
+/// <summary>
+/// Every reader fuzzed with seeded mutations of valid files (docs/robustness.md). The short mode (the default, in CI)
+/// tries <see cref="ShortModeInputs"/> inputs per format; the long mode sets SMOOTHINFO_FUZZ_INPUTS (10000 for the
+/// documented figures). Failing inputs are saved under the test's work folder, fuzz-failures/.
+/// </summary>
+[Category("Fuzz")]
+public sealed class ReaderFuzzTests
+{
+    private const int ShortModeInputs = 300;
+    private string _workspace = "";
+
+    private static IEnumerable<string> Targets() => FuzzTargets.All().Select(t => t.Name);
+
+    private static int Inputs => Environment.GetEnvironmentVariable("SMOOTHINFO_FUZZ_INPUTS") is { Length: > 0 } text
+        ? int.Parse(text, CultureInfo.InvariantCulture) : ShortModeInputs;
+
+    [SetUp]
+    public void SetUp() => _workspace = Directory.CreateTempSubdirectory("fuzz-").FullName;
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_workspace, recursive: true);
+
+    [TestCaseSource(nameof(Targets))]
+    public void EveryMutatedInputReadsOrIsAnInputError(string format)
+    {
+        var target = FuzzTargets.All().Single(t => t.Name == format);
+        if (target.LeftOut is { } reason) Assert.Ignore(reason);
+        var started = DateTime.UtcNow;
+        var summary = FuzzRunner.Run(target, Inputs, _workspace, Path.Combine(TestContext.CurrentContext.WorkDirectory, "fuzz-failures"));
+        TestContext.Out.WriteLine($"{summary} in {(DateTime.UtcNow - started).TotalSeconds:F1} s");
+        Assert.That(summary.Failures, Is.Empty, string.Join("\n", summary.Failures.Take(20)));
+        Assert.That(summary.Read, Is.LessThan(summary.Inputs), "every mutated input was read: the mutations do not reach the reader");
+    }
+}
