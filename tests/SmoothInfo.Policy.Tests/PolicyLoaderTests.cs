@@ -24,6 +24,7 @@ public sealed class PolicyLoaderTests : PolicyFiles
         Assert.That(policy.Rules.Score, Is.EqualTo(ScoreSignal.LabelSurprise));
         Assert.That(policy.Rules.Mislabeled, Is.EqualTo(new CategoryRule(true, ThresholdKind.Absolute, 0.3)));
         Assert.That(policy.Rules.InputOutliers, Is.EqualTo(new InputOutlierRule(true, 5)));
+        Assert.That(policy.Rules.ConflictingDuplicates, Is.EqualTo(new ConflictingDuplicatesRule(true)));
         Assert.That(policy.Rules.Budgets.Overall, Is.EqualTo(new Budget(null, null)));
         Assert.That(policy.Reports.Directory, Is.EqualTo(Path.Combine(Dir, "artifacts", "smoothinfo")));
         Assert.That(policy.Reports.Formats, Is.EqualTo(new[] { ReportFormat.Json, ReportFormat.Sarif }));
@@ -59,6 +60,7 @@ public sealed class PolicyLoaderTests : PolicyFiles
             rules:
               mislabeled: { kind: quantile, threshold: 0.99 }
               adversarialLooking: { enabled: false }
+              conflictingDuplicates: { enabled: false }
               budgets: { perSource: { maxCount: 3, maxFraction: 0.1 } }
             baseline: smoothinfo.baseline.json
             reports: { directory: out, formats: [html, markdown] }
@@ -77,6 +79,7 @@ public sealed class PolicyLoaderTests : PolicyFiles
         Assert.That(policy.Estimator.Seed, Is.EqualTo(7));
         Assert.That(policy.Rules.Mislabeled, Is.EqualTo(new CategoryRule(true, ThresholdKind.Quantile, 0.99)));
         Assert.That(policy.Rules.AdversarialLooking.Enabled, Is.False);
+        Assert.That(policy.Rules.ConflictingDuplicates.Enabled, Is.False);
         Assert.That(policy.Rules.Budgets.PerSource, Is.EqualTo(new Budget(3, 0.1)));
         Assert.That(policy.Baseline, Is.EqualTo(Path.Combine(Dir, "smoothinfo.baseline.json")));
         Assert.That(policy.Reports.Formats, Is.EqualTo(new[] { ReportFormat.Html, ReportFormat.Markdown }));

@@ -1,5 +1,7 @@
 using SmoothInfo.Estimation;
+using SmoothInfo.IO;
 using SmoothInfo.Reports;
+using SmoothInfo.Results;
 
 namespace SmoothInfo.Cli.Output;
 
@@ -21,7 +23,7 @@ public static class KernelResultJson
         double[] functionalSI = result.FunctionalSI(sigma).to(TorchSharp.torch.float64).data<double>().ToArray();
         long k = result.LeaveOneOutPrediction.shape[1];
 
-        ReportJson.Write(path, json =>
+        JsonFile.Write(path, json =>
         {
             json.WriteStartObject();
             json.WriteNumber("schemaVersion", SchemaVersion);

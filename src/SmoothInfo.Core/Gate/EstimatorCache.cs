@@ -3,16 +3,14 @@ using System.Text;
 using System.Text.Json;
 using SmoothInfo.Data;
 using SmoothInfo.Estimation;
+using SmoothInfo.IO;
 using SmoothInfo.Models.Backbones;
 using SmoothInfo.Policy.Model;
-using SmoothInfo.Reports;
+using SmoothInfo.Results;
 using SmoothInfo.Rules;
 using static TorchSharp.torch;
 
 namespace SmoothInfo.Gate;
-
-/// <summary>The estimator's output for a dataset: every sample's signals and which solver produced them.</summary>
-public sealed record EstimatorOutput(IReadOnlyList<SampleSignals> Signals, SolverReport Solver);
 
 /// <summary>
 /// The estimator's output saved beside the reports (smoothinfo-cache.json), keyed by a SHA-256 of everything it
@@ -72,13 +70,13 @@ public static class EstimatorCache
                 if (loo.Length != dataset.ClassNames.Count) return null;
                 var functional = s.GetProperty("functionalSI");
                 signals.Add(new SampleSignals(i, dataset.Labels[i], s.GetProperty("weightSI").GetDouble(),
-                    functional.ValueKind == JsonValueKind.Null ? double.NaN : functional.GetDouble(), loo) { WeightSISgd = ReportJson.ReadWeightSISgd(s) });
+                    functional.ValueKind == JsonValueKind.Null ? double.NaN : functional.GetDouble(), loo) { WeightSISgd = EstimatorOutputJson.ReadWeightSISgd(s) });
                 i++;
             }
             var condition = solver.GetProperty("conditionNumber");
-            return new EstimatorOutput(signals, ReportJson.WithMeasurements(new SolverReport(solver.GetProperty("method").GetString()!,
+            return new EstimatorOutput(signals, EstimatorOutputJson.WithMeasurements(new SolverReport(solver.GetProperty("method").GetString()!,
                 solver.GetProperty("reason").GetString()!, condition.ValueKind == JsonValueKind.Null ? null : condition.GetDouble(),
-                solver.GetProperty("precision").GetString()!, ReportJson.ReadRegularization(solver)), solver));
+                solver.GetProperty("precision").GetString()!, EstimatorOutputJson.ReadRegularization(solver)), solver));
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
         {
@@ -87,7 +85,7 @@ public static class EstimatorCache
     }
 
     /// <summary>Writes the output under this key, atomically: a concurrent reader sees the old cache or the new one.</summary>
-    public static void Save(string path, string key, EstimatorOutput output) => ReportJson.Write(path, json =>
+    public static void Save(string path, string key, EstimatorOutput output) => JsonFile.Write(path, json =>
     {
         json.WriteStartObject();
         json.WriteNumber("schemaVersion", SchemaVersion);

@@ -5,6 +5,7 @@ using SmoothInfo.Estimation;
 using SmoothInfo.Kernels;
 using SmoothInfo.Policy.Model;
 using SmoothInfo.Reports;
+using SmoothInfo.Results;
 using SmoothInfo.Rules;
 using static TorchSharp.torch;
 
@@ -43,7 +44,7 @@ public static class GatePipeline
         // Rounded before it is cached or judged, so the verdict and the reports do not depend on the thread count.
         var output = cached ?? ReportedPrecision.Round(Estimate(policy, dataset, heldOut, device, options));
         if (key is not null && cached is null) EstimatorCache.Save(options.CacheFile!, key, output);
-        output = WithInputResiduals(output, dataset);
+        output = WithInputMeasurements(output, dataset);
 
         var report = Evaluate(policy, ToolVersion, policy.Dataset.Path, SampleCatalog.Of(dataset), output,
             evaluation => Thumbnails(dataset, output.Signals, evaluation), baseline);
@@ -123,13 +124,21 @@ public static class GatePipeline
             solver with { SgdNoiseScale = converged.LearningRate / batchSize });
     }
 
-    /// <summary>The inputs' distances from their principal subspace: inputs only, cheap, so measured on every run rather than cached.</summary>
-    private static EstimatorOutput WithInputResiduals(EstimatorOutput output, Dataset dataset)
+    /// <summary>
+    /// The inputs' distances from their principal subspace and their duplicate groups: inputs only, cheap, so measured
+    /// on every run rather than cached.
+    /// </summary>
+    private static EstimatorOutput WithInputMeasurements(EstimatorOutput output, Dataset dataset)
     {
+        double[] residual;
         // Disposed at once: on a fresh run the estimator's own copy of the inputs is still alive in the caller's scope.
-        using var features = DatasetTensors.Features(dataset, ScalarType.Float64);
-        var residual = PrincipalSubspaceResidual.Compute(features).Distance;
-        return output with { Signals = output.Signals.Select(s => s with { InputResidual = ReportedPrecision.Round(residual[s.Index]) }).ToList() };
+        using (var features = DatasetTensors.Features(dataset, ScalarType.Float64))
+            residual = PrincipalSubspaceResidual.Compute(features).Distance;
+        var duplicates = DuplicateInputs.Find(dataset).Groups;
+        return output with
+        {
+            Signals = output.Signals.Select(s => s with { InputResidual = ReportedPrecision.Round(residual[s.Index]), DuplicateGroup = duplicates[s.Index] }).ToList(),
+        };
     }
 
     private static List<SampleSignals> Signals(LeaveOneOutResult result, Dataset dataset, EstimatorPolicy estimator)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using SmoothInfo.Estimation;
+using SmoothInfo.Results;
 
 namespace SmoothInfo.Gate;
 

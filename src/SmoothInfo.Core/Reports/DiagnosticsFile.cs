@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SmoothInfo.Diagnostics;
+using SmoothInfo.IO;
 using SmoothInfo.Rules;
 
 namespace SmoothInfo.Reports;
@@ -25,7 +26,7 @@ public static class DiagnosticsFile
         var ordered = evaluation.Ordered;
         foreach (var f in ordered.Take(cap))
             list.Add(new Diagnostic(f.Status switch { FindingStatus.Accepted => "message", FindingStatus.Unchanged => "warning", _ => open },
-                f.Category.Code(), $"{FindingText.Message(f, report)} Fix: {FindingText.Fix(f)}.{FindingText.StatusNote(f)}",
+                f.Kind.Code, $"{FindingText.Message(f, report)} Fix: {f.Kind.Fix}.{FindingText.StatusNote(f)}",
                 f.Locator.File, f.Locator.Line, f.Locator.Line > 0 ? 1 : 0));
         if (ordered.Count > cap)
             list.Add(new Diagnostic("message", ErrorCodes.FindingsNotListed,
@@ -40,7 +41,7 @@ public static class DiagnosticsFile
         return list;
     }
 
-    public static void Write(string path, GateReport report, string? baselineFile, int cap = DefaultCap) => ReportJson.Write(path, json =>
+    public static void Write(string path, GateReport report, string? baselineFile, int cap = DefaultCap) => JsonFile.Write(path, json =>
     {
         var diagnostics = From(report, baselineFile, cap);
         int open = report.Evaluation.OpenFindings.Count;

@@ -1,6 +1,7 @@
 using SmoothInfo.Data;
 using SmoothInfo.Estimation;
 using SmoothInfo.Rules;
+using SmoothInfo.Rules.Kinds;
 
 namespace SmoothInfo.Reports;
 
@@ -25,6 +26,9 @@ public sealed record GateReport(
     public IReadOnlyDictionary<int, string> ThumbnailsOrEmpty => Thumbnails ?? new Dictionary<int, string>();
 
     public int SampleCount => Signals.Count;
+
+    /// <summary>What the findings' messages refer to.</summary>
+    public FindingContext FindingContext => new(new SampleCatalog(ClassNames, Locators, ContentHashes, Sources), Signals, ScoreName);
 
     /// <summary>Every sample's content and label as the baseline's snapshot records them (<see cref="Baseline.SampleKey"/>).</summary>
     public IEnumerable<string> SampleKeys => Signals.Select(s => Baseline.SampleKey(ContentHashes[s.Index], ClassNames[s.Label]));

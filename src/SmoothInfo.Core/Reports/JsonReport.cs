@@ -1,5 +1,7 @@
 using System.Text.Json;
+using SmoothInfo.IO;
 using SmoothInfo.Policy.Model;
+using SmoothInfo.Results;
 using SmoothInfo.Rules;
 
 namespace SmoothInfo.Reports;
@@ -13,7 +15,7 @@ public static class JsonReport
 {
     public const int SchemaVersion = 1;
 
-    public static void Write(string path, GateReport report) => ReportJson.Write(path, json =>
+    public static void Write(string path, GateReport report) => JsonFile.Write(path, json =>
     {
         var findings = report.Evaluation.Findings.ToDictionary(f => f.SampleIndex);
         json.WriteStartObject();
@@ -85,6 +87,7 @@ public static class JsonReport
             json.WriteNumber("labelSurprise", s.LabelSurprise);
             json.NumberOrNull("inputResidual", s.InputResidual);
             json.NumberOrNull("inputZ", report.Evaluation.InputZ(s));
+            if (s.DuplicateGroup is { } group) json.WriteNumber("duplicateGroup", group);
             json.NumberOrNull("decision", report.Evaluation.Decision(s));
             json.WriteString("looClass", report.ClassNames[s.LooClass]);
             json.NumberOrNull("looMargin", s.LooMargin);
@@ -92,8 +95,8 @@ public static class JsonReport
             json.WriteNumber("percentile", report.Evaluation.Scores.PercentileRank(s.Score));
             if (findings.TryGetValue(s.Index, out var finding))
             {
-                json.WriteString("finding", finding.Category.Name());
-                json.WriteString("code", finding.Category.Code());
+                json.WriteString("finding", finding.Kind.Name);
+                json.WriteString("code", finding.Kind.Code);
                 json.WriteBoolean("accepted", finding.Accepted);
                 json.WriteString("status", KebabCase.Of(finding.Status));
             }

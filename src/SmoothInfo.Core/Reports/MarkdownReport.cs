@@ -1,5 +1,6 @@
 using System.Text;
 using SmoothInfo.Rules;
+using SmoothInfo.Rules.Kinds;
 
 namespace SmoothInfo.Reports;
 
@@ -17,15 +18,15 @@ public static class MarkdownReport
             ? $"## SmoothInfo: passed ({report.SampleCount} samples)"
             : $"## SmoothInfo: failed ({open} finding{(open == 1 ? "" : "s")} among {report.SampleCount} samples)");
         md.AppendLine();
-        md.AppendLine($"Score: {report.ScoreName} in nats (σ = {FindingText.Number(report.Sigma)}); solver: {report.Solver.Method}" +
+        md.AppendLine($"Score: {report.ScoreName} in nats (σ = {NumberText.Format(report.Sigma)}); solver: {report.Solver.Method}" +
             (report.Solver.ConditionNumber is { } c ? $", condition number {c:G3}" : "") +
-            (report.Solver.Regularization is { } path ? $", weight decay {FindingText.Number(path.Chosen)} chosen by leave-one-out error" : "") + ".");
+            (report.Solver.Regularization is { } path ? $", weight decay {NumberText.Format(path.Chosen)} chosen by leave-one-out error" : "") + ".");
         md.AppendLine();
         foreach (var (name, text) in FindingText.Measurements(report)) md.AppendLine($"- {name}: {text}.");
         md.AppendLine();
 
-        var counts = Enum.GetValues<Category>().Select(cat => (cat, n: evaluation.OpenFindings.Count(f => f.Category == cat)))
-            .Where(x => x.n > 0).Select(x => $"{x.n} {x.cat.Name()}").ToList();
+        var counts = FindingRules.Kinds.Select(kind => (kind, n: evaluation.OpenFindings.Count(f => f.Kind == kind)))
+            .Where(x => x.n > 0).Select(x => $"{x.n} {x.kind.Name}").ToList();
         int unchanged = evaluation.Findings.Count(f => f.Status == FindingStatus.Unchanged);
         int accepted = evaluation.Findings.Count(f => f.Accepted);
         if (counts.Count > 0 || unchanged > 0 || accepted > 0)
@@ -42,7 +43,7 @@ public static class MarkdownReport
             md.AppendLine("| sample | category | message |");
             md.AppendLine("|---|---|---|");
             foreach (var f in shown.Take(MaxFindingRows))
-                md.AppendLine($"| `{Escape(FindingText.Place(f, repositoryRoot))}` | {f.Category.Name()} | {Escape(FindingText.Message(f, report) + FindingText.StatusNote(f))} |");
+                md.AppendLine($"| `{Escape(FindingText.Place(f, repositoryRoot))}` | {f.Kind.Name} | {Escape(FindingText.Message(f, report) + FindingText.StatusNote(f))} |");
             if (shown.Count > MaxFindingRows) md.AppendLine($"\n…and {shown.Count - MaxFindingRows} more in the JSON and HTML reports.");
             md.AppendLine();
         }
@@ -52,7 +53,7 @@ public static class MarkdownReport
             md.AppendLine("| group | samples | findings | median score | mean score |");
             md.AppendLine("|---|---|---|---|---|");
             foreach (var g in report.Groups)
-                md.AppendLine($"| {g.Scope} {Escape(g.Group)} | {g.Samples} | {g.Findings} | {FindingText.Number(g.MedianScore)} | {FindingText.Number(g.MeanScore)} |");
+                md.AppendLine($"| {g.Scope} {Escape(g.Group)} | {g.Samples} | {g.Findings} | {NumberText.Format(g.MedianScore)} | {NumberText.Format(g.MeanScore)} |");
         }
         return md.ToString();
     }

@@ -1,16 +1,18 @@
 using System.Text.Json;
+using SmoothInfo.IO;
 using SmoothInfo.Rules;
+using SmoothInfo.Rules.Kinds;
 
 namespace SmoothInfo.Reports;
 
 /// <summary>
-/// SARIF 2.1.0 for code-scanning services: one rule per category with a stable id (its SI code), one result per
+/// SARIF 2.1.0 for code-scanning services: one rule per kind of finding with a stable id (its SI code), one result per
 /// finding with the file relative to the repository root and the line, the content hash as a partial fingerprint
 /// (so a finding keeps its identity when rows move), and accepted findings as externally suppressed.
 /// </summary>
 public static class SarifReport
 {
-    public static void Write(string path, GateReport report, string repositoryRoot) => ReportJson.Write(path, json =>
+    public static void Write(string path, GateReport report, string repositoryRoot) => JsonFile.Write(path, json =>
     {
         json.WriteStartObject();
         json.WriteString("version", "2.1.0");
@@ -22,16 +24,16 @@ public static class SarifReport
         json.WriteString("name", "SmoothInfo");
         json.WriteString("version", report.ToolVersion);
         json.WriteStartArray("rules");
-        foreach (var category in Enum.GetValues<Category>())
+        foreach (var kind in FindingRules.Kinds)
         {
             json.WriteStartObject();
-            json.WriteString("id", category.Code());
-            json.WriteString("name", category.Name());
+            json.WriteString("id", kind.Code);
+            json.WriteString("name", kind.Name);
             json.WriteStartObject("shortDescription");
-            json.WriteString("text", $"A training sample that looks {category.Name()}: it carries unusually much unique information.");
+            json.WriteString("text", kind.Summary);
             json.WriteEndObject();
             json.WriteStartObject("help");
-            json.WriteString("text", $"Fix: {category.Fix()}.");
+            json.WriteString("text", $"Fix: {kind.Fix}.");
             json.WriteEndObject();
             json.WriteEndObject();
         }
@@ -52,10 +54,10 @@ public static class SarifReport
         foreach (var finding in report.Evaluation.Findings)
         {
             json.WriteStartObject();
-            json.WriteString("ruleId", finding.Category.Code());
+            json.WriteString("ruleId", finding.Kind.Code);
             json.WriteString("level", finding.Status switch { FindingStatus.Accepted => "note", FindingStatus.Unchanged => "warning", _ => "error" });
             json.WriteStartObject("message");
-            json.WriteString("text", $"{FindingText.Message(finding, report)} Fix: {FindingText.Fix(finding)}.");
+            json.WriteString("text", $"{FindingText.Message(finding, report)} Fix: {finding.Kind.Fix}.");
             json.WriteEndObject();
             json.WriteStartArray("locations");
             json.WriteStartObject();

@@ -2,7 +2,7 @@ using System.Text.Json;
 using SmoothInfo.Data;
 using SmoothInfo.Diagnostics;
 using SmoothInfo.Estimation;
-using SmoothInfo.Gate;
+using SmoothInfo.Results;
 using SmoothInfo.Rules;
 
 namespace SmoothInfo.Reports;
@@ -65,9 +65,9 @@ public sealed record SavedReport(
             var classes = Array(root, "classes", "$").Select((c, i) => c.ValueKind == JsonValueKind.String ? c.GetString()! : throw Error($"$.classes[{i}]", "is not a string")).ToList();
             var solver = Member(root, "solver", "$", JsonValueKind.Object);
             var condition = Member(solver, "conditionNumber", "$.solver", JsonValueKind.Number, JsonValueKind.Null);
-            var solverReport = ReportJson.WithMeasurements(new SolverReport(String(solver, "method", "$.solver"), String(solver, "reason", "$.solver"),
+            var solverReport = EstimatorOutputJson.WithMeasurements(new SolverReport(String(solver, "method", "$.solver"), String(solver, "reason", "$.solver"),
                 condition.ValueKind == JsonValueKind.Null ? null : condition.GetDouble(), String(solver, "precision", "$.solver"),
-                ReportJson.ReadRegularization(solver)), solver);
+                EstimatorOutputJson.ReadRegularization(solver)), solver);
 
             var samples = Array(root, "samples", "$");
             if (samples.Count == 0) throw Error("$.samples", "is empty");
@@ -94,7 +94,8 @@ public sealed record SavedReport(
                     functional.ValueKind == JsonValueKind.Null ? double.NaN : functional.GetDouble(), loo)
                 {
                     InputResidual = residual.ValueKind == JsonValueKind.Number ? residual.GetDouble() : double.NaN,
-                    WeightSISgd = ReportJson.ReadWeightSISgd(s),
+                    WeightSISgd = EstimatorOutputJson.ReadWeightSISgd(s),
+                    DuplicateGroup = DuplicateGroup(s, at, samples.Count),
                 });
                 locators.Add(new SampleLocator(String(s, "file", at),
                     s.TryGetProperty("line", out var line) ? Int(s, "line", at) : 0,
@@ -109,6 +110,14 @@ public sealed record SavedReport(
                 String(root, "policy", "$"), String(root, "dataset", "$"),
                 Member(root, "sigma", "$", JsonValueKind.Number).GetDouble(),
                 new SampleCatalog(classes, locators, hashes, sources), new EstimatorOutput(signals, solverReport), thumbnails);
+        }
+
+        /// <summary>Absent: no duplicate, or a report written before duplicates were looked for.</summary>
+        private int? DuplicateGroup(JsonElement sample, string at, int count)
+        {
+            if (!sample.TryGetProperty("duplicateGroup", out _)) return null;
+            int group = Int(sample, "duplicateGroup", at);
+            return group >= 0 && group < count ? group : throw Error(at + ".duplicateGroup", $"is {group}, not the index of a sample");
         }
 
         private JsonElement Member(JsonElement parent, string name, string at, params JsonValueKind[] kinds)

@@ -82,7 +82,7 @@ public sealed class Baseline
     /// </summary>
     public static void Write(string path, IEnumerable<Finding> findings, IEnumerable<string> snapshot) =>
         AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new BaselineFile(SchemaVersion,
-            findings.Select(f => new BaselineEntry(f.ContentHash, f.Category.Name(), f.Locator.ToString(), null))
+            findings.Select(f => new BaselineEntry(f.ContentHash, f.Kind.Name, f.Locator.ToString(), null))
                 .DistinctBy(e => e.ContentHash)
                 .OrderBy(e => e.Locator, StringComparer.Ordinal).ToList(),
             snapshot.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList()), Json) + "\n");

@@ -1,3 +1,5 @@
+using SmoothInfo.Rules.Kinds;
+
 namespace SmoothInfo.Rules;
 
 /// <summary>
@@ -17,14 +19,14 @@ public static class CategoryClassifier
     /// An input far from the data's principal subspace is corrupted unless the model trained without it confidently
     /// agrees with its label: then it is an unusual but consistent sample (a striking pattern, a rare pose), atypical.
     /// </summary>
-    public static Category ClassifyInputOutlier(SampleSignals signals) =>
-        signals.LooClass == signals.Label && signals.LooScore >= ConfidentScore ? Category.Atypical : Category.Corrupted;
+    public static ScoreKind ClassifyInputOutlier(SampleSignals signals) =>
+        signals.LooClass == signals.Label && signals.LooScore >= ConfidentScore ? ScoreKind.Atypical : ScoreKind.Corrupted;
 
-    public static Category Classify(SampleSignals signals)
+    public static ScoreKind Classify(SampleSignals signals)
     {
-        if (signals.LooScore < NoClassScore) return Category.Corrupted;
+        if (signals.LooScore < NoClassScore) return ScoreKind.Corrupted;
         if (signals.LooClass != signals.Label)
-            return signals.LooScore >= ConfidentScore ? Category.Mislabeled : Category.AdversarialLooking;
-        return Category.Atypical;
+            return signals.LooScore >= ConfidentScore ? ScoreKind.Mislabeled : ScoreKind.AdversarialLooking;
+        return ScoreKind.Atypical;
     }
 }

@@ -1,4 +1,5 @@
 using SmoothInfo.Data;
+using SmoothInfo.Rules.Kinds;
 
 namespace SmoothInfo.Rules;
 
@@ -10,12 +11,12 @@ namespace SmoothInfo.Rules;
 public enum FindingStatus { Open, Unchanged, Accepted }
 
 /// <summary>
-/// A sample the rules flag: its category, its signals, where it stands in the dataset (percentile rank and
+/// A sample the rules flag: its kind, its signals, where it stands in the dataset (percentile rank and
 /// robust z-score of its score), the robust z-score of its input's distance from the data's principal subspace (NaN when
 /// not measured), whether that distance alone made it a finding, and what the baseline makes of it.
 /// </summary>
 public sealed record Finding(
-    Category Category,
+    FindingKind Kind,
     SampleSignals Signals,
     SampleLocator Locator,
     string ContentHash,
@@ -43,7 +44,7 @@ public sealed record RuleEvaluation(
     IReadOnlyList<BudgetViolation> Violations,
     IReadOnlyList<BaselineEntry> StaleBaselineEntries,
     ScoreDistribution Scores,
-    IReadOnlyDictionary<Category, double> Cutoffs,
+    IReadOnlyDictionary<ScoreKind, double> Cutoffs,
     ScoreDistribution? InputResiduals = null,
     double? InputCutoff = null)
 {

@@ -1,14 +1,14 @@
 using SmoothInfo.Policy.Model;
+using SmoothInfo.Rules.Kinds;
 
 namespace SmoothInfo.Rules;
 
 /// <summary>
-/// Signals to findings: a sample is a finding when its category (<see cref="CategoryClassifier"/>) is enabled and
-/// its score passes that category's threshold, or, whatever its score, when its input lies further from the data's
-/// principal subspace than the inputOutliers threshold (category corrupted, or atypical when the rest of the data
-/// confidently agrees with its label; still only if that category is enabled); the baseline accepts findings by content
-/// hash, and its snapshot marks findings on samples it held with the same content and label as unchanged (not counted
-/// under rules.unchangedSamples: warning); budgets over the open findings decide pass or fail. An overall budget left unset tolerates no finding.
+/// Signals to findings: every rule (<see cref="FindingRules"/>, in precedence order) flags samples, each sample becomes
+/// at most one finding, of the first rule's kind; the baseline accepts findings by content hash, and its snapshot marks
+/// findings on samples it held with the same content and label as unchanged (not counted under
+/// rules.unchangedSamples: warning); budgets over the open findings decide pass or fail. An overall budget left unset
+/// tolerates no finding.
 /// </summary>
 public static class RuleEngine
 {
@@ -17,20 +17,21 @@ public static class RuleEngine
         var scores = new ScoreDistribution(signals.Select(s => s.Score));
         var measured = signals.Where(s => !double.IsNaN(s.InputResidual)).Select(s => s.InputResidual).ToList();
         var residuals = measured.Count > 0 ? new ScoreDistribution(measured) : null;
+        var context = new RuleContext(signals, samples, rules, scores, residuals);
+        var detections = new Dictionary<int, Detection>();
+        foreach (var rule in FindingRules.All)
+            foreach (var detection in rule.Find(context)) detections.TryAdd(detection.Sample, detection);
         var findings = new List<Finding>();
         foreach (var s in signals)
         {
-            double inputZ = InputZ(residuals, s);
-            bool inputOutlier = rules.InputOutliers.Enabled && inputZ > rules.InputOutliers.Threshold;
-            var category = inputOutlier ? CategoryClassifier.ClassifyInputOutlier(s) : CategoryClassifier.Classify(s);
-            var rule = RuleFor(rules, category);
-            if (!rule.Enabled || (!inputOutlier && !scores.Exceeds(s.Score, rule.Kind, rule.Threshold))) continue;
-            string hash = samples.ContentHashes[s.Index];
+            if (!detections.TryGetValue(s.Index, out var detection)) continue;
+            int index = s.Index;
+            string hash = samples.ContentHashes[index];
             var status = baseline.Accepts(hash) ? FindingStatus.Accepted
                 : rules.UnchangedSamples == UnchangedSamples.Warning && baseline.HoldsUnchanged(hash, samples.ClassNames[s.Label]) ? FindingStatus.Unchanged
                 : FindingStatus.Open;
-            findings.Add(new Finding(category, s, samples.Locators[s.Index], hash, samples.Sources[s.Index],
-                scores.PercentileRank(s.Score), scores.RobustZ(s.Score), inputZ, inputOutlier, status));
+            findings.Add(new Finding(detection.Kind, s, samples.Locators[index], hash, samples.Sources[index],
+                scores.PercentileRank(s.Score), scores.RobustZ(s.Score), InputZ(residuals, s), detection.InputOutlier, status));
         }
 
         var counted = findings.Where(f => f.Open).ToList();
@@ -49,8 +50,7 @@ public static class RuleEngine
 
         var flagged = findings.Select(f => f.ContentHash).ToHashSet(StringComparer.Ordinal);
         var stale = baseline.Entries.Where(e => !flagged.Contains(e.ContentHash)).ToList();
-        var cutoffs = Enum.GetValues<Category>().Select(c => (c, rule: RuleFor(rules, c))).Where(x => x.rule.Enabled)
-            .ToDictionary(x => x.c, x => scores.Cutoff(x.rule.Kind, x.rule.Threshold));
+        var cutoffs = ScoreRule.Cutoffs(rules, scores);
         double? inputCutoff = residuals is not null && rules.InputOutliers.Enabled ? residuals.Cutoff(ThresholdKind.RobustZ, rules.InputOutliers.Threshold) : null;
         return new RuleEvaluation(findings, violations, stale, scores, cutoffs, residuals, inputCutoff);
     }
@@ -78,13 +78,4 @@ public static class RuleEngine
         if (Limit(budget, samples) is { } limit && count > limit)
             violations.Add(new BudgetViolation(scope, group, count, limit, samples));
     }
-
-    private static CategoryRule RuleFor(RulesPolicy rules, Category category) => category switch
-    {
-        Category.Mislabeled => rules.Mislabeled,
-        Category.Corrupted => rules.Corrupted,
-        Category.AdversarialLooking => rules.AdversarialLooking,
-        Category.Atypical => rules.Atypical,
-        _ => throw new ArgumentOutOfRangeException(nameof(category)),
-    };
 }

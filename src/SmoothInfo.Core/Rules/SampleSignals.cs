@@ -22,6 +22,13 @@ public sealed record SampleSignals(int Index, int Label, double WeightSI, double
     /// </summary>
     public double InputResidual { get; init; } = double.NaN;
 
+    /// <summary>
+    /// The lowest index of the samples whose inputs are identical or nearly identical to this one's, itself included
+    /// (<see cref="Data.DuplicateInputs"/>); null when it has none, or when not measured (reports written before it was).
+    /// Inputs only, measured on every run like <see cref="InputResidual"/>.
+    /// </summary>
+    public int? DuplicateGroup { get; init; }
+
     /// <summary>Weight SI with the weights smoothed by the stationary SGD noise covariance (weight-si-sgd), in nats; NaN when not measured.</summary>
     public double WeightSISgd { get; init; } = double.NaN;
 

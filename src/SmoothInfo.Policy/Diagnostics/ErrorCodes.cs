@@ -12,6 +12,7 @@ public static class ErrorCodes
     public const string Corrupted = "SI1002";
     public const string AdversarialLooking = "SI1003";
     public const string Atypical = "SI1004";
+    public const string ConflictingDuplicates = "SI1005";
     public const string BudgetExceeded = "SI1100";
     public const string StaleBaselineEntry = "SI1101";
 

@@ -222,7 +222,10 @@ internal static class PolicyBinder
             BindCategory(s.Section("adversarialLooking"), errors), BindCategory(s.Section("atypical"), errors),
             BindInputOutliers(s.Section("inputOutliers"), errors),
             new BudgetsPolicy(BindBudget(budgets.Section("overall")), BindBudget(budgets.Section("perClass")), BindBudget(budgets.Section("perSource"))),
-            s.Enum<UnchangedSamples>("unchangedSamples"));
+            s.Enum<UnchangedSamples>("unchangedSamples"))
+        {
+            ConflictingDuplicates = new ConflictingDuplicatesRule(s.Section("conflictingDuplicates").Boolean("enabled")),
+        };
     }
 
     private static CategoryRule BindCategory(PolicySection s, List<InputException> errors)

@@ -88,9 +88,16 @@ public sealed record RulesPolicy(
     CategoryRule Atypical,
     InputOutlierRule InputOutliers,
     BudgetsPolicy Budgets,
-    UnchangedSamples UnchangedSamples = UnchangedSamples.Warning);
+    UnchangedSamples UnchangedSamples = UnchangedSamples.Warning)
+{
+    /// <summary>Whether identical or near-identical inputs under different labels are findings (SI1005).</summary>
+    public ConflictingDuplicatesRule ConflictingDuplicates { get; init; } = new(true);
+}
 
 public sealed record CategoryRule(bool Enabled, ThresholdKind Kind, double Threshold);
+
+/// <summary>Identical or near-identical inputs under different labels are findings; no threshold (docs/rules-and-reports.md says what "near" is).</summary>
+public sealed record ConflictingDuplicatesRule(bool Enabled);
 
 /// <summary>Corrupted findings from the inputs alone: a robust z-score of the distance from the data's principal subspace above Threshold.</summary>
 public sealed record InputOutlierRule(bool Enabled, double Threshold);

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using SmoothInfo.Cli;
+using SmoothInfo.Results;
 
 namespace SmoothInfo.Tests.Cli;
 
@@ -75,6 +77,43 @@ public sealed class CheckCommandTests
         Assert.That(output, Does.Contain("error SI1100"));
         foreach (var report in new[] { "smoothinfo-report.json", "smoothinfo.sarif", "smoothinfo-report.html", "smoothinfo-summary.md" })
             Assert.That(File.Exists(Path.Combine(_dir, "out", report)), Is.True, report);
+    }
+
+    [Test]
+    public void RowsRepeatedUnderAnotherLabelAreConflictingDuplicatesInEveryReport()
+    {
+        // Sample 0 (cat) again as dog; sample 4 (dog) again as eel, its first feature 0.0002 off (a near copy).
+        string csv = Path.Combine(_dir, "train.csv");
+        WriteData(flip: false);
+        var rows = File.ReadAllLines(csv);
+        static string Relabel(string row, string label) => row[..row.LastIndexOf(',')] + "," + label;
+        var near = rows[5].Split(',');
+        near[0] = (double.Parse(near[0], CultureInfo.InvariantCulture) + 0.0002).ToString("F4", CultureInfo.InvariantCulture);
+        File.AppendAllLines(csv, new[] { Relabel(rows[1], "dog"), Relabel(string.Join(",", near), "eel") });
+        int[] expected = { 0, 4, 60, 61 };
+
+        var (code, output, error) = Run("check");
+
+        Assert.That(code, Is.EqualTo(ExitCodes.GateFailed), error + output);
+        var findings = output.Split('\n').Where(l => l.Contains(": error SI10", StringComparison.Ordinal)).ToList();
+        Assert.That(findings.Select(l => l[..l.IndexOf(": ", StringComparison.Ordinal)]), Is.EquivalentTo(expected.Select(i => $"{csv}({Line(i)},1)")));
+        Assert.That(findings, Has.All.Contain("error SI1005:").And.All.Contain("one input, conflicting labels"));
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "out", "smoothinfo-report.json")));
+        var samples = json.RootElement.GetProperty("samples").EnumerateArray().ToList();
+        Assert.That(samples.Where(s => s.TryGetProperty("code", out var c) && c.GetString() == "SI1005").Select(s => s.GetProperty("index").GetInt32()), Is.EqualTo(expected));
+        Assert.That((samples[60].GetProperty("duplicateGroup").GetInt32(), samples[61].GetProperty("duplicateGroup").GetInt32()), Is.EqualTo((0, 4)));
+        using var sarif = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "out", "smoothinfo.sarif")));
+        Assert.That(sarif.RootElement.GetProperty("runs")[0].GetProperty("results").EnumerateArray().Select(r => r.GetProperty("ruleId").GetString()),
+            Is.EqualTo(Enumerable.Repeat("SI1005", 4)));
+        Assert.That(File.ReadAllText(Path.Combine(_dir, "out", "smoothinfo-summary.md")), Does.Contain("Findings: 4 conflicting-duplicates."));
+        Assert.That(File.ReadAllText(Path.Combine(_dir, "out", "smoothinfo-report.html")), Does.Contain(">conflicting-duplicates</span>"));
+
+        // The switch turns the kind off, re-judged from the saved report (the score rules judge the copies again).
+        string policy = Path.Combine(_dir, "smoothinfo.yml");
+        File.WriteAllText(policy, File.ReadAllText(policy).Replace("rules:\n", "rules:\n  conflictingDuplicates: { enabled: false }\n"));
+        (code, output, error) = Run("report");
+        Assert.That(code, Is.AnyOf(ExitCodes.Success, ExitCodes.GateFailed), error);
+        Assert.That(output + error, Does.Not.Contain("SI1005"));
     }
 
     [Test]

@@ -6,6 +6,7 @@ using SmoothInfo.Estimation;
 using SmoothInfo.Gate;
 using SmoothInfo.Models;
 using SmoothInfo.Reports;
+using SmoothInfo.Results;
 using SmoothInfo.Rules;
 using static SmoothInfo.Tests.Rules.RuleFixtures;
 using TorchSharp.Modules;

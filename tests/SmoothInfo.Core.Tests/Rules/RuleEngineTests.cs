@@ -1,6 +1,7 @@
 using SmoothInfo.Data;
 using SmoothInfo.Policy.Model;
 using SmoothInfo.Rules;
+using SmoothInfo.Rules.Kinds;
 using static SmoothInfo.Tests.Rules.RuleFixtures;
 
 namespace SmoothInfo.Tests.Rules;
@@ -20,9 +21,9 @@ public sealed class RuleEngineTests
 
         var result = RuleEngine.Evaluate(signals, SampleCatalog.Of(data), RulesWith(), Baseline.Empty);
 
-        Assert.That(result.Findings.Select(f => (f.SampleIndex, f.Category)), Is.EqualTo(new[]
+        Assert.That(result.Findings.Select(f => (f.SampleIndex, f.Kind)), Is.EqualTo(new (int, FindingKind)[]
         {
-            (4, Category.Mislabeled), (10, Category.AdversarialLooking), (20, Category.Corrupted), (30, Category.Atypical),
+            (4, ScoreKind.Mislabeled), (10, ScoreKind.AdversarialLooking), (20, ScoreKind.Corrupted), (30, ScoreKind.Atypical),
         }));
         Assert.That(result.Passed, Is.False, "an unset overall budget tolerates no finding");
         Assert.That(result.Findings[0].Locator, Is.EqualTo(SampleLocator.AtLine("data.csv", 6)));
@@ -69,8 +70,8 @@ public sealed class RuleEngineTests
 
         var result = RuleEngine.Evaluate(signals, SampleCatalog.Of(data), RulesWith(), Baseline.Empty);
 
-        Assert.That(result.Findings.Select(f => (f.SampleIndex, f.Category, f.InputOutlier)),
-            Is.EqualTo(new[] { (8, Category.Corrupted, true), (12, Category.Atypical, true) }));
+        Assert.That(result.Findings.Select(f => (f.SampleIndex, f.Kind, f.InputOutlier)),
+            Is.EqualTo(new (int, FindingKind, bool)[] { (8, ScoreKind.Corrupted, true), (12, ScoreKind.Atypical, true) }));
         var finding = result.Findings[0];
         Assert.That(finding.InputZ, Is.EqualTo(result.InputZ(signals[8])).And.GreaterThan(5));
         Assert.That(result.InputZ(signals[9]), Is.NaN);

@@ -1,5 +1,7 @@
 using SmoothInfo.Data;
+using SmoothInfo.Estimation;
 using SmoothInfo.Policy.Model;
+using SmoothInfo.Reports;
 using SmoothInfo.Rules;
 
 namespace SmoothInfo.Tests.Rules;
@@ -42,4 +44,15 @@ internal static class RuleFixtures
         return new SampleSignals(index, label, WeightSI: score / 2, FunctionalSI: score, prediction);
     }
 
+    /// <summary>The rules applied and everything a report shows, as if the data lived in root/data/train.csv.</summary>
+    public static GateReport ReportOf(string root, Dataset data, List<SampleSignals> signals, Baseline baseline, RulesPolicy? rules = null)
+    {
+        var evaluation = RuleEngine.Evaluate(signals, SampleCatalog.Of(data), rules ?? RulesWith(), baseline);
+        var locators = data.Samples.Select(s => s.Locator with { File = Path.Combine(root, "data", "train.csv") }).ToList();
+        return new GateReport("1.0.0", Path.Combine(root, "smoothinfo.yml"), Path.Combine(root, "data", "train.csv"),
+            data.ClassNames, locators, data.Samples.Select(s => s.ContentHash).ToList(), data.Samples.Select(s => s.Source).ToList(),
+            signals, "F-SI", 1.0, new SolverReport("closed-form", "t = infinity", 12.5, "float64"),
+            evaluation with { Findings = evaluation.Findings.Select(f => f with { Locator = locators[f.SampleIndex] }).ToList() },
+            GroupSummary.Of(signals, data.ClassNames, data.Samples.Select(s => s.Source).ToList(), evaluation.Findings));
+    }
 }

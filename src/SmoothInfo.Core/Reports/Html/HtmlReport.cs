@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using SmoothInfo.Estimation;
 using SmoothInfo.Rules;
+using SmoothInfo.Rules.Kinds;
 
 namespace SmoothInfo.Reports.Html;
 
@@ -14,14 +15,6 @@ public static class HtmlReport
 {
     public const int MaxFindingRows = 200;
     public const int SummarySamples = 12;
-
-    private static readonly Dictionary<Category, string> Colours = new()
-    {
-        [Category.Mislabeled] = "#e45756",
-        [Category.Corrupted] = "#b279a2",
-        [Category.AdversarialLooking] = "#f58518",
-        [Category.Atypical] = "#54a24b",
-    };
 
     public static void Write(string path, GateReport report, string repositoryRoot) =>
         IO.AtomicFile.WriteAllText(path, Render(report, repositoryRoot));
@@ -40,12 +33,12 @@ public static class HtmlReport
                     $"{evaluation.Findings.Count - open - unchanged} accepted by the baseline.</p></header>");
 
         html.Append("<section><dl>")
-            .Append($"<dt>Score</dt><dd>{E(report.ScoreName)} in nats (σ = {FindingText.Number(report.Sigma)})</dd>")
+            .Append($"<dt>Score</dt><dd>{E(report.ScoreName)} in nats (σ = {NumberText.Format(report.Sigma)})</dd>")
             .Append($"<dt>Solver</dt><dd>{E(report.Solver.Method)}: {E(report.Solver.Reason)}</dd>")
-            .Append(report.Solver.Regularization is { } chosen ? $"<dt>Weight decay</dt><dd>{FindingText.Number(chosen.Chosen)}, chosen by {RegularizationPath.Criterion}</dd>" : "")
+            .Append(report.Solver.Regularization is { } chosen ? $"<dt>Weight decay</dt><dd>{NumberText.Format(chosen.Chosen)}, chosen by {RegularizationPath.Criterion}</dd>" : "")
             .Append(string.Concat(FindingText.Measurements(report).Select(m => $"<dt>{E(m.Name)}</dt><dd>{E(m.Text)}</dd>")))
-            .Append($"<dt>Condition number</dt><dd>{(report.Solver.ConditionNumber is { } c ? FindingText.Number(c) : "not computed")}</dd>")
-            .Append($"<dt>Median score</dt><dd>{FindingText.Number(evaluation.Scores.Median)} nats</dd>")
+            .Append($"<dt>Condition number</dt><dd>{(report.Solver.ConditionNumber is { } c ? NumberText.Format(c) : "not computed")}</dd>")
+            .Append($"<dt>Median score</dt><dd>{NumberText.Format(evaluation.Scores.Median)} nats</dd>")
             .Append($"<dt>Policy</dt><dd>{E(SarifReport.RelativeUri(report.PolicyFile, repositoryRoot))}</dd></dl>");
         foreach (var v in evaluation.Violations) html.Append($"<p class=\"bad\">{E(FindingText.Budget(v))}</p>");
         foreach (var e in evaluation.StaleBaselineEntries)
@@ -54,7 +47,7 @@ public static class HtmlReport
 
         html.Append($"<section><h2>Per-sample score: {E(report.ScoreName)}</h2>")
             .Append(SvgCharts.Histogram(report.Signals.Select(s => s.Score).ToList(),
-                evaluation.Cutoffs.Select(kv => (kv.Key.Name(), kv.Value, Colours[kv.Key])).ToList()))
+                evaluation.Cutoffs.Select(kv => (kv.Key.Name, kv.Value, kv.Key.Colour)).ToList()))
             .Append("<p class=\"note\">Samples to the right of a dashed line pass that category's threshold; which category a sample " +
                     "falls in depends on what the model trained without it predicts.</p></section>");
 
@@ -63,13 +56,13 @@ public static class HtmlReport
                 .Append(SvgCharts.Curve("Leave-one-out error of the linearized model against the weight decay", path.WeightDecays,
                     path.LeaveOneOutErrors, path.Chosen, "weight decay", "mean squared leave-one-out error"))
                 .Append($"<p class=\"note\">Every point is the exact leave-one-out error at that weight decay, all from one " +
-                        $"eigendecomposition; the least ({FindingText.Number(path.Chosen)}) is used.</p></section>");
+                        $"eigendecomposition; the least ({NumberText.Format(path.Chosen)}) is used.</p></section>");
 
         var distances = report.Signals.Select(s => s.InputResidual).Where(d => !double.IsNaN(d)).ToList();
         if (distances.Count > 0)
             html.Append("<section><h2>Input distance from the data's principal subspace</h2>")
                 .Append(SvgCharts.Histogram(distances,
-                    evaluation.InputCutoff is { } cutoff ? new[] { ("input outlier", cutoff, Colours[Category.Corrupted]) } : Array.Empty<(string, double, string)>(),
+                    evaluation.InputCutoff is { } cutoff ? new[] { ("input outlier", cutoff, ScoreKind.Corrupted.Colour) } : Array.Empty<(string, double, string)>(),
                     quantity: $"the inputs' distance from the subspace that holds {PrincipalSubspaceResidual.VarianceFraction * 100:F0}% of the variance", unit: ""))
                 .Append("<p class=\"note\">Inputs right of the line are findings whatever their label: corrupted, or atypical when the model " +
                         "trained without them confidently predicts their label. Inputs exactly in the subspace (distance 0) are not drawn.</p></section>");
@@ -81,8 +74,8 @@ public static class HtmlReport
             double overall = evaluation.Scores.Median;
             html.Append($"<section><h2>Median score per {scope}</h2>")
                 .Append(SvgCharts.Bars($"Median score per {scope}", groups.Select(g => (g.Group, g.MedianScore,
-                    $"{FindingText.Number(g.MedianScore)} nats, {g.Samples} samples, {g.Findings} findings", g.MedianScore > 2 * overall)).ToList()))
-                .Append($"<p class=\"note\">Red: a {scope} whose median is more than twice the dataset's ({FindingText.Number(overall)} nats): " +
+                    $"{NumberText.Format(g.MedianScore)} nats, {g.Samples} samples, {g.Findings} findings", g.MedianScore > 2 * overall)).ToList()))
+                .Append($"<p class=\"note\">Red: a {scope} whose median is more than twice the dataset's ({NumberText.Format(overall)} nats): " +
                         "its samples are unusually informative, as under-represented classes and noisy sources are.</p></section>");
         }
 
@@ -95,8 +88,8 @@ public static class HtmlReport
             foreach (var f in findings.Take(MaxFindingRows))
                 html.Append($"<tr class=\"{(f.Open ? "" : "accepted")}\"><td>{Thumb(report, f.SampleIndex)}</td>" +
                             $"<td><code>{E(FindingText.Place(f, repositoryRoot))}</code></td>" +
-                            $"<td><span class=\"tag\" style=\"background:{Colours[f.Category]}\">{E(f.Category.Name())}</span>{f.Status switch { FindingStatus.Accepted => " accepted", FindingStatus.Unchanged => " unchanged", _ => "" }}</td>" +
-                            $"<td>{E(FindingText.Message(f, report))}</td><td>{E(FindingText.Fix(f))}</td></tr>");
+                            $"<td><span class=\"tag\" style=\"background:{f.Kind.Colour}\">{E(f.Kind.Name)}</span>{f.Status switch { FindingStatus.Accepted => " accepted", FindingStatus.Unchanged => " unchanged", _ => "" }}</td>" +
+                            $"<td>{E(FindingText.Message(f, report))}</td><td>{E(f.Kind.Fix)}</td></tr>");
             html.Append("</tbody></table>");
             if (findings.Count > MaxFindingRows) html.Append($"<p>…and {findings.Count - MaxFindingRows} more in the JSON report.</p>");
         }
@@ -118,7 +111,7 @@ public static class HtmlReport
         var grid = new StringBuilder("<div class=\"grid\">");
         foreach (var s in samples)
             grid.Append($"<figure>{Thumb(report, s.Index)}<figcaption>#{s.Index} {E(report.ClassNames[s.Label])}<br>" +
-                        $"{E(double.IsNaN(s.FunctionalSI) ? s.InformativenessName : FindingText.FunctionalSIName(report.Solver))} {FindingText.Number(s.Informativeness)} nats</figcaption></figure>");
+                        $"{E(double.IsNaN(s.FunctionalSI) ? s.InformativenessName : FindingText.FunctionalSIName(report.Solver))} {NumberText.Format(s.Informativeness)} nats</figcaption></figure>");
         return grid.Append("</div>").ToString();
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using SmoothInfo.Rules;
 
 namespace SmoothInfo.Reports.Html;
 
@@ -127,5 +128,5 @@ internal static class SvgCharts
     private static string Text(double x, double y, string text, string anchor, string fill = "#222") => string.Create(CultureInfo.InvariantCulture,
         $"<text x=\"{x:F1}\" y=\"{y:F1}\" text-anchor=\"{anchor}\" fill=\"{fill}\" font-size=\"12\">{WebUtility.HtmlEncode(text)}</text>");
 
-    private static string Number(double value) => FindingText.Number(value);
+    private static string Number(double value) => NumberText.Format(value);
 }

@@ -1,19 +1,14 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using SmoothInfo.IO;
 
-namespace SmoothInfo.Reports;
+namespace SmoothInfo.Results;
 
-/// <summary>Writes JSON files atomically, indented, with readable escaping and numbers in shortest round-trip form.</summary>
-public static class ReportJson
+/// <summary>
+/// The estimator's output in JSON, as the reports and the estimator cache both write and read it: which solver ran,
+/// and each sample's estimator signals.
+/// </summary>
+public static class EstimatorOutputJson
 {
-    public static void Write(string path, Action<Utf8JsonWriter> write) =>
-        AtomicFile.Write(path, stream =>
-        {
-            using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-            write(json);
-        });
-
     /// <summary>Which solver ran and why, as every JSON output writes it.</summary>
     public static void WriteSolver(this Utf8JsonWriter json, Estimation.SolverReport solver)
     {
@@ -92,11 +87,5 @@ public static class ReportJson
         json.WriteStartArray("looPrediction");
         foreach (double value in signals.LooPrediction) json.WriteNumberValue(value);
         json.WriteEndArray();
-    }
-
-    /// <summary>JSON has no infinity: a robust z-score of a constant dataset is written as null.</summary>
-    public static void NumberOrNull(this Utf8JsonWriter json, string name, double value)
-    {
-        if (double.IsFinite(value)) json.WriteNumber(name, value); else json.WriteNull(name);
     }
 }

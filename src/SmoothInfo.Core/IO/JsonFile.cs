@@ -1,0 +1,21 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace SmoothInfo.IO;
+
+/// <summary>Writes JSON files atomically, indented, with readable escaping and numbers in shortest round-trip form.</summary>
+public static class JsonFile
+{
+    public static void Write(string path, Action<Utf8JsonWriter> write) =>
+        AtomicFile.Write(path, stream =>
+        {
+            using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+            write(json);
+        });
+
+    /// <summary>JSON has no infinity: a robust z-score of a constant dataset is written as null.</summary>
+    public static void NumberOrNull(this Utf8JsonWriter json, string name, double value)
+    {
+        if (double.IsFinite(value)) json.WriteNumber(name, value); else json.WriteNull(name);
+    }
+}
