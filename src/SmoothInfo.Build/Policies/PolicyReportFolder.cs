@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using SmoothInfo.Policy.Model;
 
 namespace SmoothInfo.Build.Policies;
 
@@ -14,12 +15,11 @@ internal static class PolicyReportFolder
     public const string DiagnosticsFileName = "msbuild-diagnostics.json";
 
     /// <summary>
-    /// Reports `smoothinfo check` writes here when the policy's reports.formats asks for them (the names
-    /// SmoothInfo.Core's GateReports gives them); the CI summary is made from them.
+    /// Reports `smoothinfo check` writes here when the policy's reports.formats asks for them; the CI summary is made from them.
     /// </summary>
-    public const string MarkdownReportFileName = "smoothinfo-summary.md";
+    public static string MarkdownReportFileName => ReportFileNames.Of(ReportFormat.Markdown);
 
-    public const string HtmlReportFileName = "smoothinfo-report.html";
+    public static string HtmlReportFileName => ReportFileNames.Of(ReportFormat.Html);
 
     public static string For(string reportDirectory, string policyFile)
     {

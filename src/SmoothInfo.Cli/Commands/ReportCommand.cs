@@ -43,7 +43,7 @@ public static class ReportCommand
         {
             var policy = PolicyLoader.Load(parse.GetValue(policyOption)!.FullName);
             string directory = parse.GetValue(reportDirectory)?.FullName ?? policy.Reports.Directory;
-            string source = parse.GetValue(from)?.FullName ?? Path.Combine(directory, "smoothinfo-report.json");
+            string source = parse.GetValue(from)?.FullName ?? Path.Combine(directory, ReportFileNames.Of(ReportFormat.Json));
             var saved = SavedReport.Read(source);
             Mismatch(source, "dataset", saved.DatasetPath, policy.Dataset.Path);
             if (policy.Rules.Score == ScoreSignal.FunctionalSi && saved.Output.Signals.Any(s => double.IsNaN(s.FunctionalSI)))

@@ -27,8 +27,6 @@ public sealed record GateRun(GateReport Report, bool EstimatorReused);
 /// </summary>
 public static class GatePipeline
 {
-    public const int SummarySamples = 12;
-
     public static string ToolVersion => typeof(GatePipeline).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
     public static GateRun Run(SmoothInfoPolicy policy, GateRunOptions options)
@@ -156,8 +154,8 @@ public static class GatePipeline
     private static Dictionary<int, string>? Thumbnails(Dataset dataset, IReadOnlyList<SampleSignals> signals, RuleEvaluation evaluation)
     {
         if (!Thumbnail.IsImage(dataset.SampleShape)) return null;
-        var ranked = signals.OrderByDescending(s => s.Informativeness).ThenBy(s => s.Index).Select(s => s.Index).ToList();
-        var shown = evaluation.Findings.Select(f => f.SampleIndex).Concat(ranked.Take(SummarySamples)).Concat(ranked.TakeLast(SummarySamples));
+        var shown = evaluation.Findings.Select(f => f.SampleIndex)
+            .Concat(DatasetSummary.MostInformative(signals).Concat(DatasetSummary.LeastInformative(signals)).Select(s => s.Index));
         return shown.Distinct().ToDictionary(i => i, i => Thumbnail.DataUri(dataset[i].Features.Span, dataset.SampleShape));
     }
 }

@@ -13,14 +13,7 @@ public static class GateReports
         var written = new List<string>();
         foreach (var format in reports.Formats.Distinct())
         {
-            string path = Path.Combine(directory, format switch
-            {
-                ReportFormat.Json => "smoothinfo-report.json",
-                ReportFormat.Sarif => "smoothinfo.sarif",
-                ReportFormat.Html => "smoothinfo-report.html",
-                ReportFormat.Markdown => "smoothinfo-summary.md",
-                _ => throw new ArgumentOutOfRangeException(nameof(reports)),
-            });
+            string path = Path.Combine(directory, ReportFileNames.Of(format));
             switch (format)
             {
                 case ReportFormat.Json: JsonReport.Write(path, report); break;

@@ -14,7 +14,6 @@ namespace SmoothInfo.Reports.Html;
 public static class HtmlReport
 {
     public const int MaxFindingRows = 200;
-    public const int SummarySamples = 12;
 
     public static void Write(string path, GateReport report, string repositoryRoot) =>
         IO.AtomicFile.WriteAllText(path, Render(report, repositoryRoot));
@@ -95,11 +94,9 @@ public static class HtmlReport
         }
         html.Append("</section>");
 
-        // The paper's dataset summary ranks by unique information, whichever score the rules use.
-        var ranked = report.Signals.OrderByDescending(s => s.Informativeness).ThenBy(s => s.Index).ToList();
-        html.Append("<section><h2>Most informative samples</h2>").Append(Grid(report, ranked.Take(SummarySamples))).Append("</section>");
+        html.Append("<section><h2>Most informative samples</h2>").Append(Grid(report, DatasetSummary.MostInformative(report.Signals))).Append("</section>");
         html.Append("<section><h2>Least informative samples</h2>")
-            .Append(Grid(report, Enumerable.Reverse(ranked).Take(SummarySamples)))
+            .Append(Grid(report, DatasetSummary.LeastInformative(report.Signals)))
             .Append("<p class=\"note\">These carry the least unique information: the rest of the data already says what they say " +
                     "(candidates for summarizing the dataset).</p></section>");
         html.Append("</body></html>");
