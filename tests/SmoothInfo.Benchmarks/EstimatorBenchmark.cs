@@ -1,5 +1,6 @@
 using System.Globalization;
 using SmoothInfo.Estimation;
+using SmoothInfo.Policy.Model;
 using SmoothInfo.Reference;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -79,9 +80,9 @@ public sealed class EstimatorBenchmark : IBenchmark
     {
         foreach (var (n, k, steps, method, dynamics) in new[]
         {
-            (400, 10, 100.0, FiniteTimeMethod.BatchedIteration, Dynamics.DiscreteGradientDescent),
-            (100, 4, 1000.0, FiniteTimeMethod.Spectral, Dynamics.DiscreteGradientDescent),
-            (100, 4, 50.0, FiniteTimeMethod.Spectral, Dynamics.GradientFlow),
+            (400, 10, 100.0, FiniteTimeMethod.BatchedIteration, TrainingDynamics.Discrete),
+            (100, 4, 1000.0, FiniteTimeMethod.Spectral, TrainingDynamics.Discrete),
+            (100, 4, 50.0, FiniteTimeMethod.Spectral, TrainingDynamics.Continuous),
         })
         {
             var problem = RandomProblem(n, k, m: 50, rank: 2 * n * k, seed: 3);

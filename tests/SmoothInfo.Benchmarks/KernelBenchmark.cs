@@ -1,6 +1,7 @@
 using System.Globalization;
 using SmoothInfo.Kernels;
 using SmoothInfo.Models;
+using SmoothInfo.Policy.Model;
 using SmoothInfo.Reference.Kernels;
 using TorchSharp;
 using TorchSharp.Modules;

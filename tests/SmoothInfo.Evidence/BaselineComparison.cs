@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using SmoothInfo.Estimation;
 using SmoothInfo.Kernels;
+using SmoothInfo.Policy.Model;
 using SmoothInfo.Rules;
 using static TorchSharp.torch;
 
@@ -32,7 +33,7 @@ public static class BaselineComparison
             Console.WriteLine($"seed {seed}:");
 
             var clock = Stopwatch.StartNew();
-            var loo = LinearHeadLeaveOneOut.Compute(problem, new TrainingRun(1, double.PositiveInfinity, lambda, Dynamics.GradientFlow, LossReduction.Sum));
+            var loo = LinearHeadLeaveOneOut.Compute(problem, new TrainingRun(1, double.PositiveInfinity, lambda, TrainingDynamics.Continuous, LossReduction.Sum));
             Record(seconds, "leave-one-out (one Compute)", clock.Elapsed.TotalSeconds);
             double[] looPrediction = loo.LeaveOneOutPrediction.contiguous().data<double>().ToArray();
             var minusLabel = Enumerable.Range(0, n).Select(i => -looPrediction[i * 10 + subset.Labels[i]]).ToArray();

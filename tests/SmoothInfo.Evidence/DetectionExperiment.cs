@@ -1,8 +1,10 @@
 using SmoothInfo.Data;
 using InputOutlierRule = SmoothInfo.Policy.Model.InputOutlierRule;
+using LossReduction = SmoothInfo.Policy.Model.LossReduction;
 using SmoothInfo.Estimation;
 using SmoothInfo.Kernels;
 using ThresholdKind = SmoothInfo.Policy.Model.ThresholdKind;
+using TrainingDynamics = SmoothInfo.Policy.Model.TrainingDynamics;
 using SmoothInfo.Rules;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -40,7 +42,7 @@ public static class DetectionExperiment
             {
                 var targets = nn.functional.one_hot(y, 10).to(float64);
                 var problem = LinearHead.Problem(network, x, targets);
-                var run = new TrainingRun(1, double.PositiveInfinity, lambda, Dynamics.GradientFlow, LossReduction.Sum);
+                var run = new TrainingRun(1, double.PositiveInfinity, lambda, TrainingDynamics.Continuous, LossReduction.Sum);
                 // LAYERS=L linearizes the last L layers through the gate's own route (PROJECTION=p: a sparse-sign projection).
                 int layers = int.Parse(Environment.GetEnvironmentVariable("LAYERS") ?? "1");
                 int? dimension = Environment.GetEnvironmentVariable("PROJECTION") is { } p ? int.Parse(p) : null;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using SmoothInfo.Estimation;
 using SmoothInfo.Kernels;
 using SmoothInfo.Models;
+using SmoothInfo.Policy.Model;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -103,7 +104,7 @@ public static class LinearizationExperiment
         var kernel = EmpiricalNtk.Train(network, x, ntk);
         eta = 1.0 / (LargestEigenvalue(kernel) + lambda);
         var problem = new KernelProblem(kernel, targets, f0, EmpiricalNtk.Cross(network, xTest, x, ntk), f0Test);
-        var result = LeaveOneOutEstimator.Estimate(problem, new TrainingRun(eta, steps, lambda, Dynamics.DiscreteGradientDescent, LossReduction.Sum));
+        var result = LeaveOneOutEstimator.Estimate(problem, new TrainingRun(eta, steps, lambda, TrainingDynamics.Discrete, LossReduction.Sum));
         return new Changes(result.WeightChange.data<double>().ToArray(), result.TestPredictionChange!.data<double>().ToArray());
     }
 

@@ -1,5 +1,6 @@
 using SmoothInfo.Data;
 using SmoothInfo.Models;
+using SmoothInfo.Policy.Model;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

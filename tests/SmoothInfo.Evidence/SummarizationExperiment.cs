@@ -1,5 +1,6 @@
 using SmoothInfo.Estimation;
 using SmoothInfo.Kernels;
+using SmoothInfo.Policy.Model;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -29,7 +30,7 @@ public static class SummarizationExperiment
         var targets = nn.functional.one_hot(Labels(trainRows), 10).to(float64);
         var problem = LinearHead.Problem(network, Pixels(trainRows), targets, Pixels(testRows));
         var testLabels = Labels(testRows);
-        var run = new TrainingRun(1, double.PositiveInfinity, WeightDecay, Dynamics.GradientFlow, LossReduction.Sum);
+        var run = new TrainingRun(1, double.PositiveInfinity, WeightDecay, TrainingDynamics.Continuous, LossReduction.Sum);
         var result = LinearHeadLeaveOneOut.Compute(problem, run);
         double[] fsi = result.FunctionalSI(1).data<double>().ToArray();
 

@@ -1,4 +1,5 @@
 using SmoothInfo.Estimation;
+using SmoothInfo.Policy.Model;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -56,7 +57,7 @@ public static class WeightSpaceRetraining
             // minimum-norm interpolant, i.e. the pseudo-inverse solution.
             return run.WeightDecay > 0 ? linalg.solve(hessian, gradientAtZero) : linalg.pinv(jacobian).matmul(residual);
         }
-        if (run.Dynamics == Dynamics.DiscreteGradientDescent)
+        if (run.Dynamics == TrainingDynamics.Discrete)
         {
             var w = zeros(d, dtype: float64);
             for (long t = 0; t < (long)run.Steps; t++)

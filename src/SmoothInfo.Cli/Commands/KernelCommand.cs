@@ -4,6 +4,7 @@ using SmoothInfo.Cli.Output;
 using SmoothInfo.Data.Npy;
 using SmoothInfo.Diagnostics;
 using SmoothInfo.Estimation;
+using SmoothInfo.Policy.Model;
 using static TorchSharp.torch;
 
 namespace SmoothInfo.Cli.Commands;
@@ -46,7 +47,7 @@ public static class KernelCommand
         command.SetAction(parse =>
         {
             var run = new TrainingRun(parse.GetValue(learningRate), ParseSteps(parse.GetValue(steps)!), parse.GetValue(weightDecay),
-                parse.GetValue(continuous) ? Dynamics.GradientFlow : Dynamics.DiscreteGradientDescent,
+                parse.GetValue(continuous) ? TrainingDynamics.Continuous : TrainingDynamics.Discrete,
                 parse.GetValue(loss) == "sum" ? LossReduction.Sum : LossReduction.Mean);
             double smoothing = parse.GetValue(sigma);
             if (!(smoothing > 0) || double.IsInfinity(smoothing))

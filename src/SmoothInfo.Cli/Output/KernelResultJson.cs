@@ -1,5 +1,6 @@
 using SmoothInfo.Estimation;
 using SmoothInfo.IO;
+using SmoothInfo.Policy.Model;
 using SmoothInfo.Reports;
 using SmoothInfo.Results;
 
@@ -32,8 +33,8 @@ public static class KernelResultJson
             json.WriteNumber("learningRate", run.LearningRate);
             if (run.IsConverged) json.WriteString("steps", "inf"); else json.WriteNumber("steps", run.Steps);
             json.WriteNumber("weightDecay", run.WeightDecay);
-            json.WriteString("dynamics", run.Dynamics == Dynamics.GradientFlow ? "continuous" : "discrete");
-            json.WriteString("loss", run.Loss == LossReduction.Sum ? "sum" : "mean");
+            json.WriteString("dynamics", KebabCase.Of(run.Dynamics));
+            json.WriteString("loss", KebabCase.Of(run.Loss));
             json.WriteEndObject();
             json.WriteNumber("sigma", sigma);
             json.WriteNumber("testSampleCount", result.TestSampleCount);

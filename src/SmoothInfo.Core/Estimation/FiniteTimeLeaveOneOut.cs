@@ -1,3 +1,4 @@
+using SmoothInfo.Policy.Model;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -25,7 +26,7 @@ public static class FiniteTimeLeaveOneOut
     /// <summary>Rough flop counts decide: 2 t (nk)^2 (n+1) for the iteration, about 12 (nk)^3 (n+1) for eigendecompositions.</summary>
     public static FiniteTimeMethod Choose(TrainingRun run, long sampleCount, long outputCount)
     {
-        if (run.Dynamics == Dynamics.GradientFlow) return FiniteTimeMethod.Spectral;
+        if (run.Dynamics == TrainingDynamics.Continuous) return FiniteTimeMethod.Spectral;
         double size = sampleCount * outputCount;
         return 2 * run.Steps <= 12 * size ? FiniteTimeMethod.BatchedIteration : FiniteTimeMethod.Spectral;
     }
@@ -102,7 +103,7 @@ public static class FiniteTimeLeaveOneOut
                 problem.InitialPredictions, first).MoveToOuter());
             progress?.Report(new EstimatorProgress("leave-one-out eigendecompositions", (double)(first + b) / n));
         }
-        string dynamics = run.Dynamics == Dynamics.GradientFlow ? $"gradient flow to time t = {run.Steps}" : $"t = {run.Steps} discrete steps";
+        string dynamics = run.Dynamics == TrainingDynamics.Continuous ? $"gradient flow to time t = {run.Steps}" : $"t = {run.Steps} discrete steps";
         var solver = new SolverReport("spectral",
             $"finite {dynamics}: one eigendecomposition per leave-one-out kernel, O(n (nk)^3), exact for any t",
             condition, dtype.ToString().ToLowerInvariant());

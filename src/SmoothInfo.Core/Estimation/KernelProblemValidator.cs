@@ -1,5 +1,6 @@
-using TorchSharp;
 using SmoothInfo.Diagnostics;
+using SmoothInfo.Policy.Model;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SmoothInfo.Estimation;
@@ -59,7 +60,7 @@ public static class KernelProblemValidator
             throw Hyperparameter($"the weight decay is {run.WeightDecay}; it must be zero or positive.", "pass e.g. --weight-decay 0.001.");
         if (!(run.Steps > 0))
             throw Hyperparameter($"the number of steps is {run.Steps}; it must be positive, or inf for a converged run.", "pass e.g. --steps 1000 or --steps inf.");
-        if (run.Dynamics == Dynamics.DiscreteGradientDescent && !run.IsConverged && run.Steps != Math.Floor(run.Steps))
+        if (run.Dynamics == TrainingDynamics.Discrete && !run.IsConverged && run.Steps != Math.Floor(run.Steps))
             throw Hyperparameter($"discrete gradient descent takes a whole number of steps, not {run.Steps}.",
                 "round the steps, or pass --continuous for gradient flow over that time.");
     }

@@ -1,3 +1,4 @@
+using SmoothInfo.Policy.Model;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -40,7 +41,7 @@ public static class LeaveOneOutEstimator
             TestInitialPredictions = problem.TestInitialPredictions is null ? null : Convert(problem.TestInitialPredictions),
         };
 
-        if (run.Dynamics == Dynamics.DiscreteGradientDescent)
+        if (run.Dynamics == TrainingDynamics.Discrete)
         {
             options.Progress?.Report(new EstimatorProgress("checking the step size", 0));
             StepSizeCheck.Require(converted.TrainKernel, run, problem.SampleCount, kernelProvedPositiveDefiniteNext: run.IsConverged);

@@ -1,3 +1,4 @@
+using SmoothInfo.Policy.Model;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,11 +13,11 @@ namespace SmoothInfo.Estimation;
 /// </summary>
 public static class SpectralFilter
 {
-    public static Tensor Coefficients(Tensor eigenvalues, double step, double steps, Dynamics dynamics)
+    public static Tensor Coefficients(Tensor eigenvalues, double step, double steps, TrainingDynamics dynamics)
     {
         using var scope = NewDisposeScope();
         Tensor oneMinusDecay; // 1 - e_t(lambda)
-        if (dynamics == Dynamics.GradientFlow)
+        if (dynamics == TrainingDynamics.Continuous)
         {
             oneMinusDecay = -torch.expm1(eigenvalues * (-step * steps));
         }

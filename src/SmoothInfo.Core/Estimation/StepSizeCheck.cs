@@ -1,5 +1,6 @@
-using TorchSharp;
 using SmoothInfo.Diagnostics;
+using SmoothInfo.Policy.Model;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SmoothInfo.Estimation;
@@ -63,7 +64,7 @@ public static class StepSizeCheck
     /// </summary>
     public static void RequireBelowLimit(double largestEigenvalue, TrainingRun run, long sampleCount)
     {
-        if (run.Dynamics != Dynamics.DiscreteGradientDescent) return;
+        if (run.Dynamics != TrainingDynamics.Discrete) return;
         double step = run.LeaveOneOutLearningRate(sampleCount);
         if (step * largestEigenvalue >= 2) throw Diverges(run, step, largestEigenvalue);
     }

@@ -1,22 +1,6 @@
+using SmoothInfo.Policy.Model;
+
 namespace SmoothInfo.Estimation;
-
-public enum Dynamics
-{
-    /// <summary>Gradient descent with a fixed step: E_t = (I - eta*Theta_l)^t.</summary>
-    DiscreteGradientDescent,
-
-    /// <summary>Gradient flow, the continuous-time limit: E_t = expm(-eta*t*Theta_l).</summary>
-    GradientFlow,
-}
-
-public enum LossReduction
-{
-    /// <summary>Mean over samples: without sample i the step per remaining sample grows to eta*n/(n-1).</summary>
-    Mean,
-
-    /// <summary>Sum over samples: the leave-one-out run uses the same step.</summary>
-    Sum,
-}
 
 /// <summary>
 /// The training run being measured: squared loss, step <see cref="LearningRate"/>, weight decay toward the
@@ -26,7 +10,7 @@ public sealed record TrainingRun(
     double LearningRate,
     double Steps,
     double WeightDecay,
-    Dynamics Dynamics = Dynamics.DiscreteGradientDescent,
+    TrainingDynamics Dynamics = TrainingDynamics.Discrete,
     LossReduction Loss = LossReduction.Mean)
 {
     public bool IsConverged => double.IsPositiveInfinity(Steps);

@@ -98,8 +98,7 @@ public static class GatePipeline
         var training = policy.Training;
         var run = new TrainingRun(training.LearningRate, training.Steps is { } steps ? steps : double.PositiveInfinity,
             training.WeightDecay ?? 0, // auto: the grid below decides, on the head's features
-            training.Dynamics == TrainingDynamics.Continuous ? Dynamics.GradientFlow : Dynamics.DiscreteGradientDescent,
-            training.Loss == Policy.Model.LossReduction.Sum ? Estimation.LossReduction.Sum : Estimation.LossReduction.Mean)
+            training.Dynamics, training.Loss)
         {
             Names = TrainingSettingNames.Policy(policy.Locations),
         };

@@ -6,7 +6,6 @@ using SmoothInfo.Models.Weights;
 using SmoothInfo.Policy.Model;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using Activation = SmoothInfo.Models.Activation;
 
 namespace SmoothInfo.Gate;
 
@@ -16,7 +15,7 @@ public static class ProbeModel
     public static Sequential Build(ModelPolicy model, Dataset dataset, long seed, ScalarType dtype, Device device)
     {
         int outputs = dataset.ClassNames.Count;
-        var activation = Enum.Parse<Activation>(model.Probe.Activation.ToString());
+        var activation = NetworkActivation.Of(model.Probe.Activation);
         var shape = dataset.SampleShape;
         var network = model.Probe.Kind switch
         {

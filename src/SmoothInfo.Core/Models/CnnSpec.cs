@@ -13,7 +13,7 @@ public enum Pooling
 /// Conv2d(KernelSize, stride 1, "same" zero padding) - act - Pool(2); then Flatten - Linear(Outputs).
 /// </summary>
 public sealed record CnnSpec(
-    int InputChannels, int Height, int Width, IReadOnlyList<int> ConvChannels, int Outputs, Activation Activation,
+    int InputChannels, int Height, int Width, IReadOnlyList<int> ConvChannels, int Outputs, NetworkActivation Activation,
     int KernelSize = 3, Pooling Pooling = Pooling.Max)
 {
     /// <summary>Features entering the final Linear layer (each pooling halves height and width, rounding down).</summary>

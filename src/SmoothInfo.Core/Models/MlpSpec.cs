@@ -7,7 +7,7 @@ namespace SmoothInfo.Models;
 /// Linear(InputDim, w1) - act - ... - Linear(w_last, Outputs). No activation after the last layer
 /// (the estimator works with the raw outputs, one per class).
 /// </summary>
-public sealed record MlpSpec(int InputDim, IReadOnlyList<int> HiddenWidths, int Outputs, Activation Activation)
+public sealed record MlpSpec(int InputDim, IReadOnlyList<int> HiddenWidths, int Outputs, NetworkActivation Activation)
 {
     public void Validate()
     {

@@ -21,9 +21,23 @@ public enum WeightsFormat { Auto, Safetensors, StateDict, Torchscript }
 
 public enum JacobianProjectionKind { None, CoordinateSubset, SparseSign }
 
-public enum TrainingDynamics { Discrete, Continuous }
+public enum TrainingDynamics
+{
+    /// <summary>Gradient descent with a fixed step: E_t = (I - eta*Theta_l)^t.</summary>
+    Discrete,
 
-public enum LossReduction { Mean, Sum }
+    /// <summary>Gradient flow, the continuous-time limit: E_t = expm(-eta*t*Theta_l).</summary>
+    Continuous,
+}
+
+public enum LossReduction
+{
+    /// <summary>Mean over samples: without sample i the step per remaining sample grows to eta*n/(n-1).</summary>
+    Mean,
+
+    /// <summary>Sum over samples: the leave-one-out run uses the same step.</summary>
+    Sum,
+}
 
 public enum Measure { WeightSi, FunctionalSi, LooPrediction, WeightSiSgd }
 

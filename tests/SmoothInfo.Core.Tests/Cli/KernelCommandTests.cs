@@ -3,6 +3,7 @@ using System.Text.Json;
 using SmoothInfo.Cli;
 using SmoothInfo.Data.Npy;
 using SmoothInfo.Estimation;
+using SmoothInfo.Policy.Model;
 using SmoothInfo.Reference;
 using SmoothInfo.Tests.Estimation;
 using static TorchSharp.torch;
@@ -51,7 +52,7 @@ public sealed class KernelCommandTests
     public void WritesEveryQuantityOfTheContract()
     {
         var model = RandomLinearizedModel.Create(n: 6, k: 2, d: 40, m: 3, seed: 2);
-        var run = new TrainingRun(0.2, 30, 0.05, Dynamics.DiscreteGradientDescent, LossReduction.Mean);
+        var run = new TrainingRun(0.2, 30, 0.05, TrainingDynamics.Discrete, LossReduction.Mean);
         var (code, _, error) = Run(Arguments(model.Problem(true),
             "--learning-rate", "0.2", "--steps", "30", "--weight-decay", "0.05", "--sigma", "0.5"));
         Assert.That(code, Is.EqualTo(0), error);

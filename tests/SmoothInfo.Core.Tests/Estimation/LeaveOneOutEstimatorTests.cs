@@ -1,4 +1,5 @@
 using SmoothInfo.Estimation;
+using SmoothInfo.Policy.Model;
 using SmoothInfo.Reference;
 using static TorchSharp.torch;
 
@@ -9,11 +10,11 @@ public sealed class LeaveOneOutEstimatorTests
 {
     public static IEnumerable<TestCaseData> Runs()
     {
-        var timings = new (Dynamics Dynamics, double Steps)[]
+        var timings = new (TrainingDynamics Dynamics, double Steps)[]
         {
-            (Dynamics.DiscreteGradientDescent, double.PositiveInfinity),
-            (Dynamics.DiscreteGradientDescent, 40),
-            (Dynamics.GradientFlow, 3.5),
+            (TrainingDynamics.Discrete, double.PositiveInfinity),
+            (TrainingDynamics.Discrete, 40),
+            (TrainingDynamics.Continuous, 3.5),
         };
         foreach (long k in new long[] { 1, 3 })
         foreach (double weightDecay in new[] { 0.0, 0.05 })
@@ -24,7 +25,7 @@ public sealed class LeaveOneOutEstimatorTests
     }
 
     [TestCaseSource(nameof(Runs))]
-    public void EqualsRetrainingWithoutEachSample(long k, double weightDecay, Dynamics dynamics, double steps, LossReduction loss)
+    public void EqualsRetrainingWithoutEachSample(long k, double weightDecay, TrainingDynamics dynamics, double steps, LossReduction loss)
     {
         long n = k == 1 ? 9 : 6;
         var model = RandomLinearizedModel.Create(n, k, d: 3 * n * k, m: 4, seed: (int)(17 * k + 100 * weightDecay + steps % 97));

@@ -1,5 +1,6 @@
 using SmoothInfo.Diagnostics;
 using SmoothInfo.Estimation;
+using SmoothInfo.Policy.Model;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -11,7 +11,7 @@ using SmoothInfo.Rules;
 using static SmoothInfo.Tests.Rules.RuleFixtures;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using Activation = SmoothInfo.Models.Activation;
+using Activation = SmoothInfo.Policy.Model.Activation;
 
 namespace SmoothInfo.Tests.Fuzz;
 

@@ -208,7 +208,7 @@ public sealed class HeldOutFunctionalSITests
     private static double[] NetworkReference(SmoothInfoPolicy policy, Tensor x, Tensor xTest, Tensor y, double weightDecay)
     {
         var network = SmoothInfo.Models.ProbeNetworks.Build(
-            new SmoothInfo.Models.MlpSpec(Features, policy.Model.Probe.Widths, Classes, SmoothInfo.Models.Activation.Relu), policy.Estimator.Seed);
+            new SmoothInfo.Models.MlpSpec(Features, policy.Model.Probe.Widths, Classes, SmoothInfo.Policy.Model.Activation.Relu), policy.Estimator.Seed);
         var parameters = network.parameters().ToList();
         if (policy.Model.LinearizeLastLayers is 1) parameters = parameters.TakeLast(2).ToList(); // the head's weight and bias
         var (jacobian, f0) = Jacobian(network, parameters, x);

@@ -59,7 +59,7 @@ public sealed class SgdNoiseMeasureTests
         Tensor f0;
         using (no_grad()) f0 = network.call(inputs);
         var rows = JacobianRows.Exact(network, ParameterSelection.All);
-        var expected = SgdNoiseWeightSI.Compute(rows.Source(inputs), targets, f0, new TrainingRun(0.2, double.PositiveInfinity, 0.05, Dynamics.GradientFlow), 0.2 / 8)
+        var expected = SgdNoiseWeightSI.Compute(rows.Source(inputs), targets, f0, new TrainingRun(0.2, double.PositiveInfinity, 0.05, TrainingDynamics.Continuous), 0.2 / 8)
             .data<double>().ToArray();
         Assert.That(expected.Max(), Is.GreaterThan(0));
         Assert.That(report.Signals.Select(s => s.WeightSISgd).ToArray(), Is.EqualTo(expected).Within(1e-12 * expected.Max()));

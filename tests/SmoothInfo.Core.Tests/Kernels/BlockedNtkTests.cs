@@ -1,5 +1,6 @@
 using SmoothInfo.Kernels;
 using SmoothInfo.Models;
+using SmoothInfo.Policy.Model;
 using static TorchSharp.torch;
 
 namespace SmoothInfo.Tests.Kernels;

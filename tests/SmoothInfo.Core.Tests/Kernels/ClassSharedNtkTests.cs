@@ -1,5 +1,6 @@
 using SmoothInfo.Kernels;
 using SmoothInfo.Models;
+using SmoothInfo.Policy.Model;
 using SmoothInfo.Reference.Kernels;
 using static TorchSharp.torch;
 

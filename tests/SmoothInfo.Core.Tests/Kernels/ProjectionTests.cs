@@ -1,6 +1,7 @@
 using SmoothInfo.Diagnostics;
 using SmoothInfo.Kernels;
 using SmoothInfo.Models;
+using SmoothInfo.Policy.Model;
 using TorchSharp;
 using static TorchSharp.torch;
 

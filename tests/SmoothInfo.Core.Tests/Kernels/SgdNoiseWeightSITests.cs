@@ -2,6 +2,7 @@ using SmoothInfo.Diagnostics;
 using SmoothInfo.Estimation;
 using SmoothInfo.Kernels;
 using SmoothInfo.Models;
+using SmoothInfo.Policy.Model;
 using SmoothInfo.Reference;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,4 +1,5 @@
 using SmoothInfo.Models;
+using SmoothInfo.Policy.Model;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -10,7 +11,7 @@ internal static class TestNetworks
 {
     public const int Outputs = 3;
 
-    public static Sequential Mlp(Activation activation, long seed = 7) =>
+    public static Sequential Mlp(NetworkActivation activation, long seed = 7) =>
         ProbeNetworks.Build(new MlpSpec(5, new[] { 7, 4 }, Outputs, activation), seed);
 
     public static Sequential Cnn(Pooling pooling, long seed = 7) =>

@@ -1,6 +1,7 @@
 using SmoothInfo.Diagnostics;
 using SmoothInfo.Kernels;
 using SmoothInfo.Models;
+using SmoothInfo.Policy.Model;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

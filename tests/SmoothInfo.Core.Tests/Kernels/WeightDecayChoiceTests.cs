@@ -3,6 +3,7 @@ using SmoothInfo.Estimation;
 using SmoothInfo.Gate;
 using SmoothInfo.Kernels;
 using SmoothInfo.Models;
+using SmoothInfo.Policy.Model;
 using static TorchSharp.torch;
 
 namespace SmoothInfo.Tests.Kernels;
@@ -16,7 +17,7 @@ public sealed class WeightDecayChoiceTests
         using var network = TestNetworks.Mlp(Activation.Tanh);
         var x = TestNetworks.MlpInputs(40);
         var labels = tensor(Enumerable.Range(0, 40).Select(i => (long)(i % TestNetworks.Outputs)).ToArray());
-        var run = new TrainingRun(0.1, double.PositiveInfinity, 0, Dynamics.GradientFlow); // no step limit at any grid point
+        var run = new TrainingRun(0.1, double.PositiveInfinity, 0, TrainingDynamics.Continuous); // no step limit at any grid point
 
         var (actual, formulation) = LeaveOneOutRun.Estimate(network, ParameterSelection.LastLayers(1), x, labels, TestNetworks.Outputs, run,
             new EstimatorOptions(), null, chooseWeightDecay: true);
@@ -55,7 +56,7 @@ public sealed class WeightDecayChoiceTests
         using var network = TestNetworks.Mlp(Activation.Tanh);
         var x = TestNetworks.MlpInputs(10);
         var labels = tensor(Enumerable.Range(0, 10).Select(i => (long)(i % TestNetworks.Outputs)).ToArray());
-        var run = new TrainingRun(0.1, double.PositiveInfinity, 0, Dynamics.GradientFlow);
+        var run = new TrainingRun(0.1, double.PositiveInfinity, 0, TrainingDynamics.Continuous);
         var (actual, formulation) = LeaveOneOutRun.Estimate(network, ParameterSelection.All, x, labels, TestNetworks.Outputs, run,
             new EstimatorOptions(), null, chooseWeightDecay: true);
         Assert.That(formulation.Kind, Is.EqualTo(FormulationKind.FunctionSpace));

@@ -2,6 +2,7 @@ using SmoothInfo.Diagnostics;
 using SmoothInfo.Estimation;
 using SmoothInfo.Kernels;
 using SmoothInfo.Models;
+using SmoothInfo.Policy.Model;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -80,7 +81,7 @@ public sealed class WeightSpaceStepSizeTests
         using var network = TestNetworks.Mlp(Activation.Tanh);
         using var x = TestNetworks.MlpInputs(30);
         using var y = Targets(30);
-        var run = new TrainingRun(10, double.PositiveInfinity, WeightDecay, Dynamics.GradientFlow);
+        var run = new TrainingRun(10, double.PositiveInfinity, WeightDecay, TrainingDynamics.Continuous);
         Assert.DoesNotThrow(() => LinearHeadLeaveOneOut.Compute(LinearHead.Problem(network, x, y), run));
     }
 }

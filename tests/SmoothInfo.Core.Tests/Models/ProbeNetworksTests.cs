@@ -1,5 +1,6 @@
 using SmoothInfo.Diagnostics;
 using SmoothInfo.Models;
+using SmoothInfo.Policy.Model;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -79,17 +80,6 @@ public sealed class ProbeNetworksTests
     {
         using var network = ProbeNetworks.Build(Mlp, seed: 1);
         Assert.That(network.training, Is.False);
-    }
-
-    [Test]
-    public void ActivationNamesParseAndUnknownOnesListTheChoices()
-    {
-        Assert.That(Activations.Parse("GELU"), Is.EqualTo(Activation.Gelu));
-        Assert.That(Activation.Tanh.PolicyName(), Is.EqualTo("tanh"));
-        var e = Assert.Throws<InputException>(() => Activations.Parse("swish"))!;
-        Assert.That(e.Code, Is.EqualTo(ErrorCodes.InvalidNetworkSpec));
-        Assert.That(e.Message, Does.Contain("swish"));
-        Assert.That(e.Fix, Does.Contain("relu, tanh, gelu, softplus, sigmoid, identity"));
     }
 
     [Test]

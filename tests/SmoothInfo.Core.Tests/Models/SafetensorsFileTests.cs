@@ -3,6 +3,7 @@ using SmoothInfo.Diagnostics;
 using SmoothInfo.Kernels;
 using SmoothInfo.Models;
 using SmoothInfo.Models.Weights;
+using SmoothInfo.Policy.Model;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -3,7 +3,7 @@ using SmoothInfo.Models;
 using SmoothInfo.Models.Weights;
 using SmoothInfo.Policy.Model;
 using static TorchSharp.torch;
-using Activation = SmoothInfo.Models.Activation;
+using Activation = SmoothInfo.Policy.Model.Activation;
 
 namespace SmoothInfo.Tests.Models;
 
