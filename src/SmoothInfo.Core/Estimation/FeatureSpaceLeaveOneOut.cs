@@ -62,7 +62,7 @@ public static class FeatureSpaceLeaveOneOut
 
         // Per grid point, the samples whose 1 - h_i is within rounding of 0 (HighLeverageRefit): left out of the error sums
         // here, then solved again without them.
-        double largest = eigenvalues.max().item<double>(), smallest = eigenvalues.min().item<double>();
+        double largest = eigenvalues.max().ToDouble(), smallest = eigenvalues.min().ToDouble();
         double Condition(double weightDecay) => (largest + weightDecay) / (smallest + weightDecay);
         var tolerances = tensor(weightDecays.Select(l => HighLeverageRefit.Tolerance(Condition(l), dtype)).ToArray(), dtype: dtype, device: eigenvalues.device);
         var untrustedAt = weightDecays.Select(_ => new List<long>()).ToArray();
@@ -133,7 +133,7 @@ public static class FeatureSpaceLeaveOneOut
             var z = (p * w).matmul(vectors.t());                                             // z_i = U (w o p_i)
             Store(tensor(changed, ScalarType.Int64, eigenvalues.device), p, RefitResiduals(chosen),
                 HighLeverageRefit.OthersSquaredChange(samples, features, changed, z.unsqueeze(-1), chunkRows));
-            guard = HighLeverageRefit.Describe(changed, tolerances[chosen].item<double>());
+            guard = HighLeverageRefit.Describe(changed, tolerances[chosen].ToDouble());
         }
         var solver = new SolverReport("closed-form feature-space",
             $"a linear output layer on {m} features: one eigendecomposition of the {m} x {m} matrix Phi^T Phi serves every weight decay " +
