@@ -6,8 +6,8 @@ namespace SmoothInfo.Tests.Estimation;
 
 /// <summary>
 /// A sample with a feature no other sample has: its leverage is 1 - lambda / a^2 = 1 - 1e-14, so 1 - h_i holds no correct
-/// digit in float64 while the condition of lambda I + Phi^T Phi stays small. Both head routes must still equal float64
-/// brute-force retraining without each sample.
+/// digit in float64 while the condition of lambda I + Phi^T Phi stays small. The head routes and the weight-space route (whose
+/// k x k I - P_s is the same quotient) must still equal float64 brute-force retraining without each sample.
 /// </summary>
 public sealed class HighLeverageTests
 {
@@ -74,5 +74,20 @@ public sealed class HighLeverageTests
         var (actual, _) = FeatureSpaceLeaveOneOut.Compute(40, (first, rows) => features.narrow(0, first, rows), targets, initial,
             new[] { WeightDecay }, chunkRows: 16, heldOut: heldOut);
         AssertEqualsRetraining(actual, Retrained(features, testFeatures, targets, initial));
+    }
+
+    [Test]
+    public void WeightSpaceEqualsRetraining()
+    {
+        // A Jacobian column only the outlier's first output has: P_s of the outlier has an eigenvalue 1 - lambda / a^2.
+        var (features, testFeatures, targets, initial) = Data();
+        var generator = new Generator(5);
+        var jacobian = cat(new[] { randn(new long[] { 120, 9 }, float64, generator: generator), zeros(120, 1, dtype: float64) }, 1);
+        jacobian[3 * Outlier, 9] = tensor(10.0, float64);
+        var testJacobian = randn(new long[] { 15, 10 }, float64, generator: generator);
+        var run = new TrainingRun(1e-3, double.PositiveInfinity, WeightDecay);
+        var actual = WeightSpaceLeaveOneOut.Compute(new JacobianSource(40, 10, (first, count) => jacobian.narrow(0, 3 * first, 3 * count)),
+            targets, initial, run, new JacobianSource(5, 10, (first, count) => testJacobian.narrow(0, 3 * first, 3 * count)), blockSamples: 16);
+        AssertEqualsRetraining(actual, WeightSpaceRetraining.Run(jacobian, targets, initial, testJacobian, run));
     }
 }
