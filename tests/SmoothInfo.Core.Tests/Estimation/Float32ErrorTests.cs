@@ -46,13 +46,14 @@ public sealed class Float32ErrorTests
 
     private static Generator Seeded(int seed) => new Generator((ulong)seed);
 
-    [Test]
-    public void FunctionSpaceClosedForm() => AssertBounded("function space, n 60, k 3", seed =>
+    [TestCase(0.05)]
+    [TestCase(1e-4)]
+    public void FunctionSpaceClosedForm(double weightDecay) => AssertBounded($"function space, n 60, k 3, lambda {weightDecay}", seed =>
     {
-        var problem = RandomLinearizedModel.Create(n: 60, k: 3, d: 360, m: 20, seed: seed).Problem(true);
-        var run = new TrainingRun(0.1, double.PositiveInfinity, 0.05);
+        var problem = RandomLinearizedModel.Create(n: 60, k: 3, d: 200, m: 20, seed: seed).Problem(true);
+        var run = new TrainingRun(0.1, double.PositiveInfinity, weightDecay);
         return (LeaveOneOutEstimator.Estimate(problem, run, new EstimatorOptions(Precision: ScalarType.Float32)), LeaveOneOutEstimator.Estimate(problem, run));
-    }, multiple: 0.5);
+    }, multiple: 0.2);
 
     // K = X X^T / 20 has rank 20 of 300: its null eigenvalues, computed as +-eps lambda_max, must not reach ||dw||^2.
     [Test]
@@ -113,13 +114,16 @@ public sealed class Float32ErrorTests
         return (Compute(float32), Compute(float64));
     }, multiple: 15);
 
-    [TestCase(FiniteTimeMethod.BatchedIteration, Dynamics.DiscreteGradientDescent, 100.0, 2)]
-    [TestCase(FiniteTimeMethod.Spectral, Dynamics.DiscreteGradientDescent, 100.0, 10)]
-    [TestCase(FiniteTimeMethod.Spectral, Dynamics.GradientFlow, 100.0, 10)]
+    [TestCase(FiniteTimeMethod.BatchedIteration, Dynamics.DiscreteGradientDescent, 100.0, 10)]
+    [TestCase(FiniteTimeMethod.Spectral, Dynamics.DiscreteGradientDescent, 100.0, 40)]
+    [TestCase(FiniteTimeMethod.Spectral, Dynamics.GradientFlow, 100.0, 40)]
+    [TestCase(FiniteTimeMethod.BatchedIteration, Dynamics.DiscreteGradientDescent, 5000.0, 10)]
+    [TestCase(FiniteTimeMethod.Spectral, Dynamics.GradientFlow, 5000.0, 40)]
     public void FiniteTime(FiniteTimeMethod method, Dynamics dynamics, double steps, double multiple) => AssertBounded($"finite t = {steps} {method} {dynamics}, n 20, k 3", seed =>
     {
-        var model = RandomLinearizedModel.Create(n: 20, k: 3, d: 120, m: 10, seed: seed);
-        var run = new TrainingRun(model.StableLearningRate(0.01), steps, 0.01, dynamics);
+        // d = 50 < n k = 60: the kernel is singular, so the map's condition grows with t (about eta t lambda_max).
+        var model = RandomLinearizedModel.Create(n: 20, k: 3, d: 50, m: 10, seed: seed);
+        var run = new TrainingRun(model.StableLearningRate(0), steps, 0, dynamics);
         var problem = model.Problem(true);
         return (LeaveOneOutEstimator.Estimate(problem, run, new EstimatorOptions(Precision: ScalarType.Float32, FiniteTimeMethod: method)),
             LeaveOneOutEstimator.Estimate(problem, run, new EstimatorOptions(FiniteTimeMethod: method)));
