@@ -116,8 +116,8 @@ public sealed partial class RunSmoothInfoCheck : Microsoft.Build.Utilities.Task,
     private bool ValidateSettings()
     {
         if (string.IsNullOrEmpty(EstimatorPath))
-            Misconfigured("no estimator tool: this SmoothInfo.Build package carries none (packed with SmoothInfoPackTool=false). " +
-                          "Set SmoothInfoToolPath to smoothinfo.dll.");
+            Misconfigured("no estimator tool: the props/targets imported in place (not from the SmoothInfo.Build package, which " +
+                          "downloads the estimator for this platform) need SmoothInfoToolPath set to smoothinfo.dll.");
         else if (!File.Exists(EstimatorPath))
             Misconfigured($"the estimator tool '{EstimatorPath}' does not exist. Check SmoothInfoToolPath.");
         if (!string.IsNullOrEmpty(Device) && Device is not ("cpu" or "cuda" or "auto"))
