@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Xml.Linq;
 using SmoothInfo.Build.Estimator;
+using SmoothInfo.Build.Tests.NativeFiles;
 
 namespace SmoothInfo.Build.Tests.Packages;
 

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace SmoothInfo.Build.Tests.Packages;
 
 /// <summary>
@@ -12,7 +10,7 @@ public sealed class PackagedGateTests
     [Test]
     public void AFreshProjectRestoresTheGateAndChecksItsDataWithThisPlatformsEstimator()
     {
-        Assume.That(RuntimeInformation.RuntimeIdentifier, Is.EqualTo("linux-x64"), "the check runs only where the packed natives can load");
+        PackedFeed.AssumeThisMachineIsLinuxX64();
         using var project = GateProject.ReferencingPackage(PackedFeed.Version, PackedFeed.NuGetConfig, packagedEstimator: true);
         RealCheckData.WriteInto(project.Folder);
 

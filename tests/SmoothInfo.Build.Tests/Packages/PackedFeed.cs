@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 
 namespace SmoothInfo.Build.Tests.Packages;
@@ -45,6 +46,10 @@ public sealed class PackedFeed
 
     [OneTimeTearDown]
     public void DeleteFeed() => Directory.Delete(Root, recursive: true);
+
+    /// <summary>What runs a packed estimator runs here only: the natives of the other platforms cannot load on this machine.</summary>
+    public static void AssumeThisMachineIsLinuxX64() =>
+        Assume.That(RuntimeInformation.RuntimeIdentifier, Is.EqualTo("linux-x64"), "the packed natives that can load here are linux-x64's");
 
     /// <summary>The one package file with this id (SmoothInfo.Cli is not SmoothInfo.Cli.linux-x64).</summary>
     public static string Package(string id) =>

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace SmoothInfo.Build.Tests.Packages;
 
 /// <summary>
@@ -12,7 +10,7 @@ public sealed class ToolInstallTests
     [Test]
     public void InstallsThisPlatformsPackageOfflineAndRunsACheck()
     {
-        Assume.That(RuntimeInformation.RuntimeIdentifier, Is.EqualTo("linux-x64"), "the check runs only where the packed natives can load");
+        PackedFeed.AssumeThisMachineIsLinuxX64();
         string tools = Path.Combine(PackedFeed.Root, "tools");
         var install = DotnetCli.Run(PackedFeed.Root, ["tool", "install", "SmoothInfo.Cli", "--tool-path", tools, "--configfile", PackedFeed.NuGetConfigFile],
             PackedFeed.Environment);

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace SmoothInfo.Build.Tests.Packages;
+namespace SmoothInfo.Build.Tests.NativeFiles;
 
 /// <summary>The operating system and processors a native binary is built for, read from its header.</summary>
 internal sealed record NativeBinary(string OperatingSystem, IReadOnlySet<string> Architectures)
