@@ -1,5 +1,4 @@
 using Microsoft.Build.Framework;
-using SmoothInfo.Build.Ci;
 using SmoothInfo.Build.Diagnostics;
 using SmoothInfo.Build.Estimator;
 using SmoothInfo.Diagnostics;
@@ -12,7 +11,7 @@ namespace SmoothInfo.Build.Tasks;
 /// packages folder. When it is not there yet, writes the project whose restore downloads it and returns its path, so the
 /// targets restore it before the estimator runs. A platform without a package is one SI3004 error at the policy.
 /// </summary>
-public sealed class LocateSmoothInfoEstimator : Microsoft.Build.Utilities.Task
+public sealed class LocateSmoothInfoEstimator : CiAnnotatingTask
 {
     /// <summary>The policies to check; an unsupported platform is reported once, at the first (none of them can run).</summary>
     [Required]
@@ -46,19 +45,12 @@ public sealed class LocateSmoothInfoEstimator : Microsoft.Build.Utilities.Task
     [Output]
     public string RestoreProject { get; private set; } = "";
 
-    /// <summary>SmoothInfoCiService and the environment's GITHUB_ACTIONS and TF_BUILD: the SI3004 error is annotated too.</summary>
-    public string? CiService { get; set; }
-
-    public string? GitHubActions { get; set; }
-
-    public string? AzurePipelines { get; set; }
-
     public override bool Execute()
     {
         string? rid = EstimatorPlatform.Resolve(SdkRuntimeIdentifier, PortableSdkRuntimeIdentifier, SupportedRuntimeIdentifiers);
         if (rid is null)
         {
-            var ci = CiAnnotations.For(CiService, GitHubActions, AzurePipelines, BuildEngine.ProjectFileOfTaskNode);
+            var ci = AnnotationsForThisBuild();
             DiagnosticLog.LogGateError(Log, ErrorCodes.EstimatorPlatformUnsupported, Policies[0].ItemSpec, UnsupportedPlatformMessage(), ci);
             DiagnosticLog.LogCiCommands(Log, ci);
             return false;
