@@ -62,11 +62,7 @@ internal sealed class DatasetBuilder
         if (features.Length != _featureCount)
             throw new InvalidOperationException($"a reader produced {features.Length} features where the sample shape needs {_featureCount}");
         if (Count == _maxSamples) throw TooLarge(locator, $"more than {_maxSamples}");
-        int bad = IndexOfNonFinite(features);
-        if (bad >= 0)
-            throw new InputException(ErrorCodes.NonFiniteFeature,
-                $"sample {locator} has the value {features[bad]} at feature {bad}; finite numbers are expected.",
-                "replace missing or infinite values in the data (e.g. impute them) or drop the sample.", locator.ToSourceLocation());
+        RequireFinite(features, locator);
         EnsureCapacity((long)(Count + 1) * _featureCount);
         features.CopyTo(_features.AsSpan((int)((long)Count * _featureCount)));
         _labels.Add(label);
@@ -88,22 +84,22 @@ internal sealed class DatasetBuilder
                 new SourceLocation(_datasetPath));
         var (labels, classNames) = LabelMap.Map(_labels, _locators, declaredClasses);
         var features = _features.Length == (long)Count * _featureCount ? _features : _features[..(Count * _featureCount)];
-        var hashes = HashRows(features);
-        FeatureScaler.Apply(features, Count, _featureCount, scaling);
-        return new Dataset(features, _sampleShape, labels, classNames, _locators.ToArray(), hashes, _ids.ToArray(), _sources.ToArray());
+        var hashes = new string[Count];
+        HashRows(features, _featureCount, hashes, 0);
+        FeatureScaler.Apply(features, _featureCount, scaling);
+        return new Dataset(new InMemoryFeatures(features, _featureCount), _sampleShape, labels, classNames, _locators.ToArray(), hashes, _ids.ToArray(), _sources.ToArray());
     }
 
     private InputException TooLarge(SampleLocator where, string count) => TooLarge(where, count, _maxSamples);
 
-    private string[] HashRows(float[] features)
+    /// <summary>The content hash of each row of a block (features as read, before preprocessing) into hashes[first..].</summary>
+    public static void HashRows(float[] rows, int featureCount, string[] hashes, long first)
     {
-        var hashes = new string[Count];
-        Parallel.For(0, Count, i =>
+        Parallel.For(0, rows.Length / featureCount, i =>
         {
-            var row = features.AsSpan(i * _featureCount, _featureCount);
-            hashes[i] = Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(row)));
+            var row = rows.AsSpan(i * featureCount, featureCount);
+            hashes[first + i] = Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(row)));
         });
-        return hashes;
     }
 
     private void EnsureCapacity(long needed)
@@ -115,6 +111,16 @@ internal sealed class DatasetBuilder
                 "lower 'estimator.maxSamples' and train the gate on a sample of the data, or a smaller 'preprocessing.imageSize'.", new SourceLocation(_datasetPath));
         long grown = Math.Min(Math.Max(needed, _features.Length * 2L), Array.MaxLength);
         Array.Resize(ref _features, (int)grown);
+    }
+
+    /// <summary>Every feature of a sample is a finite number.</summary>
+    public static void RequireFinite(ReadOnlySpan<float> features, SampleLocator locator)
+    {
+        int bad = IndexOfNonFinite(features);
+        if (bad >= 0)
+            throw new InputException(ErrorCodes.NonFiniteFeature,
+                $"sample {locator} has the value {features[bad]} at feature {bad}; finite numbers are expected.",
+                "replace missing or infinite values in the data (e.g. impute them) or drop the sample.", locator.ToSourceLocation());
     }
 
     private static int IndexOfNonFinite(ReadOnlySpan<float> values)

@@ -3,6 +3,7 @@ using SmoothInfo.Diagnostics;
 using SmoothInfo.Estimation;
 using SmoothInfo.Models.Backbones;
 using SmoothInfo.Policy.Model;
+using static TorchSharp.torch;
 
 namespace SmoothInfo.Gate;
 
@@ -10,7 +11,25 @@ namespace SmoothInfo.Gate;
 /// A backbone's features of every sample, in dataset order (n rows of <see cref="ResNet18Features.Dimension"/>), what
 /// they are for the solver's reason text, and how many images were embedded on this run (the rest came from the cache).
 /// </summary>
-public sealed record BackboneFeatures(float[][] Rows, string Description, int Embedded);
+public sealed record BackboneFeatures(float[][] Rows, string Description, int Embedded)
+{
+    /// <summary>
+    /// The features at mean 0 and standard deviation 1 each, so a kernel's distance (or a weight decay) weighs every feature
+    /// alike rather than the few with large activations; a constant feature carries nothing and becomes 0.
+    /// </summary>
+    public Tensor Standardized(ScalarType dtype)
+    {
+        int n = Rows.Length, d = Rows[0].Length;
+        var flat = new double[(long)n * d];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < d; j++) flat[(long)i * d + j] = Rows[i][j];
+        using var scope = NewDisposeScope();
+        var features = tensor(flat, new long[] { n, d });
+        var mean = features.mean(new long[] { 0 }, keepdim: true);
+        var std = features.std(0, unbiased: false, keepdim: true);
+        return ((features - mean) / where(std > 0, std, ones_like(std)) * (std > 0)).to_type(dtype).MoveToOuterDisposeScope();
+    }
+}
 
 /// <summary>
 /// The policy's backbone applied to an image dataset (architecture: features before kernels; the estimator sees only the
@@ -34,7 +53,7 @@ public static class BackboneRun
         // needed only for the images to embed, and for the scale of arrays (cheap to read again: no decoding).
         bool arrays = policy.Dataset.Format is DatasetFormat.Idx or DatasetFormat.Npy;
         Dataset? pixels = arrays ? PixelsAsRead(policy, dataset) : null;
-        float scale = pixels is null ? 1f : PixelScale(pixels.Features.Span);
+        float scale = pixels is null ? 1f : PixelScale(pixels);
 
         using var backbone = new ResNet18Features();
         string identity = $"{backbone.Identity}; pixels x{scale}";
@@ -42,19 +61,19 @@ public static class BackboneRun
         var cached = cacheFile is null ? new Dictionary<string, float[]>() : EmbeddingCache.Load(cacheFile, identity, ResNet18Features.Dimension);
 
         // Identical images (duplicates are common) are embedded once.
-        var missing = Enumerable.Range(0, dataset.Count).Where(i => !cached.ContainsKey(dataset[i].ContentHash))
-            .DistinctBy(i => dataset[i].ContentHash).ToList();
+        var missing = Enumerable.Range(0, dataset.Count).Where(i => !cached.ContainsKey(dataset.ContentHashes[i]))
+            .DistinctBy(i => dataset.ContentHashes[i]).ToList();
         if (missing.Count > 0)
         {
             var source = pixels ?? PixelsAsRead(policy, dataset);
             int done = 0;
             var embedded = backbone.Embed(missing.Select(i => source[i].Features).ToList(), layout, scale,
                 () => progress?.Report(new EstimatorProgress($"embedding {missing.Count} images with {name}", (double)Interlocked.Increment(ref done) / missing.Count)));
-            for (int j = 0; j < missing.Count; j++) cached[dataset[missing[j]].ContentHash] = embedded[j];
+            for (int j = 0; j < missing.Count; j++) cached[dataset.ContentHashes[missing[j]]] = embedded[j];
         }
 
-        var rows = Enumerable.Range(0, dataset.Count).Select(i => cached[dataset[i].ContentHash]).ToArray();
-        var current = Enumerable.Range(0, dataset.Count).Select(i => dataset[i].ContentHash).Distinct().ToList();
+        var rows = Enumerable.Range(0, dataset.Count).Select(i => cached[dataset.ContentHashes[i]]).ToArray();
+        var current = Enumerable.Range(0, dataset.Count).Select(i => dataset.ContentHashes[i]).Distinct().ToList();
         // Rewritten when something was embedded, or when it holds samples the dataset no longer has.
         if (cacheFile is not null && (missing.Count > 0 || cached.Count > current.Count))
             EmbeddingCache.Save(cacheFile, identity, ResNet18Features.Dimension, current.Select(h => KeyValuePair.Create(h, cached[h])));
@@ -69,7 +88,7 @@ public static class BackboneRun
         if (policy.Dataset.Preprocessing.Features == FeatureScaling.None) return dataset;
         var pixels = DatasetReader.Read(policy.Dataset with { Preprocessing = policy.Dataset.Preprocessing with { Features = FeatureScaling.None } },
             policy.Estimator.MaxSamples);
-        if (pixels.Count != dataset.Count || Enumerable.Range(0, dataset.Count).Any(i => pixels[i].ContentHash != dataset[i].ContentHash))
+        if (pixels.Count != dataset.Count || Enumerable.Range(0, dataset.Count).Any(i => pixels.ContentHashes[i] != dataset.ContentHashes[i]))
             throw new InvalidOperationException("the dataset read again without per-feature scaling holds other samples than the first reading");
         return pixels;
     }
@@ -78,10 +97,15 @@ public static class BackboneRun
     /// The factor to the 0..255 scale the network is trained on, for IDX and NPY arrays (image files decode to 0..255): an
     /// array whose every value lies in [0, 1] is taken to be on the unit scale.
     /// </summary>
-    internal static float PixelScale(ReadOnlySpan<float> pixels)
+    internal static float PixelScale(Dataset pixels)
     {
-        foreach (float v in pixels)
-            if (v < 0f || v > 1f) return 1f;
+        var row = new float[pixels.FeatureCount];
+        for (int i = 0; i < pixels.Count; i++)
+        {
+            pixels.CopyFeatures(i, 1, row);
+            foreach (float v in row)
+                if (v < 0f || v > 1f) return 1f;
+        }
         return 255f;
     }
 }

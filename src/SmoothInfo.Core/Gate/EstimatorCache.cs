@@ -45,7 +45,7 @@ public static class EstimatorCache
         Add(policy.Model.Backbone == Backbone.None ? "no backbone" : ResNet18Features.IdentityOf());
         Add(string.Join("\u0001", dataset.ClassNames));
         Add(string.Join(",", dataset.SampleShape));
-        for (int i = 0; i < dataset.Count; i++) Add($"{dataset[i].ContentHash} {dataset.Labels[i]}");
+        for (int i = 0; i < dataset.Count; i++) Add($"{dataset.ContentHashes[i]} {dataset.Labels[i]}");
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 

@@ -78,25 +78,26 @@ public static class GatePipeline
     {
         var estimator = policy.Estimator;
         var dtype = estimator.Precision == Precision.Float32 ? ScalarType.Float32 : ScalarType.Float64;
-        if (policy.Model.Probe.Kind == ProbeKind.Gaussian)
-        {
-            // The embedding cache sits beside the estimator's; --no-cache (no cache file) embeds every image afresh.
-            var backbone = BackboneRun.Embed(policy, dataset, options.CacheFile is { } cache ? Path.GetDirectoryName(Path.GetFullPath(cache)) : null, options.Progress);
-            var kernelResult = GaussianProbeRun.Estimate(dataset, policy.Training, estimator.Seed, dtype, device,
-                TrainingSettingNames.Policy(policy.Locations), backbone);
-            return new EstimatorOutput(Signals(kernelResult, dataset, estimator), kernelResult.Solver);
-        }
-        var network = ProbeModel.Build(policy.Model, dataset, estimator.Seed, dtype, device);
-        var inputs = ProbeModel.Inputs(dataset, policy.Model, dtype).to(device);
-        var labels = DatasetTensors.Labels(dataset).to(device);
         var training = policy.Training;
         var run = new TrainingRun(training.LearningRate, training.Steps is { } steps ? steps : double.PositiveInfinity,
-            training.WeightDecay ?? 0, // auto: the grid below decides, on the head's features
+            training.WeightDecay ?? 0, // auto: a grid decides, on the features
             training.Dynamics == TrainingDynamics.Continuous ? Dynamics.GradientFlow : Dynamics.DiscreteGradientDescent,
             training.Loss == Policy.Model.LossReduction.Sum ? Estimation.LossReduction.Sum : Estimation.LossReduction.Mean)
         {
             Names = TrainingSettingNames.Policy(policy.Locations),
         };
+        if (policy.Model.Probe.Kind is ProbeKind.Gaussian or ProbeKind.Linear)
+        {
+            // The embedding cache sits beside the estimator's; --no-cache (no cache file) embeds every image afresh.
+            var backbone = BackboneRun.Embed(policy, dataset, options.CacheFile is { } cache ? Path.GetDirectoryName(Path.GetFullPath(cache)) : null, options.Progress);
+            var featureResult = policy.Model.Probe.Kind == ProbeKind.Linear
+                ? LinearProbeRun.Estimate(dataset, run, chooseWeightDecay: training.WeightDecay is null, dtype, device, backbone)
+                : GaussianProbeRun.Estimate(dataset, training, estimator.Seed, dtype, device, run.Names, backbone);
+            return new EstimatorOutput(Signals(featureResult, dataset, estimator), featureResult.Solver);
+        }
+        var network = ProbeModel.Build(policy.Model, dataset, estimator.Seed, dtype, device);
+        var inputs = ProbeModel.Inputs(dataset, policy.Model, dtype).to(device);
+        var labels = DatasetTensors.Labels(dataset).to(device);
         var (result, formulation) = LeaveOneOutRun.Estimate(network, ProbeModel.Selection(policy.Model), inputs, labels, dataset.ClassNames.Count,
             run, new EstimatorOptions(dtype, device, Progress: options.Progress), options.KernelProgress, ProbeModel.Projection(estimator),
             estimator.Kernel.BlockSize, chooseWeightDecay: training.WeightDecay is null);
@@ -106,9 +107,8 @@ public static class GatePipeline
     /// <summary>The inputs' distances from their principal subspace: inputs only, cheap, so measured on every run rather than cached.</summary>
     private static EstimatorOutput WithInputResiduals(EstimatorOutput output, Dataset dataset)
     {
-        // Disposed at once: on a fresh run the estimator's own copy of the inputs is still alive in the caller's scope.
-        using var features = DatasetTensors.Features(dataset, ScalarType.Float64);
-        var residual = PrincipalSubspaceResidual.Compute(features).Distance;
+        // Read in row blocks: on a fresh run the estimator's own copy of the inputs may still be alive in the caller's scope.
+        var residual = PrincipalSubspaceResidual.Compute(dataset.Count, (first, rows) => DatasetTensors.Rows(dataset, first, rows, ScalarType.Float64)).Distance;
         return output with { Signals = output.Signals.Select(s => s with { InputResidual = residual[s.Index] }).ToList() };
     }
 

@@ -2,73 +2,106 @@ using SmoothInfo.Policy.Model;
 
 namespace SmoothInfo.Data.Preprocessing;
 
+/// <summary>Receives a block of whole rows (row-major, featureCount values each).</summary>
+public delegate void RowBlockVisitor(ReadOnlySpan<float> rows);
+
+/// <summary>x -> (x - offset) * factor per feature, rounded to float32 as the in-memory features are.</summary>
+public sealed class FeatureTransform
+{
+    private readonly double[] _offsets;
+    private readonly double[] _factors;
+
+    public FeatureTransform(double[] offsets, double[] factors)
+    {
+        _offsets = offsets;
+        _factors = factors;
+    }
+
+    /// <summary>Transforms whole rows in place.</summary>
+    public void Apply(Span<float> rows)
+    {
+        int featureCount = _offsets.Length;
+        for (int start = 0; start < rows.Length; start += featureCount)
+        {
+            var row = rows.Slice(start, featureCount);
+            for (int j = 0; j < featureCount; j++) row[j] = (float)((row[j] - _offsets[j]) * _factors[j]);
+        }
+    }
+}
+
 /// <summary>
-/// Per-feature scaling over the whole dataset, in place. A constant feature carries no information and
-/// becomes 0 (rather than a division by zero).
+/// Per-feature scaling over the whole dataset. A constant feature carries no information and becomes 0 (rather than a
+/// division by zero). Fitted from blocks of rows, so data that is not in memory is fitted in passes over its file.
 /// </summary>
 public static class FeatureScaler
 {
-    public static void Apply(Span<float> features, int count, int featureCount, FeatureScaling scaling)
+    /// <summary>Scales features held in memory, in place.</summary>
+    public static void Apply(float[] features, int featureCount, FeatureScaling scaling) =>
+        Fit(scaling, featureCount, visit => visit(features))?.Apply(features);
+
+    /// <summary>The transform for this scaling, or null for none.</summary>
+    /// <param name="forEachBlock">Visits every row once, in order, in blocks of whole rows; called once or twice.</param>
+    public static FeatureTransform? Fit(FeatureScaling scaling, int featureCount, Action<RowBlockVisitor> forEachBlock)
     {
         switch (scaling)
         {
             case FeatureScaling.None:
-                return;
+                return null;
             case FeatureScaling.Scale:
-                var (min, max) = MinMax(features, count, featureCount);
-                Transform(features, featureCount, j => min[j], j => max[j] > min[j] ? 1.0 / (max[j] - min[j]) : 0.0);
-                return;
+                var (min, max) = MinMax(featureCount, forEachBlock);
+                return Transform(featureCount, j => min[j], j => max[j] > min[j] ? 1.0 / (max[j] - min[j]) : 0.0);
             case FeatureScaling.Standardize:
-                var (mean, std) = MeanStd(features, count, featureCount);
-                Transform(features, featureCount, j => mean[j], j => std[j] > 0 ? 1.0 / std[j] : 0.0);
-                return;
+                var (mean, std) = MeanStd(featureCount, forEachBlock);
+                return Transform(featureCount, j => mean[j], j => std[j] > 0 ? 1.0 / std[j] : 0.0);
             default:
                 throw new ArgumentOutOfRangeException(nameof(scaling), scaling, null);
         }
     }
 
-    private static void Transform(Span<float> features, int featureCount, Func<int, double> shift, Func<int, double> factor)
-    {
-        var offsets = Enumerable.Range(0, featureCount).Select(shift).ToArray();
-        var factors = Enumerable.Range(0, featureCount).Select(factor).ToArray();
-        for (int start = 0; start < features.Length; start += featureCount)
-        {
-            var row = features.Slice(start, featureCount);
-            for (int j = 0; j < featureCount; j++) row[j] = (float)((row[j] - offsets[j]) * factors[j]);
-        }
-    }
+    private static FeatureTransform Transform(int featureCount, Func<int, double> shift, Func<int, double> factor) =>
+        new(Enumerable.Range(0, featureCount).Select(shift).ToArray(), Enumerable.Range(0, featureCount).Select(factor).ToArray());
 
-    private static (double[] Min, double[] Max) MinMax(ReadOnlySpan<float> features, int count, int featureCount)
+    private static (double[] Min, double[] Max) MinMax(int featureCount, Action<RowBlockVisitor> forEachBlock)
     {
         var min = Enumerable.Repeat(double.PositiveInfinity, featureCount).ToArray();
         var max = Enumerable.Repeat(double.NegativeInfinity, featureCount).ToArray();
-        for (int i = 0; i < count; i++)
+        forEachBlock(rows =>
         {
-            var row = features.Slice(i * featureCount, featureCount);
-            for (int j = 0; j < featureCount; j++)
+            for (int start = 0; start < rows.Length; start += featureCount)
             {
-                min[j] = Math.Min(min[j], row[j]);
-                max[j] = Math.Max(max[j], row[j]);
+                var row = rows.Slice(start, featureCount);
+                for (int j = 0; j < featureCount; j++)
+                {
+                    min[j] = Math.Min(min[j], row[j]);
+                    max[j] = Math.Max(max[j], row[j]);
+                }
             }
-        }
+        });
         return (min, max);
     }
 
-    private static (double[] Mean, double[] Std) MeanStd(ReadOnlySpan<float> features, int count, int featureCount)
+    private static (double[] Mean, double[] Std) MeanStd(int featureCount, Action<RowBlockVisitor> forEachBlock)
     {
         var mean = new double[featureCount];
         var squares = new double[featureCount];
-        for (int i = 0; i < count; i++)
+        long count = 0;
+        forEachBlock(rows =>
         {
-            var row = features.Slice(i * featureCount, featureCount);
-            for (int j = 0; j < featureCount; j++) mean[j] += row[j];
-        }
+            for (int start = 0; start < rows.Length; start += featureCount, count++)
+            {
+                var row = rows.Slice(start, featureCount);
+                for (int j = 0; j < featureCount; j++) mean[j] += row[j];
+            }
+        });
         for (int j = 0; j < featureCount; j++) mean[j] /= count;
-        for (int i = 0; i < count; i++)
+        forEachBlock(rows =>
         {
-            var row = features.Slice(i * featureCount, featureCount);
-            for (int j = 0; j < featureCount; j++) squares[j] += (row[j] - mean[j]) * (row[j] - mean[j]);
-        }
+            for (int start = 0; start < rows.Length; start += featureCount)
+            {
+                var row = rows.Slice(start, featureCount);
+                for (int j = 0; j < featureCount; j++) squares[j] += (row[j] - mean[j]) * (row[j] - mean[j]);
+            }
+        });
         return (mean, squares.Select(s => Math.Sqrt(s / count)).ToArray());
     }
 }
