@@ -34,8 +34,7 @@ public static class LeaveOneOutRun
             var head = LinearHead.Problem(network, inputs, targets);
             Tensor Rows(long first, long count) => LinearHeadLeaveOneOut.Design(head.Features, head.HasBias, first, count);
             // The grid in the kernel's own units: its mean eigenvalue, trace(Phi Phi^T) / n, the mean squared row norm.
-            double scale = Rows(0, n).square().sum(1).mean().item<double>();
-            (result, _) = FeatureSpaceLeaveOneOut.Compute(n, Rows, targets, head.InitialPredictions, RegularizationPath.DefaultGrid(scale),
+            (result, _) = FeatureSpaceLeaveOneOut.Compute(n, Rows, targets, head.InitialPredictions, RegularizationPath.DefaultGrid,
                 FeatureSpaceLeaveOneOut.ChunkRows, run.Names, run);
             return (result.MoveToOuter(), formulation);
         }

@@ -24,33 +24,33 @@ public static class LinearProbeRun
         long n = dataset.Count;
         int k = dataset.ClassNames.Count;
         var embedded = backbone?.Standardized(dtype).to(device);
+        long p = embedded?.shape[1] ?? dataset.FeatureCount;
+        // One design buffer [phi, 1] for every chunk: the passes read the features again and again, and a fresh buffer per chunk
+        // costs more in page faults than the copy.
+        var design = ones(new[] { Math.Min(chunkRows, n), p + 1 }, dtype, device);
+        var staging = embedded is null ? empty(new[] { Math.Min(chunkRows, n), p }, ScalarType.Float32) : null;
         Tensor Design(long first, long rows)
         {
-            var phi = embedded?.narrow(0, first, rows) ?? DatasetTensors.Rows(dataset, first, rows, dtype).to(device);
-            return LinearHeadLeaveOneOut.Design(phi, bias: true, 0, rows);
+            var phi = embedded?.narrow(0, first, rows) ?? Staged(dataset, staging!, first, rows);
+            var block = design.narrow(0, 0, rows);
+            block.narrow(1, 0, p).copy_(phi);
+            return block;
         }
         var targets = nn.functional.one_hot(DatasetTensors.Labels(dataset), k).to(dtype, device);
         var prior = targets.mean(new long[] { 0 }, keepdim: true).expand(n, k);
-        IReadOnlyList<double> grid = chooseWeightDecay ? RegularizationPath.DefaultGrid(MeanSquaredNorm(n, Design, chunkRows)) : new[] { run.WeightDecay };
+        // weightDecay: auto on a grid in the kernel's own units (its mean eigenvalue), as on a network's linear head.
+        Func<double, IReadOnlyList<double>> grid = chooseWeightDecay ? RegularizationPath.DefaultGrid : _ => new[] { run.WeightDecay };
         var (result, _) = FeatureSpaceLeaveOneOut.Compute(n, Design, targets, prior, grid, chunkRows, run.Names, run);
-        long p = embedded?.shape[1] ?? dataset.FeatureCount;
         string on = backbone is null ? $"the {p} features as given" : backbone.Description;
         string how = string.Create(CultureInfo.InvariantCulture, $"linear probe: a linear head with bias on {on}, started at the class frequencies");
         return (result with { Solver = result.Solver with { Reason = $"{how}; {result.Solver.Reason}" } }).MoveToOuter();
     }
 
-    /// <summary>
-    /// The kernel's mean eigenvalue, trace([Phi, 1] [Phi, 1]^T) / n: the unit of the automatic weight decay grid, as on the
-    /// network's linear head (a pass that reads the features without multiplying them).
-    /// </summary>
-    private static double MeanSquaredNorm(long n, Func<long, long, Tensor> design, long chunkRows)
+    /// <summary>Rows of the dataset as float32 in the staging buffer (no allocation per chunk).</summary>
+    private static Tensor Staged(Dataset dataset, Tensor staging, long first, long rows)
     {
-        double sum = 0;
-        for (long first = 0; first < n; first += chunkRows)
-        {
-            using var block = NewDisposeScope();
-            sum += design(first, Math.Min(chunkRows, n - first)).square().sum().item<double>();
-        }
-        return sum / n;
+        var block = staging.narrow(0, 0, rows);
+        dataset.CopyFeatures(first, (int)rows, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(block.bytes));
+        return block;
     }
 }
