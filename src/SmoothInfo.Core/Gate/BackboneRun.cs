@@ -39,9 +39,10 @@ public sealed record BackboneFeatures(float[][] Rows, string Description, int Em
 public static class BackboneRun
 {
     /// <summary>Null when the policy sets no backbone.</summary>
-    /// <param name="cacheDirectory">Where the embedding cache lives (the report folder); null: embed every image.</param>
+    /// <param name="cacheDirectory">Where the embedding cache lives (the report folder); null: embed every sample.</param>
     public static BackboneFeatures? Embed(SmoothInfoPolicy policy, Dataset dataset, string? cacheDirectory, IProgress<EstimatorProgress>? progress = null)
     {
+        if (policy.Model.OnnxBackbone is { } onnx) return EmbedWithOnnx(policy, onnx, dataset, cacheDirectory, progress);
         if (policy.Model.Backbone == Backbone.None) return null;
         string name = KebabCase.Of(policy.Model.Backbone);
         var layout = ImageLayout.Of(dataset.SampleShape) ?? throw new InputException(ErrorCodes.PolicyInconsistent,
@@ -49,37 +50,55 @@ public static class BackboneRun
             "images of shape [height, width] or [channels, height, width] with 1 or 3 channels are expected.",
             "remove 'model.backbone' for data that are not images, or store the images as [n, h, w] or [n, c, h, w] (or as image files).",
             policy.Model.BackboneAt);
-        // Content hashes are taken before preprocessing, so the dataset as given names the samples; pixels as read are
-        // needed only for the images to embed, and for the scale of arrays (cheap to read again: no decoding).
+        // Pixels as read are needed for the images to embed, and for the scale of arrays (cheap to read again: no decoding).
         bool arrays = policy.Dataset.Format is DatasetFormat.Idx or DatasetFormat.Npy;
         Dataset? pixels = arrays ? PixelsAsRead(policy, dataset) : null;
         float scale = pixels is null ? 1f : PixelScale(pixels);
 
         using var backbone = new ResNet18Features();
-        string identity = $"{backbone.Identity}; pixels x{scale}";
-        string? cacheFile = cacheDirectory is null ? null : Path.Combine(cacheDirectory, EmbeddingCache.FileName(name));
-        var cached = cacheFile is null ? new Dictionary<string, float[]>() : EmbeddingCache.Load(cacheFile, identity, ResNet18Features.Dimension);
+        var (rows, embedded) = Cached(policy, dataset, pixels, cacheDirectory, name, $"{backbone.Identity}; pixels x{scale}", ResNet18Features.Dimension,
+            (images, done) => backbone.Embed(images, layout, scale, done), progress);
+        string description = $"{name} features (an ImageNet ResNet-18's {ResNet18Features.Dimension} pooled features per image, " +
+            $"{(layout.Channels == 1 ? "grey replicated to RGB, " : "")}resized from {layout.Width}x{layout.Height} to {ResNet18Features.InputSize}x{ResNet18Features.InputSize}, standardized per feature)";
+        return new BackboneFeatures(rows, description, embedded);
+    }
 
-        // Identical images (duplicates are common) are embedded once.
+    /// <summary>The user's ONNX network on each sample as read (its own input: the policy's per-feature scaling is for the probe).</summary>
+    private static BackboneFeatures EmbedWithOnnx(SmoothInfoPolicy policy, OnnxBackbonePolicy onnx, Dataset dataset, string? cacheDirectory,
+        IProgress<EstimatorProgress>? progress)
+    {
+        using var backbone = OnnxFeatures.Open(onnx, dataset.SampleShape, policy.Locations);
+        var (rows, embedded) = Cached(policy, dataset, null, cacheDirectory, "onnx", backbone.Identity, backbone.Dimension, backbone.Embed, progress);
+        string description = $"{Path.GetFileName(onnx.Path)} features (the {backbone.Dimension} values of '{onnx.Output}' per sample, standardized per feature)";
+        return new BackboneFeatures(rows, description, embedded);
+    }
+
+    /// <summary>
+    /// Every sample's features in dataset order, from the embedding cache where it holds them (by content hash, taken before
+    /// preprocessing, so the dataset as given names the samples) and from <paramref name="embed"/> on the samples as read for
+    /// the rest; identical samples (duplicates are common) are embedded once. Returns how many were embedded on this run.
+    /// </summary>
+    private static (float[][] Rows, int Embedded) Cached(SmoothInfoPolicy policy, Dataset dataset, Dataset? asRead, string? cacheDirectory,
+        string name, string identity, int dimension, Func<IReadOnlyList<ReadOnlyMemory<float>>, Action, float[][]> embed, IProgress<EstimatorProgress>? progress)
+    {
+        string? cacheFile = cacheDirectory is null ? null : Path.Combine(cacheDirectory, EmbeddingCache.FileName(name));
+        var cached = cacheFile is null ? new Dictionary<string, float[]>() : EmbeddingCache.Load(cacheFile, identity, dimension);
         var missing = Enumerable.Range(0, dataset.Count).Where(i => !cached.ContainsKey(dataset.ContentHashes[i]))
             .DistinctBy(i => dataset.ContentHashes[i]).ToList();
         if (missing.Count > 0)
         {
-            var source = pixels ?? PixelsAsRead(policy, dataset);
+            var source = asRead ?? PixelsAsRead(policy, dataset);
             int done = 0;
-            var embedded = backbone.Embed(missing.Select(i => source[i].Features).ToList(), layout, scale,
-                () => progress?.Report(new EstimatorProgress($"embedding {missing.Count} images with {name}", (double)Interlocked.Increment(ref done) / missing.Count)));
+            var embedded = embed(missing.Select(i => source[i].Features).ToList(),
+                () => progress?.Report(new EstimatorProgress($"embedding {missing.Count} samples with {name}", (double)Interlocked.Increment(ref done) / missing.Count)));
             for (int j = 0; j < missing.Count; j++) cached[dataset.ContentHashes[missing[j]]] = embedded[j];
         }
-
         var rows = Enumerable.Range(0, dataset.Count).Select(i => cached[dataset.ContentHashes[i]]).ToArray();
-        var current = Enumerable.Range(0, dataset.Count).Select(i => dataset.ContentHashes[i]).Distinct().ToList();
+        var current = dataset.ContentHashes.Distinct().ToList();
         // Rewritten when something was embedded, or when it holds samples the dataset no longer has.
         if (cacheFile is not null && (missing.Count > 0 || cached.Count > current.Count))
-            EmbeddingCache.Save(cacheFile, identity, ResNet18Features.Dimension, current.Select(h => KeyValuePair.Create(h, cached[h])));
-        string description = $"{name} features (an ImageNet ResNet-18's {ResNet18Features.Dimension} pooled features per image, " +
-            $"{(layout.Channels == 1 ? "grey replicated to RGB, " : "")}resized from {layout.Width}x{layout.Height} to {ResNet18Features.InputSize}x{ResNet18Features.InputSize}, standardized per feature)";
-        return new BackboneFeatures(rows, description, missing.Count);
+            EmbeddingCache.Save(cacheFile, identity, dimension, current.Select(h => KeyValuePair.Create(h, cached[h])));
+        return (rows, missing.Count);
     }
 
     /// <summary>The samples as read, without the policy's per-feature scaling (the backbone takes pixels, not z-scores).</summary>
