@@ -12,39 +12,25 @@ namespace SmoothInfo.Data.Npy;
 /// read belong to the page cache, not to the process, once the block's view is closed. Each request maps the file afresh,
 /// so the store holds no handle between passes.
 /// </summary>
-internal sealed class MappedNpyFeatures : FeatureStore
+internal sealed class MappedNpyFeatures(string path, long dataOffset, int elementSize, long sampleCount, int featureCount, FeatureTransform? transform = null)
+    : FeatureStore(featureCount)
 {
-    /// <summary>Rows per block of <see cref="ForEachBlock"/>: about 8 MB of float32 at 512 features.</summary>
+    /// <summary>Bytes per block of <see cref="ForEachBlock"/>: about 4,096 rows of 512 float32.</summary>
     public const int BlockBytes = 8 << 20;
 
-    private readonly string _path;
-    private readonly long _dataOffset;
-    private readonly int _elementSize;
-    private readonly FeatureTransform? _transform;
+    public long Count => sampleCount;
 
-    public MappedNpyFeatures(string path, long dataOffset, int elementSize, long count, int featureCount, FeatureTransform? transform = null)
-        : base(featureCount)
-    {
-        _path = path;
-        _dataOffset = dataOffset;
-        _elementSize = elementSize;
-        Count = count;
-        _transform = transform;
-    }
-
-    public long Count { get; }
-
-    private long RowBytes => (long)FeatureCount * _elementSize;
+    private long RowBytes => (long)FeatureCount * elementSize;
 
     /// <summary>The same file with a preprocessing step applied to every row read.</summary>
-    public MappedNpyFeatures With(FeatureTransform? transform) => new(_path, _dataOffset, _elementSize, Count, FeatureCount, transform);
+    public MappedNpyFeatures With(FeatureTransform? scaling) => new(path, dataOffset, elementSize, sampleCount, FeatureCount, scaling);
 
     public override void CopyRows(long first, int count, Span<float> destination)
     {
         var values = destination[..(count * FeatureCount)];
-        using var file = MemoryMappedFile.CreateFromFile(_path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
-        using var view = file.CreateViewStream(_dataOffset + first * RowBytes, count * RowBytes, MemoryMappedFileAccess.Read);
-        if (_elementSize == 4 && BitConverter.IsLittleEndian)
+        using var file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+        using var view = file.CreateViewStream(dataOffset + first * RowBytes, count * RowBytes, MemoryMappedFileAccess.Read);
+        if (elementSize == 4 && BitConverter.IsLittleEndian)
         {
             view.ReadExactly(MemoryMarshal.AsBytes(values));
         }
@@ -59,7 +45,7 @@ internal sealed class MappedNpyFeatures : FeatureStore
                     int rows = Math.Min(perRead, count - done);
                     var bytes = raw.AsSpan(0, (int)(rows * RowBytes));
                     view.ReadExactly(bytes);
-                    Decode(bytes, _elementSize, values.Slice(done * FeatureCount, rows * FeatureCount));
+                    Decode(bytes, elementSize, values.Slice(done * FeatureCount, rows * FeatureCount));
                 }
             }
             finally
@@ -67,7 +53,7 @@ internal sealed class MappedNpyFeatures : FeatureStore
                 ArrayPool<byte>.Shared.Return(raw);
             }
         }
-        _transform?.Apply(values);
+        transform?.Apply(values);
     }
 
     /// <summary>Every row once, in order, in blocks: body(first row, rows) with a buffer that is reused between blocks.</summary>
