@@ -97,6 +97,7 @@ public static class EstimatorCache
             json.WriteStartObject();
             json.WriteSignals(s);
             json.WriteEndObject();
+            json.FlushWhenFull();
         }
         json.WriteEndArray();
         json.WriteEndObject();

@@ -76,6 +76,7 @@ public static class SarifReport
                 json.WriteEndArray();
             }
             json.WriteEndObject();
+            json.FlushWhenFull();
         }
         json.WriteEndArray();
 
