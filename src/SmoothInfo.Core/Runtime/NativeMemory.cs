@@ -8,8 +8,8 @@ namespace SmoothInfo.Runtime;
 /// what is alive. Fixing the threshold at 32 MiB (glibc's own ceiling for it) keeps every kernel-sized buffer
 /// mmapped and unmapped on free, while the chunk-sized temporaries of streamed passes (4,096 rows of a few hundred
 /// float64 columns, 16 MB) are reused from the heap: mapped afresh, each was page-faulted in again on every chunk,
-/// which at 1 MiB cost half the CPU time of a 100,000-sample linear probe (41 s against 22 s; its peak RSS rose from
-/// 0.68 to 0.88 GB, docs/benchmarks.md).
+/// which at 1 MiB cost 40% of the CPU time of a million-sample linear probe (368 s against 215 s, peak RSS unchanged at
+/// 3.1 GB; docs/benchmarks.md). At 100,000 samples the heap's reuse raised the peak from 0.68 to 0.88 GB.
 /// Called once at start-up by the executables; a no-op where glibc is not the allocator.
 /// </summary>
 public static class NativeMemory
