@@ -32,6 +32,15 @@ public static class FeatureSpaceLeaveOneOut
         TrainingRun? run = null, HeldOutRows? heldOut = null)
     {
         RegularizationPath.RequireValid(weightDecays);
+        return Compute(samples, features, targets, initialPredictions, _ => weightDecays, chunkRows, names, run, heldOut);
+    }
+
+    /// <summary>The same with a grid in the kernel's own units, known after the first pass: its mean eigenvalue, the mean squared
+    /// feature norm trace(Phi^T Phi) / n, is the argument of <paramref name="gridOfScale"/> (no extra pass to find it).</summary>
+    public static (LeaveOneOutResult Result, RegularizationPath Path) Compute(long samples, Func<long, long, Tensor> features,
+        Tensor targets, Tensor initialPredictions, Func<double, IReadOnlyList<double>> gridOfScale, long chunkRows = ChunkRows,
+        TrainingSettingNames? names = null, TrainingRun? run = null, HeldOutRows? heldOut = null)
+    {
         if (samples < 2) throw new InputException(ErrorCodes.TooFewSamples, $"leave-one-out needs at least 2 samples (got {samples}).");
         using var scope = NewDisposeScope();
         long k = targets.shape[1];
@@ -50,6 +59,8 @@ public static class FeatureSpaceLeaveOneOut
             gram.addmm_(phi.t(), phi, beta: 1, alpha: 1);
             moment!.addmm_(phi.t(), r, beta: 1, alpha: 1);
         });
+        var weightDecays = gridOfScale(gram!.trace().item<double>() / samples);
+        RegularizationPath.RequireValid(weightDecays);
         var (eigenvalues, vectors) = linalg.eigh(gram!);
         eigenvalues = eigenvalues.clamp_min(0);
         var projectedMoment = vectors.t().matmul(moment!);                                   // U^T Phi^T r, (m, k)

@@ -91,6 +91,7 @@ public static class SarifReport
                 json.WriteEndArray();
             }
             json.WriteEndObject();
+            json.FlushWhenFull();
         }
         json.WriteEndArray();
 
