@@ -44,15 +44,17 @@ internal sealed class GateProject : IDisposable
     }
 
     /// <summary>A consumer's set-up: a PackageReference restored from a NuGet config next to the project.</summary>
-    public static GateProject ReferencingPackage(string version, string nugetConfig)
+    /// <param name="packagedEstimator">Use the estimator package the gate downloads, as a user would, instead of the fake.</param>
+    public static GateProject ReferencingPackage(string version, string nugetConfig, bool packagedEstimator = false)
     {
         var project = CreateFolder();
         project.Write("nuget.config", nugetConfig);
+        string toolPath = packagedEstimator ? "" : $"<SmoothInfoToolPath>{RepoLayout.FakeEstimator}</SmoothInfoToolPath>";
         project.Write("Gated.csproj", $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
                 <TargetFramework>net10.0</TargetFramework>
-                <SmoothInfoToolPath>{RepoLayout.FakeEstimator}</SmoothInfoToolPath>
+                {toolPath}
                 <!-- The vulnerability audit would query nuget.org; it is not what these tests are about. -->
                 <NuGetAudit>false</NuGetAudit>
               </PropertyGroup>

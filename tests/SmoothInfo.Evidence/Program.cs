@@ -12,6 +12,9 @@ using SmoothInfo.Evidence;
 //        ... -- outofbox <datasets,> <seeds,> [out folder]   (planted problems in fashion-mnist, digits, breast-cancer, wine, iris;
 //               the built smoothinfo tool's init + check against the cleanlab recipe and an isolation forest; default out folder
 //               artifacts/outofbox; tables to stdout and <out folder>/outofbox.md; needs dotnet build src/SmoothInfo.Cli -c Release)
+//        ... -- embeddings <out folder> [count] [dimension] [classes] [flip rate] [seed]   (synthetic embeddings with planted flips and a
+//               linear-probe policy, defaults 1000000 512 10 0.01 1; then run smoothinfo check --policy <out folder>/smoothinfo.yml)
+//        ... -- embeddings-auroc <out folder>   (the AUROC of the flips from that run's JSON report; docs/benchmarks.md)
 SmoothInfo.Runtime.NativeMemory.ReturnLargeBuffersToTheSystem();
 if (args.Length >= 2 && args[0] == "plant-sample")
 {
@@ -62,5 +65,17 @@ if (args.Length >= 3 && args[0] == "outofbox")
     OutOfBox.Run(args[1].Split(','), args[2].Split(',').Select(int.Parse).ToArray(), outDir);
     return 0;
 }
-Console.Error.WriteLine("usage: SmoothInfo.Evidence plant-sample|sample-project|summarize|groups|detect|compare|linearization|outofbox ... (see Program.cs)");
+if (args.Length >= 2 && args[0] == "embeddings")
+{
+    string Arg(int i, string fallback) => args.Length > i ? args[i] : fallback;
+    EmbeddingsBenchmark.Write(args[1], long.Parse(Arg(2, "1000000")), int.Parse(Arg(3, "512")), int.Parse(Arg(4, "10")),
+        double.Parse(Arg(5, "0.01"), System.Globalization.CultureInfo.InvariantCulture), int.Parse(Arg(6, "1")));
+    return 0;
+}
+if (args.Length >= 2 && args[0] == "embeddings-auroc")
+{
+    EmbeddingsBenchmark.Score(args[1]);
+    return 0;
+}
+Console.Error.WriteLine("usage: SmoothInfo.Evidence plant-sample|sample-project|summarize|groups|detect|compare|linearization|outofbox|embeddings|embeddings-auroc ... (see Program.cs)");
 return 2;

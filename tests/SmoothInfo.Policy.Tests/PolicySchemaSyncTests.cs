@@ -26,6 +26,7 @@ public sealed class PolicySchemaSyncTests : PolicyFiles
         {
             var schema = Find(path.TrimEnd(']', '['));
             if (path.EndsWith("[]", StringComparison.Ordinal)) schema = schema.Items!;
+            schema = schema.AnyOf.FirstOrDefault(b => b.Enum is not null) ?? schema; // a name-or-mapping key: its names
             var members = Enum.GetNames(type).Select(KebabCase.Of);
             Assert.That(schema.Enum, Is.EquivalentTo(members), path);
         }
@@ -46,7 +47,7 @@ public sealed class PolicySchemaSyncTests : PolicyFiles
         foreach (var (path, schema, parent) in Walk(PolicySchema.Root, ""))
         {
             bool isSection = schema.Types.Contains("object");
-            bool required = parent.Required.Contains(path.Split('.')[^1]);
+            bool required = Mapping(parent).Required.Contains(path.Split('.')[^1]);
             Assert.That(isSection || required || schema.HasDefault, Is.True, $"'{path}' needs a default (docs/policy.md lists them)");
         }
     }
@@ -86,13 +87,16 @@ public sealed class PolicySchemaSyncTests : PolicyFiles
     private const string EveryOptionalSection = MinimalPolicy + "heldOut:\n  format: csv\n  path: train.csv\n";
 
     private static SchemaNode Find(string path) =>
-        path.Split('.').Aggregate(PolicySchema.Root, (node, key) => node.Properties[key]);
+        path.Split('.').Aggregate(PolicySchema.Root, (node, key) => Mapping(node).Properties[key]);
+
+    /// <summary>The node itself, or for a key that takes a name or a mapping, its mapping branch.</summary>
+    private static SchemaNode Mapping(SchemaNode node) => node.AnyOf.FirstOrDefault(b => b.Allows("object")) ?? node;
 
     private static IEnumerable<string> KeysOf(SchemaNode node, string prefix) => Walk(node, prefix).Select(w => w.Path);
 
     private static IEnumerable<(string Path, SchemaNode Schema, SchemaNode Parent)> Walk(SchemaNode node, string prefix)
     {
-        foreach (var (key, child) in node.Properties)
+        foreach (var (key, child) in Mapping(node).Properties)
         {
             string path = prefix.Length == 0 ? key : $"{prefix}.{key}";
             yield return (path, child, node);

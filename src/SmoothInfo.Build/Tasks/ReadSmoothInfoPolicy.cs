@@ -1,6 +1,5 @@
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
-using SmoothInfo.Build.Ci;
 using SmoothInfo.Build.Diagnostics;
 using SmoothInfo.Build.Policies;
 using SmoothInfo.Diagnostics;
@@ -13,7 +12,7 @@ namespace SmoothInfo.Build.Tasks;
 /// milliseconds with its file, line and column and the estimator is never started. For each good policy
 /// it returns the files the gate depends on and where its reports and cached diagnostics go.
 /// </summary>
-public sealed class ReadSmoothInfoPolicy : Microsoft.Build.Utilities.Task
+public sealed class ReadSmoothInfoPolicy : CiAnnotatingTask
 {
     [Required]
     public ITaskItem[] Policies { get; set; } = [];
@@ -28,16 +27,9 @@ public sealed class ReadSmoothInfoPolicy : Microsoft.Build.Utilities.Task
     [Output]
     public ITaskItem[] ResolvedPolicies { get; private set; } = [];
 
-    /// <summary>SmoothInfoCiService and the environment's GITHUB_ACTIONS and TF_BUILD: policy errors are annotated too.</summary>
-    public string? CiService { get; set; }
-
-    public string? GitHubActions { get; set; }
-
-    public string? AzurePipelines { get; set; }
-
     public override bool Execute()
     {
-        var ci = CiAnnotations.For(CiService, GitHubActions, AzurePipelines, BuildEngine.ProjectFileOfTaskNode);
+        var ci = AnnotationsForThisBuild();
         var resolved = new List<ITaskItem>();
         foreach (var item in Policies)
         {

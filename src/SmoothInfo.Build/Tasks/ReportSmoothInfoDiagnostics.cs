@@ -13,7 +13,7 @@ namespace SmoothInfo.Build.Tasks;
 /// the same diagnostics as the run that produced them and a failing gate keeps failing until fixed.
 /// On a CI service it also annotates them there and puts the Markdown summary where the service shows it.
 /// </summary>
-public sealed class ReportSmoothInfoDiagnostics : Microsoft.Build.Utilities.Task
+public sealed class ReportSmoothInfoDiagnostics : CiAnnotatingTask
 {
     /// <summary>The ReadSmoothInfoPolicy output: policy files with DiagnosticsFile and ReportDirectory metadata.</summary>
     [Required]
@@ -25,14 +25,7 @@ public sealed class ReportSmoothInfoDiagnostics : Microsoft.Build.Utilities.Task
     /// <summary>Log the gate's warnings as errors (codes named in SeverityOverrides keep their chosen severity).</summary>
     public bool TreatWarningsAsErrors { get; set; }
 
-    /// <summary>SmoothInfoCiService: auto (default), github, azure or none.</summary>
-    public string? CiService { get; set; }
-
-    /// <summary>The environment's GITHUB_ACTIONS, TF_BUILD and GITHUB_STEP_SUMMARY, passed in by the targets.</summary>
-    public string? GitHubActions { get; set; }
-
-    public string? AzurePipelines { get; set; }
-
+    /// <summary>The environment's GITHUB_STEP_SUMMARY, passed in by the targets.</summary>
     public string? GitHubStepSummary { get; set; }
 
     public override bool Execute()

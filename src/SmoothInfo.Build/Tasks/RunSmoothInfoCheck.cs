@@ -17,7 +17,7 @@ namespace SmoothInfo.Build.Tasks;
 /// signal, timeout, exit 3, missing or unreadable file) becomes one SI3001 error and leaves no cache behind,
 /// so the next build tries again.
 /// </summary>
-public sealed partial class RunSmoothInfoCheck : Microsoft.Build.Utilities.Task, ICancelableTask
+public sealed partial class RunSmoothInfoCheck : CiAnnotatingTask, ICancelableTask
 {
     private const int OutputLinesKept = 5;
 
@@ -45,18 +45,11 @@ public sealed partial class RunSmoothInfoCheck : Microsoft.Build.Utilities.Task,
     /// <summary>Milliseconds; 0 waits as long as it takes.</summary>
     public int Timeout { get; set; }
 
-    /// <summary>SmoothInfoCiService and the environment's GITHUB_ACTIONS and TF_BUILD: a failed run is annotated too.</summary>
-    public string? CiService { get; set; }
-
-    public string? GitHubActions { get; set; }
-
-    public string? AzurePipelines { get; set; }
-
     public void Cancel() => _process.Cancel();
 
     public override bool Execute()
     {
-        _ci = CiAnnotations.For(CiService, GitHubActions, AzurePipelines, BuildEngine.ProjectFileOfTaskNode);
+        _ci = AnnotationsForThisBuild();
         try
         {
             return Run();
@@ -116,8 +109,8 @@ public sealed partial class RunSmoothInfoCheck : Microsoft.Build.Utilities.Task,
     private bool ValidateSettings()
     {
         if (string.IsNullOrEmpty(EstimatorPath))
-            Misconfigured("no estimator tool: this SmoothInfo.Build package carries none (packed with SmoothInfoPackTool=false). " +
-                          "Set SmoothInfoToolPath to smoothinfo.dll.");
+            Misconfigured("no estimator tool: the props/targets imported in place (not from the SmoothInfo.Build package, which " +
+                          "downloads the estimator for this platform) need SmoothInfoToolPath set to smoothinfo.dll.");
         else if (!File.Exists(EstimatorPath))
             Misconfigured($"the estimator tool '{EstimatorPath}' does not exist. Check SmoothInfoToolPath.");
         if (!string.IsNullOrEmpty(Device) && Device is not ("cpu" or "cuda" or "auto"))

@@ -1,19 +1,19 @@
 namespace SmoothInfo.Data;
 
 /// <summary>
-/// Samples of one dataset, stored column-compact: all features in one row-major float32 array
-/// (<see cref="Count"/> x <see cref="FeatureCount"/>) so 60,000 images cost one allocation, not 60,000.
+/// Samples of one dataset: labels, locators and hashes in memory; the features (<see cref="Count"/> x <see cref="FeatureCount"/>,
+/// row-major, float32) in a <see cref="FeatureStore"/>, read in row blocks by whoever needs them.
 /// </summary>
 public sealed class Dataset
 {
-    private readonly float[] _features;
+    private readonly FeatureStore _features;
     private readonly int[] _labels;
     private readonly SampleLocator[] _locators;
     private readonly string[] _hashes;
     private readonly string?[] _ids;
     private readonly string?[] _sources;
 
-    internal Dataset(float[] features, int[] sampleShape, int[] labels, IReadOnlyList<string> classNames,
+    internal Dataset(FeatureStore features, int[] sampleShape, int[] labels, IReadOnlyList<string> classNames,
         SampleLocator[] locators, string[] hashes, string?[] ids, string?[] sources, Preprocessing.ScalingStatistics scaling)
     {
         Conventions = new TrainingConventions(sampleShape, classNames, scaling);
@@ -40,13 +40,20 @@ public sealed class Dataset
     /// <summary>Class names; a sample's label is an index into this list.</summary>
     public IReadOnlyList<string> ClassNames { get; }
 
-    /// <summary>All features, row-major: sample i is [i * FeatureCount, (i + 1) * FeatureCount).</summary>
-    public ReadOnlyMemory<float> Features => _features;
+    /// <summary>The features of samples [first, first + count), row-major, into <paramref name="destination"/>.</summary>
+    public void CopyFeatures(long first, int count, Span<float> destination) => _features.CopyRows(first, count, destination);
 
     public ReadOnlySpan<int> Labels => _labels;
 
+    /// <summary>Each sample's content hash, without reading its features.</summary>
+    public IReadOnlyList<string> ContentHashes => _hashes;
+
+    public IReadOnlyList<SampleLocator> Locators => _locators;
+
+    public IReadOnlyList<string?> Sources => _sources;
+
     public Sample this[int index] => new(
-        index, _features.AsMemory(index * FeatureCount, FeatureCount), _labels[index], _locators[index], _hashes[index], _ids[index], _sources[index]);
+        index, _features.Row(index), _labels[index], _locators[index], _hashes[index], _ids[index], _sources[index]);
 
     public IEnumerable<Sample> Samples => Enumerable.Range(0, Count).Select(i => this[i]);
 }

@@ -63,11 +63,7 @@ internal sealed class DatasetBuilder
         if (features.Length != _featureCount)
             throw new InvalidOperationException($"a reader produced {features.Length} features where the sample shape needs {_featureCount}");
         if (Count == _maxSamples) throw TooLarge(locator, $"more than {_maxSamples}");
-        int bad = IndexOfNonFinite(features);
-        if (bad >= 0)
-            throw new InputException(ErrorCodes.NonFiniteFeature,
-                $"sample {locator} has the value {features[bad]} at feature {bad}; finite numbers are expected.",
-                "replace missing or infinite values in the data (e.g. impute them) or drop the sample.", locator.ToSourceLocation());
+        RequireFinite(features, locator);
         EnsureCapacity((long)(Count + 1) * _featureCount);
         features.CopyTo(_features.AsSpan((int)((long)Count * _featureCount)));
         _labels.Add(label);
@@ -85,19 +81,26 @@ internal sealed class DatasetBuilder
     public Dataset Build(DatasetPolicy policy, TrainingConventions? training)
     {
         if (Count == 0) throw Empty(_datasetPath, policy.Section);
-        if (training is not null && !training.SampleShape.SequenceEqual(_sampleShape))
-            throw new InputException(ErrorCodes.ShapeInconsistent,
-                $"the held-out samples have shape [{string.Join(", ", _sampleShape)}], the training samples [{string.Join(", ", training.SampleShape)}]; " +
-                "the model trained on the dataset takes inputs of the training samples' shape only.",
-                $"give '{policy.Section}' the same feature columns (or image size and channels) as 'dataset'.", new SourceLocation(_datasetPath));
+        RequireTrainingShape(_sampleShape, training, policy.Section, _datasetPath);
         var (labels, classNames) = training is null
             ? LabelMap.Map(_labels, _locators, policy.Classes)
             : LabelMap.MapToTraining(_labels, _locators, training.ClassNames);
         var features = _features.Length == (long)Count * _featureCount ? _features : _features[..(Count * _featureCount)];
-        var hashes = HashRows(features);
-        var scaling = training?.Scaling ?? FeatureScaler.Fit(features, Count, _featureCount, policy.Preprocessing.Features);
-        FeatureScaler.Apply(features, _featureCount, scaling);
-        return new Dataset(features, _sampleShape, labels, classNames, _locators.ToArray(), hashes, _ids.ToArray(), _sources.ToArray(), scaling);
+        var hashes = new string[Count];
+        HashRows(features, _featureCount, hashes, 0);
+        var scaling = training?.Scaling ?? FeatureScaler.Fit(features, _featureCount, policy.Preprocessing.Features);
+        scaling.Apply(features);
+        return new Dataset(new InMemoryFeatures(features, _featureCount), _sampleShape, labels, classNames, _locators.ToArray(), hashes, _ids.ToArray(), _sources.ToArray(), scaling);
+    }
+
+    /// <summary>Held-out samples must have the training samples' shape: the model takes no other.</summary>
+    public static void RequireTrainingShape(IReadOnlyList<int> shape, TrainingConventions? training, string section, string datasetPath)
+    {
+        if (training is not null && !training.SampleShape.SequenceEqual(shape))
+            throw new InputException(ErrorCodes.ShapeInconsistent,
+                $"the held-out samples have shape [{string.Join(", ", shape)}], the training samples [{string.Join(", ", training.SampleShape)}]; " +
+                "the model trained on the dataset takes inputs of the training samples' shape only.",
+                $"give '{section}' the same feature columns (or image size and channels) as 'dataset'.", new SourceLocation(datasetPath));
     }
 
     /// <summary>The error for a dataset without samples (readers that know the count up front call it directly).</summary>
@@ -107,15 +110,14 @@ internal sealed class DatasetBuilder
 
     private InputException TooLarge(SampleLocator where, string count) => TooLarge(where, count, _maxSamples);
 
-    private string[] HashRows(float[] features)
+    /// <summary>The content hash of each row of a block (features as read, before preprocessing) into hashes[first..].</summary>
+    public static void HashRows(float[] rows, int featureCount, string[] hashes, long first)
     {
-        var hashes = new string[Count];
-        Parallel.For(0, Count, i =>
+        Parallel.For(0, rows.Length / featureCount, i =>
         {
-            var row = features.AsSpan(i * _featureCount, _featureCount);
-            hashes[i] = Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(row)));
+            var row = rows.AsSpan(i * featureCount, featureCount);
+            hashes[first + i] = Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(row)));
         });
-        return hashes;
     }
 
     private void EnsureCapacity(long needed)
@@ -127,6 +129,16 @@ internal sealed class DatasetBuilder
                 "lower 'estimator.maxSamples' and train the gate on a sample of the data, or a smaller 'preprocessing.imageSize'.", new SourceLocation(_datasetPath));
         long grown = Math.Min(Math.Max(needed, _features.Length * 2L), Array.MaxLength);
         Array.Resize(ref _features, (int)grown);
+    }
+
+    /// <summary>Every feature of a sample is a finite number.</summary>
+    public static void RequireFinite(ReadOnlySpan<float> features, SampleLocator locator)
+    {
+        int bad = IndexOfNonFinite(features);
+        if (bad >= 0)
+            throw new InputException(ErrorCodes.NonFiniteFeature,
+                $"sample {locator} has the value {features[bad]} at feature {bad}; finite numbers are expected.",
+                "replace missing or infinite values in the data (e.g. impute them) or drop the sample.", locator.ToSourceLocation());
     }
 
     private static int IndexOfNonFinite(ReadOnlySpan<float> values)

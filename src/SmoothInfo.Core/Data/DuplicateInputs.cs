@@ -33,18 +33,34 @@ public static class DuplicateInputs
     private const int Directions = 32;
     private const int DirectionSeed = 15;
 
-    public static DuplicateGroups Find(Dataset dataset) =>
-        Find(dataset.Features, dataset.Count, dataset.FeatureCount, dataset.Samples.Select(s => s.ContentHash).ToList());
+    /// <summary>
+    /// Above this many feature values (256 MB of float32) only exact duplicates are looked for: the near search needs the
+    /// features in memory, and a streamed dataset (a memory-mapped NPY of a million embeddings) must not be copied whole.
+    /// </summary>
+    public const long NearSearchValues = 64L << 20;
 
-    /// <param name="features">count × dimensions, row-major, preprocessed.</param>
-    public static DuplicateGroups Find(ReadOnlyMemory<float> features, int count, int dimensions, IReadOnlyList<string> contentHashes)
+    public static DuplicateGroups Find(Dataset dataset)
+    {
+        long values = (long)dataset.Count * dataset.FeatureCount;
+        if (values > NearSearchValues) return Find(null, dataset.Count, dataset.FeatureCount, dataset.ContentHashes);
+        var features = new float[values];
+        dataset.CopyFeatures(0, dataset.Count, features);
+        return Find(features, dataset.Count, dataset.FeatureCount, dataset.ContentHashes);
+    }
+
+    /// <param name="features">count × dimensions, row-major, preprocessed; null: exact duplicates only.</param>
+    public static DuplicateGroups Find(ReadOnlyMemory<float>? features, int count, int dimensions, IReadOnlyList<string> contentHashes)
     {
         var components = new Components(count);
         foreach (var same in Enumerable.Range(0, count).GroupBy(i => contentHashes[i], StringComparer.Ordinal))
             foreach (int i in same.Skip(1)) components.Join(same.First(), i);
 
-        double near = NearFraction * TypicalNearestNeighbourDistance(features.Span, count, dimensions);
-        JoinNearPairs(features.Span, count, dimensions, near, components);
+        double near = 0;
+        if (features is { } rows)
+        {
+            near = NearFraction * TypicalNearestNeighbourDistance(rows.Span, count, dimensions);
+            JoinNearPairs(rows.Span, count, dimensions, near, components);
+        }
 
         var size = new int[count];
         for (int i = 0; i < count; i++) size[components.Root(i)]++;

@@ -1,3 +1,4 @@
+using TorchSharp;
 using SmoothInfo.Diagnostics;
 using static TorchSharp.torch;
 
@@ -13,7 +14,8 @@ namespace SmoothInfo.Estimation;
 /// ||v_i||^2 (h_i - lambda ||z_i||^2 - h_i^2). Two more passes: the errors on the grid, then the quantities at the choice.
 /// With held-out features, dw_i = z_i v_i^T changes their predictions by Phi_te z_i v_i^T, whose squared norm is
 /// ||v_i||^2 (w o p_i)^T (U^T Phi_te^T Phi_te U) (w o p_i): one more pass over the held-out rows builds that m x m matrix.
-/// Memory O(m^2 + chunk (m + grid k)); time O(n m (d + m)) per pass.
+/// Memory O(m^2 + chunk (m + grid k)); time O(n m (d + m)) per pass. Samples whose 1 - h_i is within rounding of 0 at a grid
+/// point are solved again without them (<see cref="HighLeverageRefit"/>).
 /// </summary>
 public static class FeatureSpaceLeaveOneOut
 {
@@ -30,6 +32,15 @@ public static class FeatureSpaceLeaveOneOut
         TrainingRun? run = null, HeldOutRows? heldOut = null)
     {
         RegularizationPath.RequireValid(weightDecays);
+        return Compute(samples, features, targets, initialPredictions, _ => weightDecays, chunkRows, names, run, heldOut);
+    }
+
+    /// <summary>The same with a grid in the kernel's own units, known after the first pass: its mean eigenvalue, the mean squared
+    /// feature norm trace(Phi^T Phi) / n, is the argument of <paramref name="gridOfScale"/> (no extra pass to find it).</summary>
+    public static (LeaveOneOutResult Result, RegularizationPath Path) Compute(long samples, Func<long, long, Tensor> features,
+        Tensor targets, Tensor initialPredictions, Func<double, IReadOnlyList<double>> gridOfScale, long chunkRows = ChunkRows,
+        TrainingSettingNames? names = null, TrainingRun? run = null, HeldOutRows? heldOut = null)
+    {
         if (samples < 2) throw new InputException(ErrorCodes.TooFewSamples, $"leave-one-out needs at least 2 samples (got {samples}).");
         using var scope = NewDisposeScope();
         long k = targets.shape[1];
@@ -48,6 +59,8 @@ public static class FeatureSpaceLeaveOneOut
             gram.addmm_(phi.t(), phi, beta: 1, alpha: 1);
             moment!.addmm_(phi.t(), r, beta: 1, alpha: 1);
         });
+        var weightDecays = gridOfScale(gram!.trace().item<double>() / samples);
+        RegularizationPath.RequireValid(weightDecays);
         var (eigenvalues, vectors) = linalg.eigh(gram!);
         eigenvalues = eigenvalues.clamp_min(0);
         var projectedMoment = vectors.t().matmul(moment!);                                   // U^T Phi^T r, (m, k)
@@ -58,6 +71,12 @@ public static class FeatureSpaceLeaveOneOut
         // Coefficients of the fit for every grid point at once: (m, G k), column block g = w_g o U^T Phi^T r.
         var coefficients = (projectedMoment.unsqueeze(1) * inverse.unsqueeze(2)).reshape(m, g * k);
 
+        // Per grid point, the samples whose 1 - h_i is within rounding of 0 (HighLeverageRefit): left out of the error sums
+        // here, then solved again without them.
+        double largest = eigenvalues.max().ToDouble(), smallest = eigenvalues.min().ToDouble();
+        double Condition(double weightDecay) => (largest + weightDecay) / (smallest + weightDecay);
+        var tolerances = tensor(weightDecays.Select(l => HighLeverageRefit.Tolerance(Condition(l), dtype)).ToArray(), dtype: dtype, device: eigenvalues.device);
+        var untrustedAt = weightDecays.Select(_ => new List<long>()).ToArray();
         var errorSums = zeros(g, dtype: dtype, device: eigenvalues.device);
         ForChunks(samples, chunkRows, (first, rows) =>
         {
@@ -65,17 +84,26 @@ public static class FeatureSpaceLeaveOneOut
             var leverage = p.square().matmul(inverse);                                       // (rows, G)
             var fitted = p.matmul(coefficients).reshape(rows, g, k);
             var v = (residual.narrow(0, first, rows).unsqueeze(1) - fitted) / (1 - leverage).unsqueeze(2);
-            errorSums.add_(v.square().sum(new long[] { 0, 2 }));
+            var untrusted = (1 - leverage < tolerances).logical_or(leverage.isnan());
+            errorSums.add_(v.square().sum(2).masked_fill(untrusted, 0).sum(dim: 0));
+            var pairs = HighLeverageRefit.Values(untrusted.nonzero());                    // (sample, grid point) pairs
+            for (int pair = 0; pair < pairs.Length; pair += 2) untrustedAt[pairs[pair + 1]].Add(first + pairs[pair]);
         });
+        var refit = untrustedAt.Any(list => list.Count > 0)
+            ? HighLeverageRefit.Build(samples, features, residual.unsqueeze(1), untrustedAt.SelectMany(list => list), chunkRows)
+            : null;
+        Tensor RefitResiduals(int gridPoint) =>
+            refit!.Residuals(weightDecays[gridPoint]).squeeze(1).index_select(0, Positions(refit.Samples, untrustedAt[gridPoint], eigenvalues.device));
+        for (int point = 0; point < g; point++)
+            if (untrustedAt[point].Count > 0) errorSums[point].add_(RefitResiduals(point).square().sum());
         var errors = (errorSums / samples).cpu().to(float64).data<double>().ToArray();
         var path = RegularizationPath.Of(weightDecays, errors);
         int chosen = Array.IndexOf(weightDecays.ToArray(), path.Chosen);
         double lambda = path.Chosen;
 
-        double largest = eigenvalues.max().item<double>() + lambda;
-        double condition = largest / (eigenvalues.min().item<double>() + lambda);
+        double condition = Condition(lambda);
         ConditionCheck.Require(condition, dtype, ClassSharedLeaveOneOut.AtConvergence(lambda, names));
-        if (run is not null) StepSizeCheck.RequireBelowLimit(largest, run with { WeightDecay = lambda }, samples);
+        if (run is not null) StepSizeCheck.RequireBelowLimit(largest + lambda, run with { WeightDecay = lambda }, samples);
         var w = inverse.select(1, chosen);
         var fit = coefficients.narrow(1, chosen * k, k);
         var weightChange = empty(samples, dtype: dtype, device: eigenvalues.device);
@@ -89,30 +117,45 @@ public static class FeatureSpaceLeaveOneOut
                 var p = heldOut.Rows(first, rows).matmul(vectors);
                 testGram!.addmm_(p.t(), p, beta: 1, alpha: 1);                              // U^T Phi_te^T Phi_te U
             });
+        // The quantities of samples index from p_i = U^T phi_i, v_i and sum over j != i of (phi_j . z_i)^2.
+        void Store(Tensor index, Tensor p, Tensor v, Tensor othersLeverage)
+        {
+            var weighted = p * w;                                                            // U^T z_i, one row per sample
+            var vNorm = v.square().sum(1);
+            weightChange.index_copy_(0, index, vNorm * weighted.square().sum(1));
+            trainChange.index_copy_(0, index, vNorm * othersLeverage / (samples - 1));
+            looPrediction.index_copy_(0, index, targets.index_select(0, index) - v);
+            if (testGram is not null)
+                testChange!.index_copy_(0, index, vNorm * (weighted.matmul(testGram) * weighted).sum(1) / heldOut!.Samples);
+        }
         ForChunks(samples, chunkRows, (first, rows) =>
         {
             var p = features(first, rows).matmul(vectors);
             var squares = p.square();
             var leverage = squares.matmul(w);
-            var zNorm = squares.matmul(w.square());
-            var target = targets.narrow(0, first, rows);
             var v = (residual.narrow(0, first, rows) - p.matmul(fit)) / (1 - leverage).unsqueeze(1);
-            var vNorm = v.square().sum(1);
-            weightChange.narrow(0, first, rows).copy_(vNorm * zNorm);
-            trainChange.narrow(0, first, rows).copy_(vNorm * (leverage - lambda * zNorm - leverage.square()) / (samples - 1));
-            looPrediction.narrow(0, first, rows).copy_(target - v);
-            if (testGram is not null)
-            {
-                var weighted = p * w;                                                        // U^T z_i, one row per sample
-                testChange!.narrow(0, first, rows).copy_(vNorm * (weighted.matmul(testGram) * weighted).sum(1) / heldOut!.Samples);
-            }
+            Store(arange(first, first + rows, 1, ScalarType.Int64, eigenvalues.device), p, v, leverage - lambda * squares.matmul(w.square()) - leverage.square());
         });
+        string guard = "";
+        if (untrustedAt[chosen].Count > 0)
+        {
+            var changed = untrustedAt[chosen].ToArray();
+            var p = cat(changed.Select(i => features(i, 1)).ToList()).matmul(vectors);
+            var z = (p * w).matmul(vectors.t());                                             // z_i = U (w o p_i)
+            Store(tensor(changed, ScalarType.Int64, eigenvalues.device), p, RefitResiduals(chosen),
+                HighLeverageRefit.OthersSquaredChange(samples, features, changed, z.unsqueeze(-1), chunkRows));
+            guard = HighLeverageRefit.Describe(changed, tolerances[chosen].ToDouble());
+        }
         var solver = new SolverReport("closed-form feature-space",
             $"a linear output layer on {m} features: one eigendecomposition of the {m} x {m} matrix Phi^T Phi serves every weight decay " +
-            $"on the grid, and the {samples} samples pass through in chunks", condition, dtype.ToString().ToLowerInvariant(), path);
+            $"on the grid, and the {samples} samples pass through in chunks{guard}", condition, dtype.ToString().ToLowerInvariant(), path);
         var result = new LeaveOneOutResult(weightChange, trainChange, testChange, looPrediction, heldOut?.Samples ?? 0, solver).MoveToOuter();
         return (result, path);
     }
+
+    /// <summary>Where each of <paramref name="wanted"/> sits in <paramref name="samples"/>.</summary>
+    private static Tensor Positions(long[] samples, List<long> wanted, Device device) =>
+        tensor(wanted.Select(i => (long)Array.BinarySearch(samples, i)).ToArray(), ScalarType.Int64, device);
 
     private static void ForChunks(long n, long chunkRows, Action<long, long> body)
     {

@@ -53,6 +53,7 @@ public static class FiniteTimeLeaveOneOut
         var stepMask = full(size, n + 1, run.LeaveOneOutLearningRate(n), dtype, device);
         stepMask.view(n, k, n + 1).diagonal(0, 0, 2).fill_(0);
         stepMask.narrow(1, n, 1).fill_(run.LearningRate);
+        double condition = CheckedCondition(linalg.eigvalsh(regularizedKernel), run);
         var coefficients = zeros(size, n + 1, dtype: dtype, device: device);
         long steps = (long)run.Steps;
         for (long t = 0; t < steps; t++)
@@ -66,7 +67,7 @@ public static class FiniteTimeLeaveOneOut
             problem.TrainKernel.matmul(fullRun), coefficients.narrow(1, 0, n), problem.InitialPredictions, 0);
         var solver = new SolverReport("batched-iteration",
             $"finite t = {steps} discrete steps: all {n} leave-one-out runs iterated together, O(t n (nk)^2), cheaper than " +
-            "eigendecompositions for this t", null, dtype.ToString().ToLowerInvariant());
+            "eigendecompositions for this t", condition, dtype.ToString().ToLowerInvariant());
         return LeaveOneOutQuantities.Combine(new[] { quantities }, problem.TestSampleCount, solver).MoveToOuter();
     }
 
@@ -79,10 +80,9 @@ public static class FiniteTimeLeaveOneOut
         var residual = (problem.Targets - problem.InitialPredictions).reshape(size);
 
         var (values, vectors) = linalg.eigh(regularizedKernel);
+        double condition = CheckedCondition(values, run);
         var fullRun = vectors.matmul(SpectralFilter.Coefficients(values, run.LearningRate, run.Steps, run.Dynamics) * vectors.T.matmul(residual));
         var fitted = problem.TrainKernel.matmul(fullRun);
-        double smallest = values.min().ToDouble();
-        double? condition = smallest > 0 ? values.max().ToDouble() / smallest : null;
 
         double step = run.LeaveOneOutLearningRate(n);
         long batch = Math.Max(1, workingMemoryBytes / (3 * kept * kept * 8)); // sub-kernels, eigenvectors, workspace
@@ -108,6 +108,17 @@ public static class FiniteTimeLeaveOneOut
             $"finite {dynamics}: one eigendecomposition per leave-one-out kernel, O(n (nk)^3), exact for any t",
             condition, dtype.ToString().ToLowerInvariant());
         return LeaveOneOutQuantities.Combine(chunks, problem.TestSampleCount, solver).MoveToOuter();
+    }
+
+    /// <summary>
+    /// The condition number of the finite-t map (<see cref="SpectralFilter.Condition"/>) on the full kernel's spectrum, whose
+    /// interval holds the leave-one-out kernels' spectra too (interlacing), refused when rounding would leave no digits.
+    /// </summary>
+    private static double CheckedCondition(Tensor eigenvalues, TrainingRun run)
+    {
+        double condition = SpectralFilter.Condition(eigenvalues, run.LearningRate, run.Steps, run.Dynamics);
+        ConditionCheck.Require(condition, eigenvalues.dtype, run);
+        return condition;
     }
 
     private static Tensor KeptRows(long n, long k, long sample, Device device) =>

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SmoothInfo.Estimation;
@@ -28,11 +29,11 @@ public static class KernelWeightDecayPath
             var fitted = vectors.matmul(projected * w).reshape(n, k, 1);                   // (B r)_s
             var diagonalBlocks = (blocks * w).matmul(blocks.transpose(1, 2));              // B_ss, (n, k, k)
             var v = linalg.solve(diagonalBlocks, fitted);
-            errors[g] = v.square().sum(new long[] { 1, 2 }).mean().item<double>();
+            errors[g] = v.square().sum(new long[] { 1, 2 }).mean().ToDouble();
         }
         return RegularizationPath.Of(weightDecays, errors);
     }
 
     /// <summary>The grid in the kernel's own units: its mean eigenvalue, trace / (n k).</summary>
-    public static double Scale(Tensor kernel) => kernel.diagonal().mean().item<double>();
+    public static double Scale(Tensor kernel) => kernel.diagonal().mean().ToDouble();
 }

@@ -30,7 +30,8 @@ public sealed record LinearHeadProblem(
 /// Cost O(n q^2 + q^3) time and O(chunk * q + q^2) memory beyond the inputs, instead of O((nk)^3) and O((nk)^2).
 /// Same definitions as <see cref="ClosedFormLeaveOneOut"/> (tested equal to 1e-10 with more samples than head inputs).
 /// With fewer samples than head inputs (q &gt;= n) every h_i is near 1 and 1 - h_i cancels (measured 5e-6 relative at
-/// n = 300, q = 513): <c>Formulation.Choose</c> sends that case to function space.
+/// n = 300, q = 513): <c>Formulation.Choose</c> sends that case to function space. The few samples whose 1 - h_i is within
+/// rounding of 0 anyway (a feature only they have) are solved again without them (<see cref="HighLeverageRefit"/>).
 /// </summary>
 public static class LinearHeadLeaveOneOut
 {
@@ -77,27 +78,44 @@ public static class LinearHeadLeaveOneOut
         var trainChange = empty(n, dtype: dtype);
         var testChange = testGram is null ? null : empty(n, dtype: dtype);
         var looPrediction = empty(new[] { n, k }, dtype);
+        long testSamples = problem.TestFeatures?.shape[0] ?? 0;
+        // The quantities of samples index from their z_i, v_i and sum over j != i of (phi_j . z_i)^2.
+        void Store(Tensor index, Tensor z, Tensor v, Tensor othersLeverage)
+        {
+            var vNorm = v.square().sum(1);
+            weightChange.index_copy_(0, index, vNorm * z.square().sum(1));
+            trainChange.index_copy_(0, index, vNorm * othersLeverage / (n - 1));
+            testChange?.index_copy_(0, index, vNorm * (z.matmul(testGram!) * z).sum(1) / testSamples);
+            looPrediction.index_copy_(0, index, problem.Targets.index_select(0, index) - v);
+        }
+
+        var residuals = problem.Targets - problem.InitialPredictions;
+        double tolerance = HighLeverageRefit.Tolerance(condition, dtype);
+        var untrusted = new List<long>();
         ForChunks(n, (first, rows) =>
         {
             var phi = Design(problem.Features, problem.HasBias, first, rows);
             var z = cholesky_solve(phi.t(), factor).t();                                 // (rows, q)
             var leverage = (z * phi).sum(1);
-            var zNorm = z.square().sum(1);
-            var targets = problem.Targets.narrow(0, first, rows);
-            var residual = targets - problem.InitialPredictions.narrow(0, first, rows);
-            var v = (residual - phi.matmul(fit)) / (1 - leverage).unsqueeze(1);
-            var vNorm = v.square().sum(1);
-            weightChange.narrow(0, first, rows).copy_(vNorm * zNorm);
-            trainChange.narrow(0, first, rows).copy_(vNorm * (leverage - lambda * zNorm - leverage.square()) / (n - 1));
-            if (testGram is not null)
-                testChange!.narrow(0, first, rows).copy_(vNorm * (z.matmul(testGram) * z).sum(1) / problem.TestFeatures!.shape[0]);
-            looPrediction.narrow(0, first, rows).copy_(targets - v);
+            var v = (residuals.narrow(0, first, rows) - phi.matmul(fit)) / (1 - leverage).unsqueeze(1);
+            Store(arange(first, first + rows, 1, ScalarType.Int64), z, v, leverage - lambda * z.square().sum(1) - leverage.square());
+            untrusted.AddRange(HighLeverageRefit.Untrusted(leverage, tolerance, first));
         });
+        string guard = "";
+        if (untrusted.Count > 0)
+        {
+            Tensor Rows(long first, long rows) => Design(problem.Features, problem.HasBias, first, rows);
+            var refit = HighLeverageRefit.Build(n, Rows, residuals.unsqueeze(1), untrusted, ChunkRows);
+            var index = tensor(refit.Samples, ScalarType.Int64);
+            var z = cholesky_solve(cat(refit.Samples.Select(i => Rows(i, 1)).ToList()).t(), factor).t();
+            Store(index, z, refit.Residuals(lambda).squeeze(1), HighLeverageRefit.OthersSquaredChange(n, Rows, refit.Samples, z.unsqueeze(-1), ChunkRows));
+            guard = HighLeverageRefit.Describe(refit.Samples, tolerance);
+        }
 
         var solver = new SolverReport("weight-space linear head",
             $"only the final Linear layer is linearized, so Theta = (Phi Phi^T) (x) I_k and Woodbury needs a {q} x {q} system " +
-            $"instead of {n * k} x {n * k}", condition, dtype.ToString().ToLowerInvariant());
-        return new LeaveOneOutResult(weightChange, trainChange, testChange, looPrediction, problem.TestFeatures?.shape[0] ?? 0, solver).MoveToOuter();
+            $"instead of {n * k} x {n * k}{guard}", condition, dtype.ToString().ToLowerInvariant());
+        return new LeaveOneOutResult(weightChange, trainChange, testChange, looPrediction, testSamples, solver).MoveToOuter();
     }
 
     private static void ForChunks(long n, Action<long, long> body)

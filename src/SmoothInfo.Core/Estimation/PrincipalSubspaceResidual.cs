@@ -31,17 +31,29 @@ public static class PrincipalSubspaceResidual
     /// <param name="inputs">[n, ...] inputs as the model takes them; flattened per sample.</param>
     public static SubspaceResidual Compute(Tensor inputs, double varianceFraction = VarianceFraction)
     {
-        using var scope = NewDisposeScope();
         long n = inputs.shape[0];
-        var x = inputs.reshape(n, -1).to(float64);
-        long d = x.shape[1];
-        var mean = x.mean(new long[] { 0 }, keepdim: true);
-        var basis = Basis(x, mean, varianceFraction, out int components);
-        var distance = new double[n];
-        for (long start = 0; start < n; start += BlockRows)
+        using var flat = inputs.reshape(n, -1);
+        return Compute(n, (first, rows) => flat.narrow(0, first, rows), varianceFraction);
+    }
+
+    /// <summary>The same from inputs the caller produces in row blocks (flat rows [count, d]), never all at once.</summary>
+    public static SubspaceResidual Compute(long n, Func<long, long, Tensor> rows, double varianceFraction = VarianceFraction)
+    {
+        using var scope = NewDisposeScope();
+        Tensor? sum = null;
+        ForBlocks(n, (start, count) =>
         {
-            using var block = NewDisposeScope();
-            var centered = x[TensorIndex.Slice(start, Math.Min(start + BlockRows, n))] - mean;
+            var block = rows(start, count).to(float64).sum(dim: 0);
+            if (sum is null) sum = block.MoveToOuterDisposeScope();
+            else sum.add_(block);
+        });
+        var mean = (sum! / n).unsqueeze(0);
+        long d = mean.shape[1];
+        var basis = Basis(n, rows, mean, varianceFraction, out int components);
+        var distance = new double[n];
+        ForBlocks(n, (start, count) =>
+        {
+            var centered = rows(start, count).to(float64) - mean;
             var total = centered.square().sum(1);
             var kept = basis is null ? zeros_like(total) : centered.matmul(basis).square().sum(1);
             // Energy minus the part inside the subspace. What is left of an input the subspace holds is rounding
@@ -49,16 +61,25 @@ public static class PrincipalSubspaceResidual
             var remainder = total - kept;
             var values = where(remainder > NegligibleFraction * total, remainder, zeros_like(remainder)).sqrt().data<double>().ToArray();
             values.CopyTo(distance, start);
-        }
+        });
         return new SubspaceResidual(distance, components, (int)d);
     }
 
-    /// <summary>[d, k] orthonormal principal directions, or null when the inputs do not vary.</summary>
-    private static Tensor? Basis(Tensor x, Tensor mean, double varianceFraction, out int components)
+    private static void ForBlocks(long n, Action<long, long> body)
     {
-        long n = x.shape[0];
+        for (long start = 0; start < n; start += BlockRows)
+        {
+            using var block = NewDisposeScope();
+            body(start, Math.Min(BlockRows, n - start));
+        }
+    }
+
+    /// <summary>[d, k] orthonormal principal directions, or null when the inputs do not vary.</summary>
+    private static Tensor? Basis(long n, Func<long, long, Tensor> inputs, Tensor mean, double varianceFraction, out int components)
+    {
         long rows = Math.Min(n, MaxFitRows);
-        var fit = (rows == n ? x : x.index_select(0, linspace(0, n - 1, rows, dtype: float64).round().to(int64))) - mean;
+        var chosen = linspace(0, n - 1, rows, dtype: float64).round().to(int64).data<long>().ToArray();
+        var fit = cat(chosen.Select(i => inputs(i, 1).to(float64)).ToList(), 0) - mean;
         // Eigen-decompose the smaller of the covariance and the Gram matrix; both give the same directions.
         bool gram = fit.shape[1] > rows;
         var (eigenvalues, vectors) = linalg.eigh(gram ? fit.matmul(fit.t()) : fit.t().matmul(fit));

@@ -34,4 +34,17 @@ public static class SpectralFilter
         var phi = torch.where(eigenvalues == 0, torch.full_like(eigenvalues, step * steps), oneMinusDecay / safe);
         return phi.MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// The condition number of the map r -&gt; c = phi(Theta_l) r: max phi / min phi over the eigenvalues of Theta_l (phi &gt; 0
+    /// for a step the step check passed). At t = infinity phi = 1/lambda and this is the condition of Theta_l; at finite t
+    /// it stays below about eta t lambda_max, which is how early stopping regularizes. Computed in float64.
+    /// </summary>
+    public static double Condition(Tensor eigenvalues, double step, double steps, TrainingDynamics dynamics)
+    {
+        using var scope = NewDisposeScope();
+        var phi = Coefficients(eigenvalues.to(ScalarType.Float64), step, steps, dynamics);
+        double smallest = phi.min().item<double>();
+        return smallest > 0 ? phi.max().item<double>() / smallest : double.PositiveInfinity;
+    }
 }

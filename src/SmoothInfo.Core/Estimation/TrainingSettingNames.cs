@@ -21,7 +21,8 @@ public sealed record TrainingSettingNames(
     string UseGradientFlow,
     SourceLocation? LearningRateLocation = null,
     SourceLocation? WeightDecayLocation = null,
-    SourceLocation? PrecisionLocation = null)
+    SourceLocation? PrecisionLocation = null,
+    SourceLocation? StepsLocation = null)
 {
     public static TrainingSettingNames CommandLine { get; } =
         new("--learning-rate", "--weight-decay 1e-3", "--steps N", "--precision float64", "pass --continuous");
@@ -29,5 +30,5 @@ public sealed record TrainingSettingNames(
     public static TrainingSettingNames Policy(PolicyKeyLocations locations) =>
         new("'training.learningRate'", "'training.weightDecay: 1e-3'", "'training.steps: N'", "'estimator.precision: float64'",
             "set 'training.dynamics: continuous'", locations.Of("training.learningRate"), locations.Of("training.weightDecay"),
-            locations.Of("estimator.precision"));
+            locations.Of("estimator.precision"), locations.Of("training.steps"));
 }

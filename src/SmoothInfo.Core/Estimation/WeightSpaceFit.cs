@@ -4,8 +4,11 @@ using static TorchSharp.torch;
 
 namespace SmoothInfo.Estimation;
 
-/// <summary>Per-sample weight-space quantities of a block of b samples: J_s (b, k, D), P_s (b, k, k), v (b, k, 1), dw (b, D).</summary>
-internal sealed record WeightSpaceBlock(Tensor Jacobian, Tensor P, Tensor V, Tensor WeightChange);
+/// <summary>
+/// Per-sample weight-space quantities of a block of b samples: J_s (b, k, D), P_s (b, k, k), v (b, k, 1), dw (b, D); and the
+/// samples whose I - P_s was within rounding of singular, solved again without them (<see cref="HighLeverageRefit"/>).
+/// </summary>
+internal sealed record WeightSpaceBlock(Tensor Jacobian, Tensor P, Tensor V, Tensor WeightChange, long[] Refitted);
 
 /// <summary>
 /// The converged weight-space fit shared by the weight-space estimators: M = lambda I + J^T J (also the Hessian H of the
@@ -17,8 +20,10 @@ internal sealed class WeightSpaceFit
     private readonly JacobianSource _train;
     private readonly long _blockSamples;
 
-    private WeightSpaceFit(JacobianSource train, Tensor residual, Tensor hessian, Tensor factor, Tensor weights, long outputs, double condition, long blockSamples)
+    private WeightSpaceFit(JacobianSource train, Tensor residual, Tensor hessian, Tensor factor, Tensor weights, long outputs, double condition,
+        long blockSamples, double weightDecay)
     {
+        WeightDecay = weightDecay;
         _train = train;
         _blockSamples = blockSamples;
         Residual = residual;
@@ -30,6 +35,7 @@ internal sealed class WeightSpaceFit
     }
 
     public long Samples => _train.Samples;
+    public double WeightDecay { get; }
     public long Outputs { get; }
 
     /// <summary>Residual targets r = y - f0, sample-major, (n k).</summary>
@@ -70,13 +76,18 @@ internal sealed class WeightSpaceFit
         StepSizeCheck.RequireBelowLimit(eigenvalues.max().ToDouble(), run, n);
         ConditionCheck.Require(condition, dtype, run);
         var factor = linalg.cholesky(hessian);
-        return new WeightSpaceFit(train, residual, hessian, factor, cholesky_solve(projectedResidual, factor), k, condition, blockSamples);
+        return new WeightSpaceFit(train, residual, hessian, factor, cholesky_solve(projectedResidual, factor), k, condition, blockSamples,
+            run.WeightDecay);
     }
 
-    /// <summary>v_i = (I - P_s)^{-1} (r_s - J_s w) and dw_i = Z_s^T v_i with Z_s = J_s M^{-1}, P_s = Z_s J_s^T.</summary>
+    /// <summary>
+    /// v_i = (I - P_s)^{-1} (r_s - J_s w) and dw_i = Z_s^T v_i with Z_s = J_s M^{-1}, P_s = Z_s J_s^T. A sample whose largest
+    /// eigenvalue of P_s (its leverage) leaves 1 - h below the rounding tolerance has v_i solved again without it.
+    /// </summary>
     public void ForEachBlock(Action<long, long, WeightSpaceBlock> body)
     {
         long k = Outputs, dim = _train.Dimension;
+        double tolerance = HighLeverageRefit.Tolerance(Condition, Residual.dtype);
         using var identity = eye(k, dtype: Residual.dtype, device: Residual.device);
         WeightSpaceLeaveOneOut.ForBlocks(Samples, _blockSamples, (first, count) =>
         {
@@ -87,8 +98,14 @@ internal sealed class WeightSpaceFit
             var r = Residual.narrow(0, first * k, count * k).reshape(count, k);
             var a = r - rows.matmul(Weights).reshape(count, k);                             // r_s - J_s w
             var v = linalg.solve(identity - p, a.unsqueeze(-1));                          // (b, k, 1)
+            var refitted = HighLeverageRefit.Untrusted(linalg.eigvalsh(p).select(1, k - 1), tolerance, first).ToArray();
+            if (refitted.Length > 0)
+            {
+                var refit = HighLeverageRefit.Build(Samples, _train.Rows, Residual.view(Samples, k, 1), refitted, _blockSamples);
+                v.index_copy_(0, tensor(refitted.Select(i => i - first).ToArray(), ScalarType.Int64, v.device), refit.Residuals(WeightDecay));
+            }
             var dw = z.transpose(1, 2).bmm(v).squeeze(-1);                                 // (b, D)
-            body(first, count, new WeightSpaceBlock(j, p, v, dw));
+            body(first, count, new WeightSpaceBlock(j, p, v, dw, refitted));
         });
     }
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using SmoothInfo.Diagnostics;
 using static TorchSharp.torch;
 
@@ -42,6 +43,7 @@ public static class WeightSpaceLeaveOneOut
             });
         }
 
+        var refitted = new List<long>();
         var weightChange = empty(n, dtype: dtype);
         var trainChange = empty(n, dtype: dtype);
         var testChange = testGram is null ? null : empty(n, dtype: dtype);
@@ -54,13 +56,22 @@ public static class WeightSpaceLeaveOneOut
             var vpv = block.V.transpose(1, 2).bmm(block.P).bmm(block.V).reshape(count);
             weightChange.narrow(0, first, count).copy_(dwNorm);
             trainChange.narrow(0, first, count).copy_((vpv - lambda * dwNorm - own) / (n - 1));
+            if (block.Refitted.Length > 0)
+            {
+                // v^T P v - lambda ||dw||^2 - ||J_s dw||^2 cancels when P_s is near I: the others' change summed directly.
+                var positions = tensor(block.Refitted.Select(i => i - first).ToArray(), ScalarType.Int64, dw.device);
+                var others = HighLeverageRefit.OthersSquaredChange(n, train.Rows, block.Refitted, dw.index_select(0, positions).unsqueeze(-1), blockSamples);
+                trainChange.index_copy_(0, positions + first, others / (n - 1));
+                refitted.AddRange(block.Refitted);
+            }
             if (testGram is not null)
                 testChange!.narrow(0, first, count).copy_((dw.matmul(testGram) * dw).sum(1) / test!.Samples);
             looPrediction.narrow(0, first, count).copy_(targets.narrow(0, first, count) - block.V.squeeze(-1));
         });
 
         var solver = new SolverReport("weight-space",
-            $"Woodbury on the {dim} x {dim} system lambda I + J^T J instead of the {n * k} x {n * k} kernel", fit.Condition,
+            $"Woodbury on the {dim} x {dim} system lambda I + J^T J instead of the {n * k} x {n * k} kernel" +
+            (refitted.Count > 0 ? HighLeverageRefit.Describe(refitted.ToArray(), HighLeverageRefit.Tolerance(fit.Condition, dtype)) : ""), fit.Condition,
             dtype.ToString().ToLowerInvariant());
         return new LeaveOneOutResult(weightChange, trainChange, testChange, looPrediction, test?.Samples ?? 0, solver).MoveToOuter();
     }

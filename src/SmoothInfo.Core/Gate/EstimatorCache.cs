@@ -15,8 +15,8 @@ namespace SmoothInfo.Gate;
 /// <summary>
 /// The estimator's output saved beside the reports (smoothinfo-cache.json), keyed by a SHA-256 of everything it
 /// depends on: the policy's dataset, held-out, model, training and estimator sections, every sample's (and held-out
-/// sample's) content hash and label,
-/// the weights file's bytes, the backbone's model files, the device, and the exact build of the tool and of TorchSharp. Rules, baseline and
+/// sample's) content hash and label, the weights file's bytes, the backbone's model files (the shipped ResNet-18's, or
+/// the user's ONNX file and cut), the device, and the exact build of the tool and of TorchSharp. Rules, baseline and
 /// report settings are not in the key: they are applied to the output afresh on every run. A missing, unreadable or
 /// mismatching cache is simply recomputed and overwritten.
 /// </summary>
@@ -41,12 +41,13 @@ public static class EstimatorCache
         Add(device.type.ToString());
         Add(policy.Model.Weights is { } weights ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(weights))) : "no weights");
         // The backbone's model files come from a package, not from this assembly: a new package version must not reuse old output.
-        Add(policy.Model.Backbone == Backbone.None ? "no backbone" : ResNet18Features.IdentityOf());
+        Add(policy.Model.OnnxBackbone is { } onnx ? OnnxFeatures.IdentityOf(onnx)
+            : policy.Model.Backbone == Backbone.None ? "no backbone" : ResNet18Features.IdentityOf());
         Add(string.Join("\u0001", dataset.ClassNames));
         Add(string.Join(",", dataset.SampleShape));
-        for (int i = 0; i < dataset.Count; i++) Add($"{dataset[i].ContentHash} {dataset.Labels[i]}");
+        for (int i = 0; i < dataset.Count; i++) Add($"{dataset.ContentHashes[i]} {dataset.Labels[i]}");
         Add(heldOut is null ? "no held-out set" : $"held out {heldOut.Count}");
-        for (int i = 0; i < (heldOut?.Count ?? 0); i++) Add($"{heldOut![i].ContentHash} {heldOut.Labels[i]}");
+        for (int i = 0; i < (heldOut?.Count ?? 0); i++) Add($"{heldOut!.ContentHashes[i]} {heldOut.Labels[i]}");
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
@@ -97,6 +98,7 @@ public static class EstimatorCache
             json.WriteStartObject();
             json.WriteSignals(s);
             json.WriteEndObject();
+            json.FlushWhenFull();
         }
         json.WriteEndArray();
         json.WriteEndObject();

@@ -80,28 +80,29 @@ public static class GatePipeline
     {
         var estimator = policy.Estimator;
         var dtype = estimator.Precision == Precision.Float32 ? ScalarType.Float32 : ScalarType.Float64;
-        if (policy.Model.Probe.Kind == ProbeKind.Gaussian)
-        {
-            if (heldOut is not null && policy.Model.Backbone != Backbone.None)
-                throw new InputException(ErrorCodes.PolicyInconsistent,
-                    $"'heldOut' with 'model.backbone: {KebabCase.Of(policy.Model.Backbone)}' is not supported yet: the held-out images are not embedded by the backbone, so their kernel against the training features cannot be formed.",
-                    "remove 'heldOut' (F-SI is then measured on the other training samples), or remove 'model.backbone'.", policy.Locations.Of("heldOut"));
-            // The embedding cache sits beside the estimator's; --no-cache (no cache file) embeds every image afresh.
-            var backbone = BackboneRun.Embed(policy, dataset, options.CacheFile is { } cache ? Path.GetDirectoryName(Path.GetFullPath(cache)) : null, options.Progress);
-            var kernelResult = GaussianProbeRun.Estimate(dataset, policy.Training, estimator.Seed, dtype, device,
-                TrainingSettingNames.Policy(policy.Locations), backbone, heldOut);
-            return new EstimatorOutput(Signals(kernelResult, dataset, estimator), kernelResult.Solver with { HeldOutSamples = kernelResult.TestSampleCount });
-        }
-        var network = ProbeModel.Build(policy.Model, dataset, estimator.Seed, dtype, device);
-        var inputs = ProbeModel.Inputs(dataset, policy.Model, dtype).to(device);
-        var labels = DatasetTensors.Labels(dataset).to(device);
         var training = policy.Training;
         var run = new TrainingRun(training.LearningRate, training.Steps is { } steps ? steps : double.PositiveInfinity,
-            training.WeightDecay ?? 0, // auto: the grid below decides, on the head's features
+            training.WeightDecay ?? 0, // auto: a grid decides, on the features
             training.Dynamics, training.Loss)
         {
             Names = TrainingSettingNames.Policy(policy.Locations),
         };
+        if (policy.Model.Probe.Kind is ProbeKind.Gaussian or ProbeKind.Linear)
+        {
+            if (heldOut is not null && (policy.Model.Probe.Kind == ProbeKind.Linear || policy.Model.Backbone != Backbone.None || policy.Model.OnnxBackbone is not null))
+                throw new InputException(ErrorCodes.PolicyInconsistent,
+                    "'heldOut' is supported with the gaussian probe on the inputs as read, and with network probes; not yet with 'model.probe.kind: linear' or a 'model.backbone' (the held-out samples are not run through either).",
+                    "remove 'heldOut' (F-SI is then measured on the other training samples), or the backbone / linear probe.", policy.Locations.Of("heldOut"));
+            // The embedding cache sits beside the estimator's; --no-cache (no cache file) embeds every image afresh.
+            var backbone = BackboneRun.Embed(policy, dataset, options.CacheFile is { } cache ? Path.GetDirectoryName(Path.GetFullPath(cache)) : null, options.Progress);
+            var featureResult = policy.Model.Probe.Kind == ProbeKind.Linear
+                ? LinearProbeRun.Estimate(dataset, run, chooseWeightDecay: training.WeightDecay is null, dtype, device, backbone)
+                : GaussianProbeRun.Estimate(dataset, training, estimator.Seed, dtype, device, run.Names, backbone, heldOut);
+            return new EstimatorOutput(Signals(featureResult, dataset, estimator), featureResult.Solver with { HeldOutSamples = featureResult.TestSampleCount });
+        }
+        var network = ProbeModel.Build(policy.Model, dataset, estimator.Seed, dtype, device);
+        var inputs = ProbeModel.Inputs(dataset, policy.Model, dtype).to(device);
+        var labels = DatasetTensors.Labels(dataset).to(device);
         var heldOutInputs = heldOut is null ? null : ProbeModel.Inputs(heldOut, policy.Model, dtype).to(device);
         var (result, formulation) = LeaveOneOutRun.Estimate(network, ProbeModel.Selection(policy.Model), inputs, labels, dataset.ClassNames.Count,
             run, new EstimatorOptions(dtype, device, Progress: options.Progress), options.KernelProgress, ProbeModel.Projection(estimator),
@@ -127,10 +128,8 @@ public static class GatePipeline
     /// </summary>
     private static EstimatorOutput WithInputMeasurements(EstimatorOutput output, Dataset dataset)
     {
-        double[] residual;
-        // Disposed at once: on a fresh run the estimator's own copy of the inputs is still alive in the caller's scope.
-        using (var features = DatasetTensors.Features(dataset, ScalarType.Float64))
-            residual = PrincipalSubspaceResidual.Compute(features).Distance;
+        // Read in row blocks: on a fresh run the estimator's own copy of the inputs may still be alive in the caller's scope.
+        var residual = PrincipalSubspaceResidual.Compute(dataset.Count, (first, rows) => DatasetTensors.Rows(dataset, first, rows, ScalarType.Float64)).Distance;
         var duplicates = DuplicateInputs.Find(dataset).Groups;
         return output with
         {

@@ -33,7 +33,7 @@ public static class GaussianProbeRun
         using var scope = NewDisposeScope();
         long n = dataset.Count;
         int k = dataset.ClassNames.Count;
-        var features = (backbone is null ? DatasetTensors.Features(dataset, dtype).reshape(n, dataset.FeatureCount) : Standardized(backbone, dtype)).to(device);
+        var features = (backbone is null ? DatasetTensors.Features(dataset, dtype).reshape(n, dataset.FeatureCount) : backbone.Standardized(dtype)).to(device);
         var targets = nn.functional.one_hot(DatasetTensors.Labels(dataset), k).to(dtype, device);
         var prior = targets.mean(new long[] { 0 }, keepdim: true).expand(n, k);
         // The kernel's diagonal is 1, so its mean eigenvalue is 1 and the grid is in the kernel's own units; random
@@ -63,21 +63,5 @@ public static class GaussianProbeRun
                 $"gaussian probe{on}: {kernelText}, approximated by {RandomFeatureWidth} random Fourier features because {n} samples exceed the exact kernel's {ExactKernelSamples}");
         }
         return (result with { Solver = result.Solver with { Reason = $"{how}; {result.Solver.Reason}" } }).MoveToOuter();
-    }
-
-    /// <summary>
-    /// The backbone's features at mean 0 and standard deviation 1 each, so the kernel's distance weighs every feature alike
-    /// rather than the few with large activations; a constant feature carries nothing and becomes 0.
-    /// </summary>
-    private static Tensor Standardized(BackboneFeatures backbone, ScalarType dtype)
-    {
-        int n = backbone.Rows.Length, d = backbone.Rows[0].Length;
-        var flat = new double[(long)n * d];
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < d; j++) flat[(long)i * d + j] = backbone.Rows[i][j];
-        var features = tensor(flat, new long[] { n, d });
-        var mean = features.mean(new long[] { 0 }, keepdim: true);
-        var std = features.std(0, unbiased: false, keepdim: true);
-        return ((features - mean) / where(std > 0, std, ones_like(std)) * (std > 0)).to_type(dtype);
     }
 }

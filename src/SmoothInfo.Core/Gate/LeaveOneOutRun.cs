@@ -36,11 +36,10 @@ public static class LeaveOneOutRun
             var head = LinearHead.Problem(network, inputs, targets, heldOut);
             Tensor Rows(long first, long count) => LinearHeadLeaveOneOut.Design(head.Features, head.HasBias, first, count);
             // The grid in the kernel's own units: its mean eigenvalue, trace(Phi Phi^T) / n, the mean squared row norm.
-            double scale = Rows(0, n).square().sum(1).mean().item<double>();
             var heldOutRows = head.TestFeatures is { } testFeatures
                 ? new FeatureSpaceLeaveOneOut.HeldOutRows(testFeatures.shape[0], (first, count) => LinearHeadLeaveOneOut.Design(testFeatures, head.HasBias, first, count))
                 : null;
-            (result, _) = FeatureSpaceLeaveOneOut.Compute(n, Rows, targets, head.InitialPredictions, RegularizationPath.DefaultGrid(scale),
+            (result, _) = FeatureSpaceLeaveOneOut.Compute(n, Rows, targets, head.InitialPredictions, RegularizationPath.DefaultGrid,
                 FeatureSpaceLeaveOneOut.ChunkRows, run.Names, run, heldOutRows);
             return (result.MoveToOuter(), formulation);
         }

@@ -48,7 +48,7 @@ public static class DiagnosticsFile
         json.WriteStartObject();
         json.WriteNumber("schemaVersion", SchemaVersion);
         json.WriteString("outcome", report.Passed ? "passed" : "failed");
-        json.WriteString("summary", $"SmoothInfo {(report.Passed ? "passed" : "failed")}: {open} open finding{(open == 1 ? "" : "s")} " +
+        json.WriteString("summary", $"{open} open finding{(open == 1 ? "" : "s")} " +
             $"among {report.SampleCount} samples, {report.Evaluation.Violations.Count} budget violation{(report.Evaluation.Violations.Count == 1 ? "" : "s")}.");
         json.WriteStartArray("diagnostics");
         foreach (var d in diagnostics)

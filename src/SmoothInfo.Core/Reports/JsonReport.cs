@@ -103,6 +103,7 @@ public static class JsonReport
             // Kept so `smoothinfo report` can draw the HTML report again without the images.
             if (report.ThumbnailsOrEmpty.TryGetValue(s.Index, out var thumbnail)) json.WriteString("thumbnail", thumbnail);
             json.WriteEndObject();
+            json.FlushWhenFull();
         }
         json.WriteEndArray();
         json.WriteEndObject();

@@ -93,6 +93,7 @@ public static class SarifReport
                 json.WriteEndArray();
             }
             json.WriteEndObject();
+            json.FlushWhenFull();
         }
         json.WriteEndArray();
 

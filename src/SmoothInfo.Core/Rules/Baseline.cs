@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using SmoothInfo.Data;
 using SmoothInfo.Diagnostics;
 using SmoothInfo.IO;
 
@@ -78,14 +79,20 @@ public sealed class Baseline
 
     /// <summary>
     /// Writes the findings as accepted entries (sorted by locator for stable diffs) and the snapshot of every sample
-    /// (sorted keys), atomically.
+    /// (sorted keys), atomically. Locators are written relative to the baseline's folder, so the committed file reads the
+    /// same on every clone.
     /// </summary>
-    public static void Write(string path, IEnumerable<Finding> findings, IEnumerable<string> snapshot) =>
+    public static void Write(string path, IEnumerable<Finding> findings, IEnumerable<string> snapshot)
+    {
+        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        string Where(SampleLocator at) =>
+            Path.IsPathRooted(at.File) ? (at with { File = Path.GetRelativePath(folder, at.File).Replace('\\', '/') }).ToString() : at.ToString();
         AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new BaselineFile(SchemaVersion,
-            findings.Select(f => new BaselineEntry(f.ContentHash, f.Kind.Name, f.Locator.ToString(), null))
+            findings.Select(f => new BaselineEntry(f.ContentHash, f.Kind.Name, Where(f.Locator), null))
                 .DistinctBy(e => e.ContentHash)
                 .OrderBy(e => e.Locator, StringComparer.Ordinal).ToList(),
             snapshot.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList()), Json) + "\n");
+    }
 
     private sealed record BaselineFile(int SchemaVersion, List<BaselineEntry> Accepted, List<string>? Snapshot = null);
 }

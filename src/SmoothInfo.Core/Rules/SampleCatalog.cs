@@ -15,7 +15,5 @@ public sealed record SampleCatalog(
 {
     public int Count => Locators.Count;
 
-    public static SampleCatalog Of(Dataset dataset) => new(dataset.ClassNames,
-        dataset.Samples.Select(s => s.Locator).ToList(), dataset.Samples.Select(s => s.ContentHash).ToList(),
-        dataset.Samples.Select(s => s.Source).ToList());
+    public static SampleCatalog Of(Dataset dataset) => new(dataset.ClassNames, dataset.Locators, dataset.ContentHashes, dataset.Sources);
 }

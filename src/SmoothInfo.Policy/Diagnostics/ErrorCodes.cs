@@ -89,4 +89,6 @@ public static class ErrorCodes
     public const string GateMisconfigured = "SI3002";
     /// <summary>The estimator's diagnostics file says the gate failed but carries no error to show.</summary>
     public const string GateFailedWithoutError = "SI3003";
+    /// <summary>No estimator package is built for the platform of the machine that builds (SmoothInfo.Build's package mode).</summary>
+    public const string EstimatorPlatformUnsupported = "SI3004";
 }

@@ -37,43 +37,48 @@ internal static class PolicyBinder
             errors.Add(new InputException(ErrorCodes.PolicyInconsistent,
                 "'heldOut' is the set functional-si is measured on, but 'estimator.measures' does not measure it, so it would be read for nothing.",
                 "add functional-si to estimator.measures, or remove 'heldOut'.", top.Locate("heldOut")));
-        CheckGaussianProbe(policy, top, errors);
+        CheckFeatureProbes(policy, top, errors);
         CheckSgdNoise(policy, top, errors);
         return (policy, errors);
     }
 
     /// <summary>
-    /// The gaussian probe is a kernel, not a network: it has no weights to load and runs to convergence with a positive
-    /// weight decay. Automatic weight decay is chosen among converged runs only.
+    /// The gaussian and linear probes have no weights to load and run to convergence with a positive weight decay (the
+    /// gaussian kernel matrix, or Phi^T Phi of the linear head, can be singular). Automatic weight decay is chosen among
+    /// converged runs only. A backbone feeds one of these probes; the resnet18 backbone takes images only.
     /// </summary>
-    private static void CheckGaussianProbe(SmoothInfoPolicy policy, PolicySection top, List<InputException> errors)
+    private static void CheckFeatureProbes(SmoothInfoPolicy policy, PolicySection top, List<InputException> errors)
     {
         var model = top.Section("model");
         var training = top.Section("training");
-        bool gaussian = policy.Model.Probe.Kind == ProbeKind.Gaussian;
-        if (!gaussian && policy.Model.Backbone != Backbone.None)
+        var kind = policy.Model.Probe.Kind;
+        bool featureProbe = kind is ProbeKind.Gaussian or ProbeKind.Linear;
+        string backbone = policy.Model.BackboneName;
+        if (!featureProbe && policy.Model.HasBackbone)
             errors.Add(new InputException(ErrorCodes.PolicyInconsistent,
-                $"'model.backbone: {KebabCase.Of(policy.Model.Backbone)}' feeds its features to the gaussian probe's kernel; the {KebabCase.Of(policy.Model.Probe.Kind)} probe is a network that takes the pixels.",
-                "use 'model.probe.kind: gaussian' with the backbone, or remove 'model.backbone'.", model.Locate("backbone")));
+                $"'model.backbone: {backbone}' feeds its features to the gaussian or linear probe; the {KebabCase.Of(kind)} probe is a network that takes the inputs.",
+                "use 'model.probe.kind: gaussian' (or 'linear') with the backbone, or remove 'model.backbone'.", model.Locate("backbone")));
         if (policy.Model.Backbone != Backbone.None && policy.Dataset.Format is DatasetFormat.Csv or DatasetFormat.Tsv)
             errors.Add(new InputException(ErrorCodes.PolicyInconsistent,
-                $"'model.backbone: {KebabCase.Of(policy.Model.Backbone)}' is an image network, but a {KebabCase.Of(policy.Dataset.Format)} dataset holds table rows.",
+                $"'model.backbone: {backbone}' is an image network, but a {KebabCase.Of(policy.Dataset.Format)} dataset holds table rows.",
                 "remove 'model.backbone' for tabular data, or store the images as image-folder, image-csv, idx or npy [n, h, w] / [n, c, h, w].", model.Locate("backbone")));
         if (policy.Training.WeightDecay is null && policy.Training.Steps is not null)
             errors.Add(new InputException(ErrorCodes.PolicyInconsistent,
                 "'training.weightDecay: auto' is chosen among converged runs (steps: inf) only.",
                 "set 'training.weightDecay' to a number, or 'training.steps: inf'.", training.Locate("weightDecay")));
-        if (!gaussian) return;
+        if (!featureProbe) return;
+        string probe = $"the {KebabCase.Of(kind)} probe";
+        string matrix = kind == ProbeKind.Gaussian ? "its kernel matrix" : "Phi^T Phi of its features";
         if (policy.Model.Weights is not null)
             errors.Add(new InputException(ErrorCodes.PolicyInconsistent,
-                "the gaussian probe is a kernel with no weights to load, so 'model.weights' would be ignored.",
+                $"{probe} has no weights to load, so 'model.weights' would be ignored.",
                 "remove 'model.weights', or describe your network with 'model.probe.kind: mlp' or 'cnn'.", model.Locate("weights")));
         if (policy.Training.Steps is not null)
             errors.Add(new InputException(ErrorCodes.PolicyInconsistent,
-                "the gaussian probe is measured at convergence only.", "set 'training.steps: inf'.", training.Locate("steps")));
+                $"{probe} is measured at convergence only.", "set 'training.steps: inf'.", training.Locate("steps")));
         if (policy.Training.WeightDecay is 0)
             errors.Add(new InputException(ErrorCodes.PolicyInconsistent,
-                "the gaussian probe needs a positive weight decay: its kernel matrix can be singular.",
+                $"{probe} needs a positive weight decay: {matrix} can be singular.",
                 "set 'training.weightDecay' to a positive number or 'auto'.", training.Locate("weightDecay")));
     }
 
@@ -183,13 +188,16 @@ internal static class PolicyBinder
     {
         var probe = s.Section("probe");
         string? linearize = s.String("linearize");
+        var onnx = s.ObjectBranch("backbone");
+        var (onnxPath, output, input) = (onnx.Path("onnx"), onnx.String("output"), onnx.String("input"));
+        var onnxBackbone = onnxPath is null ? null : new OnnxBackbonePolicy(onnxPath, output!, input);
         return new ModelPolicy(
             new ProbePolicy(probe.Enum<ProbeKind>("kind"), probe.Integers("widths"), probe.Enum<Activation>("activation"),
                 probe.Integers("channels"), (int)probe.Integer("kernelSize")),
             s.Path("weights"),
             s.Enum<WeightsFormat>("weightsFormat"),
             linearize == "all" ? null : int.Parse(linearize!, System.Globalization.CultureInfo.InvariantCulture),
-            s.Enum<Backbone>("backbone"), s.Locate("backbone"));
+            onnxBackbone is null ? s.Enum<Backbone>("backbone") : Backbone.None, s.Locate("backbone"), onnxBackbone);
     }
 
     private static TrainingPolicy BindTraining(PolicySection s) => new(

@@ -31,6 +31,17 @@ internal sealed class PolicySection
     public PolicySection Section(string key) =>
         new(Value(key) as YamlMappingNode, Property(key), Join(key), PolicyFile, _trace);
 
+    /// <summary>
+    /// The mapping form of a key that takes a name or a mapping (model.backbone: resnet18, or { onnx: ... }), read against
+    /// the schema's object branch; when a name is written, its keys read as their defaults (or null).
+    /// </summary>
+    public PolicySection ObjectBranch(string key)
+    {
+        var branch = Property(key).AnyOf.FirstOrDefault(b => b.Allows("object"))
+            ?? throw new InvalidOperationException($"'{Join(key)}' has no mapping form in the policy schema");
+        return new(Written(key) as YamlMappingNode, branch, Join(key), PolicyFile, _trace);
+    }
+
     public string? String(string key) => Value(key) is { } node && !YamlScalars.IsNull(node) ? YamlScalars.Text(node) : null;
 
     public string RequiredString(string key) => String(key) ?? throw MissingAfterValidation(key);

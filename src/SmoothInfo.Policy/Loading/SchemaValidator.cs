@@ -108,6 +108,12 @@ internal sealed class SchemaValidator
 
     private void CheckAnyOf(YamlNode node, SchemaNode schema, string path)
     {
+        // A mapping can only mean the mapping branch: its own errors (an unknown key, a missing file) say more than "expected".
+        if (node is YamlMappingNode && schema.AnyOf.Count(b => b.Allows("object")) == 1)
+        {
+            Check(node, schema.AnyOf.First(b => b.Allows("object")), path);
+            return;
+        }
         foreach (var branch in schema.AnyOf)
         {
             var trial = new SchemaValidator(_policyFile);

@@ -9,10 +9,15 @@ public enum FeatureScaling { None, Scale, Standardize }
 /// <summary>
 /// Gaussian: no finite network, the Gaussian kernel of an infinitely wide random-Fourier-feature network linearized in its
 /// output layer (class-shared, bandwidth by the median heuristic); the starter for data without a model of its own.
+/// Linear: a linear head with bias on the features as given (embeddings made elsewhere, a table, or a backbone's output),
+/// solved in feature space (p x p) and streamed, so it scales to millions of samples (docs/kernels.md, "The linear probe").
 /// </summary>
-public enum ProbeKind { Mlp, Cnn, Gaussian }
+public enum ProbeKind { Mlp, Cnn, Gaussian, Linear }
 
-/// <summary>A pretrained image network whose features replace the pixels before the gaussian probe's kernel (docs/kernels.md, "Image backbones").</summary>
+/// <summary>
+/// A pretrained image network whose features replace the pixels before the gaussian or linear probe (docs/kernels.md,
+/// "Image backbones"). The user's own ONNX network is the mapping form of the key (<see cref="OnnxBackbonePolicy"/>).
+/// </summary>
 public enum Backbone { None, Resnet18 }
 
 public enum Activation { Relu, Tanh, Gelu, Softplus }

@@ -48,8 +48,20 @@ public sealed record PreprocessingPolicy(FeatureScaling Features, (int Width, in
 /// <param name="LinearizeLastLayers">Null: linearize in all parameters; N: only in the last N layers.</param>
 /// <param name="BackboneAt">Where 'model.backbone' is written: a backbone on data that turns out not to be images is an
 /// error located there once the dataset is read. Not part of the estimator cache's key (moving a line changes no result).</param>
+/// <param name="OnnxBackbone">The user's own ONNX network as the backbone (then <paramref name="Backbone"/> is none).</param>
 public sealed record ModelPolicy(ProbePolicy Probe, string? Weights, WeightsFormat WeightsFormat, int? LinearizeLastLayers,
-    Backbone Backbone = Backbone.None, [property: System.Text.Json.Serialization.JsonIgnore] SmoothInfo.Diagnostics.SourceLocation? BackboneAt = null);
+    Backbone Backbone = Backbone.None, [property: System.Text.Json.Serialization.JsonIgnore] SmoothInfo.Diagnostics.SourceLocation? BackboneAt = null,
+    OnnxBackbonePolicy? OnnxBackbone = null)
+{
+    public bool HasBackbone => Backbone != Backbone.None || OnnxBackbone is not null;
+
+    /// <summary>How messages name the backbone: 'resnet18', or the ONNX file's name.</summary>
+    public string BackboneName => OnnxBackbone is { } onnx ? System.IO.Path.GetFileName(onnx.Path) : KebabCase.Of(Backbone);
+}
+
+/// <summary>The user's network (model.backbone: { onnx, output, input }): the features are the named output's values per sample.</summary>
+/// <param name="Input">The graph input the samples feed; null: the model's only input.</param>
+public sealed record OnnxBackbonePolicy(string Path, string Output, string? Input);
 
 public sealed record ProbePolicy(ProbeKind Kind, IReadOnlyList<int> Widths, Activation Activation, IReadOnlyList<int> Channels, int KernelSize);
 

@@ -50,6 +50,14 @@ public abstract class DataFolder
         return Assert.Throws<InputException>(() => DatasetReader.Read(policy))!;
     }
 
+    /// <summary>Every feature of a dataset, row-major, as its store hands them out.</summary>
+    protected static float[] AllFeatures(Dataset data)
+    {
+        var all = new float[data.Count * data.FeatureCount];
+        data.CopyFeatures(0, data.Count, all);
+        return all;
+    }
+
     protected static void AssertError(InputException e, string code, string file, int line = 0)
     {
         Assert.That(e.Code, Is.EqualTo(code), e.ToDiagnosticLine());

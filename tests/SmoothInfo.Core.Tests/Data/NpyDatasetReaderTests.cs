@@ -21,7 +21,7 @@ public sealed class NpyDatasetReaderTests : DataFolder
         string x = WriteFeatures("x.npy", new[] { 1f, 2f, 3f, 4f, 5f, 6f }, 3, 2);
         WriteText("y.txt", "b\na\nb\n");
         var data = Read("format: npy\npath: x.npy\nlabels: y.txt");
-        Assert.That(data.Features.ToArray(), Is.EqualTo(new[] { 1f, 2f, 3f, 4f, 5f, 6f }));
+        Assert.That(AllFeatures(data), Is.EqualTo(new[] { 1f, 2f, 3f, 4f, 5f, 6f }));
         Assert.That(data.ClassNames, Is.EqualTo(new[] { "a", "b" }));
         Assert.That(data[2].Locator, Is.EqualTo(SampleLocator.AtIndex(x, 2)));
     }
@@ -50,6 +50,22 @@ public sealed class NpyDatasetReaderTests : DataFolder
         WriteBytes("y.npy", bytes.ToArray());
         var data = Read("format: npy\npath: x.npy\nlabels: y.npy\nclasses: [a, b, c]");
         Assert.That(data.Labels.ToArray(), Is.EqualTo(new[] { 2, 0, 1 }));
+    }
+
+    [TestCase("scale")]
+    [TestCase("standardize")]
+    public void AMappedArrayIsScaledAndHashedAsTheSameValuesReadIntoMemory(string scaling)
+    {
+        var random = new Random(4);
+        var values = Enumerable.Range(0, 5000 * 3).Select(_ => (float)(random.NextDouble() * 10 - 3)).ToArray();
+        WriteFeatures("x.npy", values, 5000, 3);
+        WriteText("y.txt", string.Join("\n", Enumerable.Range(0, 5000).Select(i => i % 2)));
+        WriteText("t.csv", "a,b,c,label\n" + string.Join("\n", Enumerable.Range(0, 5000).Select(i =>
+            string.Join(",", values.Skip(3 * i).Take(3).Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + $",{i % 2}")));
+        var mapped = Read($"format: npy\npath: x.npy\nlabels: y.txt\npreprocessing: {{ features: {scaling} }}");
+        var inMemory = Read($"format: csv\npath: t.csv\npreprocessing: {{ features: {scaling} }}");
+        Assert.That(AllFeatures(mapped), Is.EqualTo(AllFeatures(inMemory)), "the same statistics, applied the same way");
+        Assert.That(mapped.ContentHashes, Is.EqualTo(inMemory.ContentHashes), "hashes of the values as read");
     }
 
     [Test]

@@ -46,7 +46,7 @@ internal static class FuzzTargets
         new FuzzTarget("saved-report", dir => Single(dir, "smoothinfo-report.json", new[] { Written(dir, path => JsonReport.Write(path, Report(dir))) },
             path => () => SavedReport.Read(path))),
         new FuzzTarget("baseline", dir => Single(dir, "smoothinfo.baseline.json",
-            new[] { Written(dir, path => Baseline.Write(path, Report(dir).Evaluation.Findings, Report(dir).SampleKeys)) }, path => () => Baseline.Load(path))),
+            new[] { Written(dir, path => { var report = Report(dir); Baseline.Write(path, report.Evaluation.Findings, report.SampleKeys); }) }, path => () => Baseline.Load(path))),
         new FuzzTarget("estimator-cache", dir =>
         {
             var report = Report(dir);

@@ -1,13 +1,15 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using SmoothInfo.Data.Preprocessing;
 using SmoothInfo.Diagnostics;
 using SmoothInfo.Policy.Model;
 
 namespace SmoothInfo.Data.Npy;
 
 /// <summary>
-/// A NumPy feature array (float32 or float64, first axis = samples) plus a labels file: a 1-D .npy of
-/// whole numbers, or text with one label per line. Read without torch, one sample at a time.
+/// A NumPy feature array (float32 or float64, first axis = samples) plus a labels file: a 1-D .npy of whole numbers, or
+/// text with one label per line. Read without torch. The features stay in the file (<see cref="MappedNpyFeatures"/>): one
+/// pass checks and hashes them, a scaling policy takes one or two more, and the estimator reads them again in blocks.
 /// </summary>
 public static class NpyDatasetReader
 {
@@ -15,8 +17,13 @@ public static class NpyDatasetReader
     {
         string file = policy.Path;
         string labelsPath = policy.Labels ?? throw new ArgumentException("an NPY dataset needs a labels file; the policy loader checks this", nameof(policy));
-        using var stream = DataFiles.OpenRead(file);
-        var header = NpyFile.ReadHeader(stream, file);
+        NpyFile.Header header;
+        long fileLength;
+        using (var stream = DataFiles.OpenRead(file))
+        {
+            header = NpyFile.ReadHeader(stream, file);
+            fileLength = stream.Length;
+        }
         if (header.Shape.Length == 0)
             throw new InputException(ErrorCodes.NpyMalformed, "the array is a scalar; an array with one row per sample is expected.",
                 "save the features as a (samples, features...) array.", new SourceLocation(file));
@@ -31,24 +38,32 @@ public static class NpyDatasetReader
 
         long[] declared = header.Shape.Length == 1 ? new[] { 1L } : header.Shape[1..];
         int featureCount = DatasetBuilder.FeatureCountOf(declared, file, ErrorCodes.NpyMalformed);
-        var builder = new DatasetBuilder(file, declared.Select(d => (int)d).ToArray(), maxSamples, count);
-        var raw = new byte[(long)featureCount * header.ElementSize];
-        var features = new float[featureCount];
-        for (long i = 0; i < count; i++)
-        {
-            stream.ReadExactly(raw); // ReadHeader checked that the file holds every sample
-            Decode(raw, header.ElementSize, features);
-            builder.Add(features, labels[(int)i], SampleLocator.AtIndex(file, i));
-        }
-        return builder.Build(policy, training);
-    }
+        var shape = declared.Select(d => (int)d).ToArray();
+        DatasetBuilder.RequireTrainingShape(shape, training, policy.Section, file);
+        long rowBytes = (long)featureCount * header.ElementSize;
+        long complete = (fileLength - header.DataOffset) / rowBytes;
+        if (complete < count)
+            throw new InputException(ErrorCodes.NpyMalformed,
+                $"the file ends inside sample {complete}; its header promises {count} samples of {rowBytes} bytes (shape {string.Join(" x ", header.Shape)}, {header.Descr}).",
+                "the file is truncated: save the array again with numpy.save.", new SourceLocation(file));
 
-    private static void Decode(ReadOnlySpan<byte> raw, int elementSize, Span<float> features)
-    {
-        for (int j = 0; j < features.Length; j++)
-            features[j] = elementSize == 4
-                ? BinaryPrimitives.ReadSingleLittleEndian(raw.Slice(4 * j))
-                : (float)BinaryPrimitives.ReadDoubleLittleEndian(raw.Slice(8 * j));
+        var asRead = new MappedNpyFeatures(file, header.DataOffset, header.ElementSize, count, featureCount);
+        var locators = new SampleLocator[count];
+        var hashes = new string[count];
+        asRead.ForEachBlock((first, rows) =>
+        {
+            for (int i = 0; i < rows.Length / featureCount; i++)
+            {
+                locators[first + i] = SampleLocator.AtIndex(file, first + i);
+                DatasetBuilder.RequireFinite(rows.AsSpan(i * featureCount, featureCount), locators[first + i]);
+            }
+            DatasetBuilder.HashRows(rows, featureCount, hashes, first);
+        });
+        var scaling = training?.Scaling ?? FeatureScaler.Fit(policy.Preprocessing.Features, featureCount, visit => asRead.ForEachBlock((_, rows) => visit(rows)));
+        var (labelIndices, classNames) = training is null
+            ? LabelMap.Map(labels, locators, policy.Classes)
+            : LabelMap.MapToTraining(labels, locators, training.ClassNames);
+        return new Dataset(asRead.With(scaling), shape, labelIndices, classNames, locators, hashes, new string?[count], new string?[count], scaling);
     }
 
     private static double LabelValue(ReadOnlySpan<byte> bytes, string descr) => descr switch

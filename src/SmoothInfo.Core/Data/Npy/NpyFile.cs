@@ -60,15 +60,9 @@ public static partial class NpyFile
             _ => throw new ArgumentException($"only float32 and float64 are written, not {tensor.dtype}"),
         };
         using var data = tensor.cpu().contiguous();
-        string shape = data.shape.Length == 1 ? $"({data.shape[0]},)" : $"({string.Join(", ", data.shape)})";
-        string dict = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}";
-        int unpadded = Magic.Length + 2 + 2 + dict.Length + 1;
-        string headerText = dict + new string(' ', (64 - unpadded % 64) % 64) + "\n";
         AtomicFile.Write(path, stream =>
         {
-            stream.Write(Magic);
-            stream.Write(new byte[] { 1, 0, (byte)(headerText.Length & 0xff), (byte)(headerText.Length >> 8) });
-            stream.Write(Encoding.ASCII.GetBytes(headerText));
+            WriteHeader(stream, descr, data.shape);
             var flat = data.view(-1);
             long perBlock = Math.Max(1, BlockBytes / (descr == "<f8" ? 8 : 4));
             for (long start = 0; start < flat.shape[0]; start += perBlock)
@@ -77,6 +71,18 @@ public static partial class NpyFile
                 stream.Write(block.bytes);
             }
         });
+    }
+
+    /// <summary>A version 1.0 header for a C-order array of this dtype ('&lt;f4', '&lt;i8', ...) and shape; the data follows it.</summary>
+    public static void WriteHeader(Stream stream, string descr, IReadOnlyList<long> shape)
+    {
+        string shapeText = shape.Count == 1 ? $"({shape[0]},)" : $"({string.Join(", ", shape)})";
+        string dict = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shapeText}, }}";
+        int unpadded = Magic.Length + 2 + 2 + dict.Length + 1;
+        string headerText = dict + new string(' ', (64 - unpadded % 64) % 64) + "\n";
+        stream.Write(Magic);
+        stream.Write(new byte[] { 1, 0, (byte)(headerText.Length & 0xff), (byte)(headerText.Length >> 8) });
+        stream.Write(Encoding.ASCII.GetBytes(headerText));
     }
 
     /// <summary>Integer dtypes that <see cref="ReadHeader"/> accepts on request (class labels); <see cref="Read"/> takes floats only.</summary>
