@@ -59,7 +59,7 @@ public static class FeatureSpaceLeaveOneOut
             gram.addmm_(phi.t(), phi, beta: 1, alpha: 1);
             moment!.addmm_(phi.t(), r, beta: 1, alpha: 1);
         });
-        var weightDecays = gridOfScale(gram!.trace().item<double>() / samples);
+        var weightDecays = gridOfScale(gram!.trace().to(ScalarType.Float64).item<double>() / samples);
         RegularizationPath.RequireValid(weightDecays);
         var (eigenvalues, vectors) = linalg.eigh(gram!);
         eigenvalues = eigenvalues.clamp_min(0);
