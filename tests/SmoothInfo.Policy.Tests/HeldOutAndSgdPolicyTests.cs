@@ -72,6 +72,7 @@ public sealed class HeldOutAndSgdPolicyTests : PolicyFiles
     [TestCase("estimator:\n  measures: [weight-si-sgd]\n  sgd: { batchSize: 8 }\ntraining:\n  steps: 100\n", 9, ErrorCodes.PolicyInconsistent, "set 'training.steps: inf'")]
     [TestCase("estimator:\n  measures: [weight-si-sgd]\n  sgd: { batchSize: 8 }\ntraining:\n  weightDecay: 0\n", 9, ErrorCodes.PolicyInconsistent, "set 'training.weightDecay' to a positive number")]
     [TestCase("estimator:\n  measures: [weight-si-sgd]\n  sgd: { batchSize: 8 }\nmodel:\n  probe: { kind: gaussian }\n", 9, ErrorCodes.PolicyInconsistent, "use 'model.probe.kind: mlp' or 'cnn'")]
+    [TestCase("estimator:\n  measures: [weight-si-sgd]\n  sgd: { batchSize: 8 }\nmodel:\n  probe: { kind: linear }\n", 9, ErrorCodes.PolicyInconsistent, "use 'model.probe.kind: mlp' or 'cnn'")]
     public void WeightSiSgdWhereItDoesNotApplyIsRefusedAtTheKey(string yaml, int line, string code, string fix)
     {
         var e = SingleError(MinimalPolicy + yaml);

@@ -178,9 +178,11 @@ internal static class PolicyBinder
             errors.Add(new InputException(ErrorCodes.PolicyInconsistent,
                 $"{Measured}, which needs a positive weight decay: without it the Hessian J^T J + lambda I is singular and SGD noise has no stationary covariance.",
                 "set 'training.weightDecay' to a positive number or 'auto', or remove weight-si-sgd from 'estimator.measures'.", training.Locate("weightDecay")));
-        if (policy.Model.Probe.Kind == ProbeKind.Gaussian)
+        if (policy.Model.Probe.Kind is ProbeKind.Gaussian or ProbeKind.Linear)
             errors.Add(new InputException(ErrorCodes.PolicyInconsistent,
-                $"{Measured}, which smooths a network's weights; the gaussian probe is a kernel without a weight vector.",
+                policy.Model.Probe.Kind == ProbeKind.Gaussian
+                    ? $"{Measured}, which smooths a network's weights; the gaussian probe is a kernel without a weight vector."
+                    : $"{Measured}, which is not measured for the linear probe yet (it runs on the streamed feature-space route).",
                 "use 'model.probe.kind: mlp' or 'cnn', or remove weight-si-sgd from 'estimator.measures'.", top.Section("model").Section("probe").Locate("kind")));
     }
 
