@@ -27,7 +27,8 @@ for trx in "$results"/*.trx; do
   get() { printf '%s' "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
   passed=$((passed + $(get passed)))
   failed=$((failed + $(get failed)))
-  skipped=$((skipped + $(get notExecuted)))
+  # Ignored tests (NUnit's Assert.Ignore) are counted in total but not executed, and not in notExecuted.
+  skipped=$((skipped + $(get total) - $(get executed)))
 done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   echo "dotnet test exited with $status before all tests ran (see the build output above)." >&2
