@@ -57,23 +57,27 @@ public sealed class ChangedSamplesTests
         Assert.That(strict.Diagnostics("SI100").Where(l => l.Contains(": error SI100")).Count(), Is.GreaterThan(1), strict.ToString());
     }
 
-    private static string Policy(double threshold) => $"""
-        version: 1
-        dataset: {"{"} format: csv, path: {GateProject.DataFile}, labelColumn: label, preprocessing: {"{"} features: standardize {"}"} {"}"}
-        model: {"{"} probe: {"{"} kind: gaussian {"}"} {"}"}
-        training: {"{"} steps: inf, weightDecay: auto {"}"}
-        estimator: {"{"} device: cpu {"}"}
-        baseline: smoothinfo.baseline.json
-        reports: {"{"} directory: artifacts/smoothinfo, formats: [json] {"}"}
-        rules:
-          score: label-surprise
-          mislabeled: {"{"} kind: absolute, threshold: {threshold.ToString(CultureInfo.InvariantCulture)} {"}"}
-          corrupted: {"{"} kind: absolute, threshold: {threshold.ToString(CultureInfo.InvariantCulture)} {"}"}
-          adversarialLooking: {"{"} kind: absolute, threshold: {threshold.ToString(CultureInfo.InvariantCulture)} {"}"}
-          atypical: {"{"} enabled: false {"}"}
-          inputOutliers: {"{"} enabled: false {"}"}
+    private static string Policy(double threshold)
+    {
+        string t = threshold.ToString(CultureInfo.InvariantCulture);
+        return $$"""
+            version: 1
+            dataset: { format: csv, path: {{GateProject.DataFile}}, labelColumn: label, preprocessing: { features: standardize } }
+            model: { probe: { kind: gaussian } }
+            training: { steps: inf, weightDecay: auto }
+            estimator: { device: cpu }
+            baseline: smoothinfo.baseline.json
+            reports: { directory: artifacts/smoothinfo, formats: [json] }
+            rules:
+              score: label-surprise
+              mislabeled: { kind: absolute, threshold: {{t}} }
+              corrupted: { kind: absolute, threshold: {{t}} }
+              adversarialLooking: { kind: absolute, threshold: {{t}} }
+              atypical: { enabled: false }
+              inputOutliers: { enabled: false }
 
-        """;
+            """;
+    }
 
     /// <summary>Three Gaussian classes in two dimensions whose tails overlap, so some samples surprise the rest (seeded).</summary>
     private static (double[][] Rows, int[] Labels) ThreeOverlappingClasses()

@@ -13,7 +13,8 @@ public static class MarkdownReport
     {
         var md = new StringBuilder();
         var evaluation = report.Evaluation;
-        int open = evaluation.OpenFindings.Count;
+        var openFindings = evaluation.OpenFindings;
+        int open = openFindings.Count;
         md.AppendLine(report.Passed
             ? $"## SmoothInfo: passed ({report.SampleCount} samples)"
             : $"## SmoothInfo: failed ({open} finding{(open == 1 ? "" : "s")} among {report.SampleCount} samples)");
@@ -25,7 +26,7 @@ public static class MarkdownReport
         foreach (var (name, text) in FindingText.Measurements(report)) md.AppendLine($"- {name}: {text}.");
         md.AppendLine();
 
-        var counts = FindingRules.Kinds.Select(kind => (kind, n: evaluation.OpenFindings.Count(f => f.Kind == kind)))
+        var counts = FindingRules.Kinds.Select(kind => (kind, n: openFindings.Count(f => f.Kind == kind)))
             .Where(x => x.n > 0).Select(x => $"{x.n} {x.kind.Name}").ToList();
         int unchanged = evaluation.Findings.Count(f => f.Status == FindingStatus.Unchanged);
         int accepted = evaluation.Findings.Count(f => f.Accepted);

@@ -18,12 +18,9 @@ public static class NpyDatasetReader
         string file = policy.Path;
         string labelsPath = policy.Labels ?? throw new ArgumentException("an NPY dataset needs a labels file; the policy loader checks this", nameof(policy));
         NpyFile.Header header;
-        long fileLength;
+        // ReadHeader also checks that the file holds every sample its shape promises.
         using (var stream = DataFiles.OpenRead(file))
-        {
             header = NpyFile.ReadHeader(stream, file);
-            fileLength = stream.Length;
-        }
         if (header.Shape.Length == 0)
             throw new InputException(ErrorCodes.NpyMalformed, "the array is a scalar; an array with one row per sample is expected.",
                 "save the features as a (samples, features...) array.", new SourceLocation(file));
@@ -40,13 +37,6 @@ public static class NpyDatasetReader
         int featureCount = DatasetBuilder.FeatureCountOf(declared, file, ErrorCodes.NpyMalformed);
         var shape = declared.Select(d => (int)d).ToArray();
         DatasetBuilder.RequireTrainingShape(shape, training, policy.Section, file);
-        long rowBytes = (long)featureCount * header.ElementSize;
-        long complete = (fileLength - header.DataOffset) / rowBytes;
-        if (complete < count)
-            throw new InputException(ErrorCodes.NpyMalformed,
-                $"the file ends inside sample {complete}; its header promises {count} samples of {rowBytes} bytes (shape {string.Join(" x ", header.Shape)}, {header.Descr}).",
-                "the file is truncated: save the array again with numpy.save.", new SourceLocation(file));
-
         var asRead = new MappedNpyFeatures(file, header.DataOffset, header.ElementSize, count, featureCount);
         var locators = new SampleLocator[count];
         var hashes = new string[count];
