@@ -14,34 +14,52 @@ public enum FiniteTimeMethod
 
     /// <summary>One eigendecomposition per leave-one-out kernel, batched. O(n (nk)^3), any t, both dynamics.</summary>
     Spectral,
+
+    /// <summary>The filter as a Chebyshev interpolant: all n runs with m masked products, m far below t. O(m n (nk)^2), both dynamics.</summary>
+    Chebyshev,
 }
 
 /// <summary>
 /// Exact leave-one-out after a finite number of steps (or time). Removing a sample takes a principal
 /// submatrix of the kernel, which no rank-one update reproduces exactly, so every leave-one-out run is
-/// computed: either by iterating all of them together as one matrix recursion, or spectrally.
+/// computed: by iterating all of them together as one matrix recursion, by a Chebyshev interpolant of the same
+/// recursion's filter (all together, far fewer products), or spectrally.
 /// </summary>
 public static class FiniteTimeLeaveOneOut
 {
-    /// <summary>Rough flop counts decide: 2 t (nk)^2 (n+1) for the iteration, about 12 (nk)^3 (n+1) for eigendecompositions.</summary>
-    public static FiniteTimeMethod Choose(TrainingRun run, long sampleCount, long outputCount)
+    /// <summary>
+    /// Counted in products of the kernel with an (nk x (n+1)) block (2 (nk)^2 (n+1) flops each): t for the iteration (discrete
+    /// only), m + 1 for the Chebyshev interpolant of degree m, about 6 nk for the eigendecompositions (12 (nk)^3 (n+1) flops).
+    /// The iteration keeps ties: it is the literal recursion.
+    /// </summary>
+    public static FiniteTimeMethod Choose(TrainingRun run, long sampleCount, long outputCount, int chebyshevDegree)
     {
-        if (run.Dynamics == TrainingDynamics.Continuous) return FiniteTimeMethod.Spectral;
-        double size = sampleCount * outputCount;
-        return 2 * run.Steps <= 12 * size ? FiniteTimeMethod.BatchedIteration : FiniteTimeMethod.Spectral;
+        double spectral = 6.0 * sampleCount * outputCount, chebyshev = chebyshevDegree + 1;
+        if (run.Dynamics == TrainingDynamics.Discrete && run.Steps <= Math.Min(chebyshev, spectral)) return FiniteTimeMethod.BatchedIteration;
+        return chebyshev < spectral ? FiniteTimeMethod.Chebyshev : FiniteTimeMethod.Spectral;
     }
 
     public static LeaveOneOutResult Compute(KernelProblem problem, TrainingRun run, FiniteTimeMethod method,
         long workingMemoryBytes, IProgress<EstimatorProgress>? progress)
     {
-        if (method == FiniteTimeMethod.Auto) method = Choose(run, problem.SampleCount, problem.OutputCount);
         using var regularizedKernel = Conditioning.Regularized(problem.TrainKernel, run.WeightDecay);
-        return method == FiniteTimeMethod.BatchedIteration
-            ? BatchedIteration(problem, run, regularizedKernel, progress)
-            : Spectral(problem, run, regularizedKernel, workingMemoryBytes, progress);
+        if (method == FiniteTimeMethod.Spectral) return Spectral(problem, run, regularizedKernel, workingMemoryBytes, progress);
+        using var eigenvalues = linalg.eigvalsh(regularizedKernel);
+        double condition = CheckedCondition(eigenvalues, run);
+        if (method == FiniteTimeMethod.Auto)
+        {
+            int degree = ChebyshevLeaveOneOut.FilterDegree(eigenvalues, run.LeaveOneOutLearningRate(problem.SampleCount), run);
+            method = Choose(run, problem.SampleCount, problem.OutputCount, degree);
+        }
+        return method switch
+        {
+            FiniteTimeMethod.BatchedIteration => BatchedIteration(problem, run, regularizedKernel, condition, progress),
+            FiniteTimeMethod.Chebyshev => ChebyshevLeaveOneOut.Compute(problem, run, regularizedKernel, eigenvalues, condition, workingMemoryBytes, progress),
+            _ => Spectral(problem, run, regularizedKernel, workingMemoryBytes, progress),
+        };
     }
 
-    private static LeaveOneOutResult BatchedIteration(KernelProblem problem, TrainingRun run, Tensor regularizedKernel,
+    private static LeaveOneOutResult BatchedIteration(KernelProblem problem, TrainingRun run, Tensor regularizedKernel, double condition,
         IProgress<EstimatorProgress>? progress)
     {
         using var scope = NewDisposeScope();
@@ -53,7 +71,6 @@ public static class FiniteTimeLeaveOneOut
         var stepMask = full(size, n + 1, run.LeaveOneOutLearningRate(n), dtype, device);
         stepMask.view(n, k, n + 1).diagonal(0, 0, 2).fill_(0);
         stepMask.narrow(1, n, 1).fill_(run.LearningRate);
-        double condition = CheckedCondition(linalg.eigvalsh(regularizedKernel), run);
         var coefficients = zeros(size, n + 1, dtype: dtype, device: device);
         long steps = (long)run.Steps;
         for (long t = 0; t < steps; t++)
@@ -66,8 +83,8 @@ public static class FiniteTimeLeaveOneOut
         var quantities = LeaveOneOutQuantities.FromCoefficients(problem.TrainKernel, problem.TestKernel, fullRun,
             problem.TrainKernel.matmul(fullRun), coefficients.narrow(1, 0, n), problem.InitialPredictions, 0);
         var solver = new SolverReport("batched-iteration",
-            $"finite t = {steps} discrete steps: all {n} leave-one-out runs iterated together, O(t n (nk)^2), cheaper than " +
-            "eigendecompositions for this t", condition, dtype.ToString().ToLowerInvariant());
+            $"finite t = {steps} discrete steps: all {n} leave-one-out runs iterated together, O(t n (nk)^2), no more products " +
+            "than a Chebyshev interpolant or eigendecompositions would take for this t", condition, dtype.ToString().ToLowerInvariant());
         return LeaveOneOutQuantities.Combine(new[] { quantities }, problem.TestSampleCount, solver).MoveToOuter();
     }
 

@@ -43,11 +43,12 @@ public sealed class FiniteTimeConditionTests
 
     public static IEnumerable<TestCaseData> Runs()
     {
-        foreach (var method in new[] { FiniteTimeMethod.BatchedIteration, FiniteTimeMethod.Spectral })
+        foreach (var method in new[] { FiniteTimeMethod.BatchedIteration, FiniteTimeMethod.Spectral, FiniteTimeMethod.Chebyshev })
         foreach (double weightDecay in new[] { 0.0, 0.05 })
             yield return new TestCaseData(method, TrainingDynamics.Discrete, 40.0, weightDecay);
+        foreach (var method in new[] { FiniteTimeMethod.Spectral, FiniteTimeMethod.Chebyshev })
         foreach (double weightDecay in new[] { 0.0, 0.05 })
-            yield return new TestCaseData(FiniteTimeMethod.Spectral, TrainingDynamics.Continuous, 3.5, weightDecay);
+            yield return new TestCaseData(method, TrainingDynamics.Continuous, 3.5, weightDecay);
     }
 
     [TestCaseSource(nameof(Runs))]

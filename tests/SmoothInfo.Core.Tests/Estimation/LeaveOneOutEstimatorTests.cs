@@ -39,13 +39,19 @@ public sealed class LeaveOneOutEstimatorTests
 
     [TestCase(FiniteTimeMethod.BatchedIteration)]
     [TestCase(FiniteTimeMethod.Spectral)]
-    public void BothFiniteTimeMethodsEqualRetraining(FiniteTimeMethod method)
+    [TestCase(FiniteTimeMethod.Chebyshev)]
+    public void EveryFiniteTimeMethodEqualsRetraining(FiniteTimeMethod method)
     {
         var model = RandomLinearizedModel.Create(n: 7, k: 2, d: 40, m: 3, seed: 5);
         var run = new TrainingRun(model.StableLearningRate(0.01), 25, 0.01);
         var expected = WeightSpaceRetraining.Run(model.Jacobian, model.Targets, model.InitialPredictions, model.TestJacobian, run);
         var actual = LeaveOneOutEstimator.Estimate(model.Problem(true), run, new EstimatorOptions(FiniteTimeMethod: method));
-        Assert.That(actual.Solver.Method, Is.EqualTo(method == FiniteTimeMethod.Spectral ? "spectral" : "batched-iteration"));
+        Assert.That(actual.Solver.Method, Is.EqualTo(method switch
+        {
+            FiniteTimeMethod.Spectral => "spectral",
+            FiniteTimeMethod.Chebyshev => "chebyshev",
+            _ => "batched-iteration",
+        }));
         Expect.SameLeaveOneOut(actual, expected);
     }
 

@@ -65,7 +65,7 @@ public sealed class HeldOutFunctionalSITests
         yield return new TestCaseData("  probe: { kind: mlp, widths: [5] }\n  linearize: 1\n", "  learningRate: 0.1\n  steps: inf\n  weightDecay: auto\n",
             "closed-form feature-space").SetName("LinearHeadAutomaticWeightDecay");
         yield return new TestCaseData("  probe: { kind: mlp, widths: [8] }\n", "  learningRate: 0.02\n  steps: 40\n  weightDecay: 0.01\n  dynamics: discrete\n",
-            "batched-iteration").SetName("FiniteStepsOfGradientDescent");
+            "chebyshev").SetName("FiniteStepsOfGradientDescent");
         yield return new TestCaseData("  probe: { kind: gaussian }\n", converged, "closed-form class-shared").SetName("GaussianProbe");
     }
 
