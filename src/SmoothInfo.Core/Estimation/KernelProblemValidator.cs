@@ -43,13 +43,12 @@ public static class KernelProblemValidator
 
         RequireFinite(problem.Targets, names.Targets, k, "sample", "output");
         RequireFinite(problem.InitialPredictions, names.InitialPredictions, k, "sample", "output");
-        RequireFinite(problem.TrainKernel, names.TrainKernel, k, "row", "column");
         if (problem.TestKernel is not null)
         {
             RequireFinite(problem.TestInitialPredictions!, names.TestInitialPredictions, k, "sample", "output");
             RequireFinite(problem.TestKernel, names.TestKernel, k, "row", "column");
         }
-        RequireSymmetric(problem.TrainKernel, names.TrainKernel);
+        RequireFiniteAndSymmetric(problem.TrainKernel, names.TrainKernel, k);
     }
 
     private static void ValidateRun(TrainingRun run)
@@ -102,39 +101,47 @@ public static class KernelProblemValidator
     }
 
     /// <summary>
-    /// Symmetric up to round-off of the input's own precision. Compared in square tiles of the upper triangle
-    /// against their mirror tiles: cache-friendly, half the reads, and no n^2 temporary.
+    /// Finite, and symmetric up to round-off of the input's own precision, in one pass over the kernel (its largest stage
+    /// before the factorization): square tiles of the upper triangle against their mirror tiles, cache-friendly and with no
+    /// n^2 temporary. The largest magnitude, the round-off's scale, comes from the same tiles, and a non-finite entry shows in
+    /// it (NaN and infinities propagate through the max-norm); only then does <see cref="RequireFinite"/> search for it.
     /// </summary>
-    private static void RequireSymmetric(Tensor kernel, string name)
+    private static void RequireFiniteAndSymmetric(Tensor kernel, string name, long k)
     {
         long size = kernel.shape[0];
         double worst = 0, scale = 0;
         long worstRow = 0, worstColumn = 0;
         for (long row = 0; row < size; row += SymmetryTile)
+        for (long column = row; column < size; column += SymmetryTile)
         {
-            long rows = Math.Min(SymmetryTile, size - row);
-            using (var scope = NewDisposeScope())
-                scale = Math.Max(scale, linalg.vector_norm(kernel.narrow(0, row, rows), double.PositiveInfinity).ToDouble());
-            for (long column = row; column < size; column += SymmetryTile)
-            {
-                using var scope = NewDisposeScope();
-                long columns = Math.Min(SymmetryTile, size - column);
-                var tile = kernel.narrow(0, row, rows).narrow(1, column, columns);
-                var mirror = kernel.narrow(0, column, columns).narrow(1, row, rows).T;
-                var (max, at) = (tile - mirror).abs().view(-1).max(dim: 0);
-                double value = max.ToDouble();
-                if (value <= worst) continue;
-                worst = value;
-                long flat = at.ToInt64();
-                (worstRow, worstColumn) = (row + flat / columns, column + flat % columns);
-            }
+            using var scope = NewDisposeScope();
+            var (tile, mirror) = Tiles(kernel, row, column);
+            scale = Math.Max(scale, Math.Max(MaxNorm(tile), MaxNorm(mirror)));
+            if (!double.IsFinite(scale)) RequireFinite(kernel, name, k, "row", "column");
+            double difference = MaxNorm(tile - mirror);
+            if (difference > worst) (worst, worstRow, worstColumn) = (difference, row, column);
         }
         double tolerance = (kernel.dtype == ScalarType.Float32 ? 1e-5 : 1e-10) * Math.Max(scale, double.Epsilon);
         if (worst > tolerance)
+        {
+            using var scope = NewDisposeScope();
+            var (tile, mirror) = Tiles(kernel, worstRow, worstColumn);
+            long flat = (tile - mirror).abs().view(-1).argmax().ToInt64(), columns = tile.shape[1];
+            (worstRow, worstColumn) = (worstRow + flat / columns, worstColumn + flat % columns);
             throw new InputException(ErrorCodes.KernelNotSymmetric,
                 $"is not symmetric: entries ({worstRow}, {worstColumn}) and ({worstColumn}, {worstRow}) differ by {worst:G3} " +
                 $"(largest entry {scale:G3}). A neural tangent kernel J J^T is symmetric.",
                 "pass the train x train kernel itself (not a cross kernel), sample-major, or symmetrize it: (A + A.T) / 2.",
                 new SourceLocation(name));
+        }
     }
+
+    /// <summary>The tile at (row, column) and its mirror across the diagonal, transposed to the same shape.</summary>
+    private static (Tensor Tile, Tensor Mirror) Tiles(Tensor kernel, long row, long column)
+    {
+        long size = kernel.shape[0], rows = Math.Min(SymmetryTile, size - row), columns = Math.Min(SymmetryTile, size - column);
+        return (kernel.narrow(0, row, rows).narrow(1, column, columns), kernel.narrow(0, column, columns).narrow(1, row, rows).T);
+    }
+
+    private static double MaxNorm(Tensor t) => linalg.vector_norm(t, double.PositiveInfinity).ToDouble();
 }

@@ -28,6 +28,18 @@ public sealed class KernelProblemValidatorTests
         Assert.That(e.Message, Does.Contain($"({low}, {high})").Or.Contain($"({high}, {low})"));
     }
 
+    [TestCase(700, 3)]
+    [TestCase(3, 700)]
+    [TestCase(1030, 1030)]
+    public void ANonFiniteKernelEntryAnywhereIsFoundAndLocated(long row, long column)
+    {
+        var problem = Symmetric(n: 1031, k: 1);
+        problem.TrainKernel[row, column] = tensor(double.NaN);
+        var e = Assert.Throws<InputException>(() => KernelProblemValidator.Validate(problem, Converged))!;
+        Assert.That(e.Code, Is.EqualTo(ErrorCodes.NonFiniteValue));
+        Assert.That(e.Message, Does.Contain($"row {row} (sample {row}, output 0), column {column}"));
+    }
+
     [Test]
     public void RoundOffAsymmetryIsAccepted()
     {
