@@ -82,7 +82,10 @@ public sealed class EstimatorFloorBenchmark : IBenchmark
         return v.dot(kernel.mv(v)).ToDouble();
     }
 
-    /// <summary>Runs the tool's build output and returns its summary line (which names the solver); throws on failure.</summary>
+    /// <summary>
+    /// Runs the tool's build output; returns its summary line (which names the solver) and the wall time of each stage, from
+    /// when its first progress line arrived (before the first: start-up, loading and validation); throws on failure.
+    /// </summary>
     private static string RunKernelCommand(string folder, double learningRate, string steps, double weightDecay, int threads)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
@@ -95,14 +98,32 @@ public sealed class EstimatorFloorBenchmark : IBenchmark
             "--steps", steps, "--weight-decay", weightDecay.ToString("R", CultureInfo.InvariantCulture), "--out", "result.json",
         })
             start.ArgumentList.Add(argument.EndsWith(".npy") || argument.EndsWith(".json") ? Path.Combine(folder, argument) : argument);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        string errors = process.StandardError.ReadToEnd();
+
+        var watch = Stopwatch.StartNew();
+        var lines = new List<(TimeSpan At, string Line)>();
+        using var process = new Process { StartInfo = start };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (lines) lines.Add((watch.Elapsed, e.Data)); };
+        process.Start();
+        process.BeginErrorReadLine();
+        string output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"smoothinfo kernel exited with {process.ExitCode}:\n{errors}\n{output.Result}");
-        string summary = (errors + output.Result).Split('\n').LastOrDefault(line => line.StartsWith("smoothinfo:", StringComparison.Ordinal)) ?? "";
-        return summary.Replace('|', '/');
+        var total = watch.Elapsed;
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"smoothinfo kernel exited with {process.ExitCode}:\n{string.Join('\n', lines.Select(l => l.Line))}\n{output}");
+
+        // "smoothinfo: <stage> (<percent>%)": a stage lasts from its first line to the next stage's first line.
+        var stages = lines.Where(l => l.Line.EndsWith("%)", StringComparison.Ordinal))
+            .Select(l => (l.At, Stage: l.Line["smoothinfo: ".Length..l.Line.LastIndexOf(" (", StringComparison.Ordinal)]))
+            .ToList();
+        var firsts = stages.Where((l, i) => i == 0 || stages[i - 1].Stage != l.Stage).ToList();
+        var parts = new List<string> { $"start-up, loading, validation {Seconds(firsts.Count > 0 ? firsts[0].At : total)}" };
+        for (int i = 0; i < firsts.Count; i++)
+            parts.Add($"{firsts[i].Stage} {Seconds((i + 1 < firsts.Count ? firsts[i + 1].At : total) - firsts[i].At)}");
+        string summary = lines.Select(l => l.Line).LastOrDefault(line => line.StartsWith("smoothinfo:", StringComparison.Ordinal) && !line.EndsWith("%)")) ?? "";
+        return $"{summary.Replace('|', '/')}; stages: {string.Join(", ", parts)} (the last includes writing result.json and exit)";
     }
+
+    private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) + " s";
 
     /// <summary>src/SmoothInfo.Cli's Release build, found from this program's folder upward.</summary>
     private static string ToolPath()

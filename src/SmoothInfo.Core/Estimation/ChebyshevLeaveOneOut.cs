@@ -58,7 +58,7 @@ internal static class ChebyshevLeaveOneOut
         var fullFilter = FilterFor(eigenvalues, run.LearningRate, run);
         var looFilter = FilterFor(eigenvalues, run.LeaveOneOutLearningRate(n), run);
 
-        var fullRun = Apply(regularizedKernel, residual, fullFilter, restrict: null).squeeze(1);
+        var fullRun = Apply(regularizedKernel, residual, fullFilter, restrict: null, onProduct: null).squeeze(1);
         var fitted = problem.TrainKernel.matmul(fullRun);
         // Four (N x b) blocks live in the recursion (two previous terms, the new product, the sum), two more in the quantities.
         long batch = Math.Max(1, workingMemoryBytes / (6 * size * 8));
@@ -75,7 +75,8 @@ internal static class ChebyshevLeaveOneOut
             }
             var start = residual.expand(size, b).clone();
             WithoutOwnSample(start);
-            var loo = Apply(regularizedKernel, start, looFilter, WithoutOwnSample);
+            var loo = Apply(regularizedKernel, start, looFilter, WithoutOwnSample,
+                j => progress?.Report(new EstimatorProgress("Chebyshev products", (first + b * (double)j / (looFilter.Degree + 1)) / n)));
             chunks.Add(LeaveOneOutQuantities.FromCoefficients(problem.TrainKernel, problem.TestKernel, fullRun, fitted, loo,
                 problem.InitialPredictions, first).MoveToOuter());
             progress?.Report(new EstimatorProgress("Chebyshev products", (double)(first + b) / n));
@@ -91,9 +92,9 @@ internal static class ChebyshevLeaveOneOut
     /// <summary>
     /// sum_j c_j T_j(X) V with X = (2 Theta_l - (lower + upper) I) / (upper - lower), the T_j V by the three-term recurrence
     /// T_{j+1} = 2 X T_j - T_{j-1}, stable because X's spectrum lies in [-1, 1]. <paramref name="restrict"/> zeroes, after each
-    /// product, the rows a column's kernel does not have.
+    /// product, the rows a column's kernel does not have; <paramref name="onProduct"/> hears the number of products done.
     /// </summary>
-    private static Tensor Apply(Tensor kernel, Tensor start, ChebyshevFilter filter, Action<Tensor>? restrict)
+    private static Tensor Apply(Tensor kernel, Tensor start, ChebyshevFilter filter, Action<Tensor>? restrict, Action<int>? onProduct)
     {
         using var scope = NewDisposeScope();
         var c = filter.Coefficients;
@@ -110,6 +111,7 @@ internal static class ChebyshevLeaveOneOut
             sum.add_(next, c[j]);
             if (!ReferenceEquals(previous, start)) previous.Dispose();
             (previous, current) = (current, next.MoveToOuterDisposeScope());
+            onProduct?.Invoke(j);
         }
         return sum.MoveToOuterDisposeScope();
     }

@@ -44,6 +44,7 @@ public static class FiniteTimeLeaveOneOut
     {
         using var regularizedKernel = Conditioning.Regularized(problem.TrainKernel, run.WeightDecay);
         if (method == FiniteTimeMethod.Spectral) return Spectral(problem, run, regularizedKernel, workingMemoryBytes, progress);
+        progress?.Report(new EstimatorProgress("eigenvalues of the kernel", 0));
         using var eigenvalues = linalg.eigvalsh(regularizedKernel);
         double condition = CheckedCondition(eigenvalues, run);
         if (method == FiniteTimeMethod.Auto)

@@ -1,3 +1,4 @@
+using SmoothInfo.Cli.Output;
 using SmoothInfo.Estimation;
 using SmoothInfo.Policy.Model;
 using SmoothInfo.Reference;
@@ -65,6 +66,18 @@ public sealed class ChebyshevLeaveOneOutTests
         // One sample per chunk: every chunk offset of the mask is exercised.
         var tight = LeaveOneOutEstimator.Estimate(model.Problem(true), run, options with { WorkingMemoryBytes = 1 });
         Expect.SameLeaveOneOut(tight, roomy);
+    }
+
+    [Test]
+    public void ProgressIsOrderedAndReachesTheEndOverSeveralChunks()
+    {
+        var model = RandomLinearizedModel.Create(n: 5, k: 2, d: 30, m: 2, seed: 9);
+        var reports = new List<EstimatorProgress>();
+        LeaveOneOutEstimator.Estimate(model.Problem(true), new TrainingRun(model.StableLearningRate(0.1), 60, 0.1),
+            new EstimatorOptions(FiniteTimeMethod: FiniteTimeMethod.Chebyshev, WorkingMemoryBytes: 1, Progress: new SynchronousProgress<EstimatorProgress>(reports.Add)));
+        Assert.That(reports.Select(r => r.Stage), Does.Contain("Chebyshev products"));
+        Assert.That(reports[^1].Fraction, Is.EqualTo(1.0));
+        Assert.That(reports.Select(r => r.Fraction), Is.Ordered);
     }
 
     public static IEnumerable<TestCaseData> Filters()
