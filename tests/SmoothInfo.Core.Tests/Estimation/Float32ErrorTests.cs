@@ -120,6 +120,9 @@ public sealed class Float32ErrorTests
     [TestCase(FiniteTimeMethod.Spectral, TrainingDynamics.Continuous, 100.0, 40)]
     [TestCase(FiniteTimeMethod.BatchedIteration, TrainingDynamics.Discrete, 5000.0, 10)]
     [TestCase(FiniteTimeMethod.Spectral, TrainingDynamics.Continuous, 5000.0, 40)]
+    [TestCase(FiniteTimeMethod.Chebyshev, TrainingDynamics.Discrete, 100.0, 25)]
+    [TestCase(FiniteTimeMethod.Chebyshev, TrainingDynamics.Discrete, 5000.0, 25)]
+    [TestCase(FiniteTimeMethod.Chebyshev, TrainingDynamics.Continuous, 5000.0, 25)]
     public void FiniteTime(FiniteTimeMethod method, TrainingDynamics dynamics, double steps, double multiple) => AssertBounded($"finite t = {steps} {method} {dynamics}, n 20, k 3", seed =>
     {
         // d = 50 < n k = 60: the kernel is singular, so the map's condition grows with t (about eta t lambda_max).
