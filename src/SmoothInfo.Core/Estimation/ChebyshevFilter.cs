@@ -54,7 +54,8 @@ public sealed record ChebyshevFilter(double Lower, double Upper, double[] Coeffi
             if (degree < bestDegree) (bestDegree, bestLogBound) = (degree, logScale - degree * Math.Log(rho));
         }
         if (dynamics == TrainingDynamics.Discrete && bestDegree >= steps - 1) return ((int)steps - 1, 0);
-        return ((int)Math.Min(bestDegree, int.MaxValue - 1), Math.Exp(bestLogBound));
+        if (!(bestDegree < int.MaxValue)) throw new ArgumentOutOfRangeException(nameof(tolerance), tolerance, "no degree meets this tolerance");
+        return ((int)bestDegree, Math.Exp(bestLogBound));
     }
 
     private static double LogMaxOnEllipse(double centre, double semiMajor, double step, double steps, TrainingDynamics dynamics)
