@@ -84,7 +84,7 @@ public sealed class EstimatorFloorBenchmark : IBenchmark
 
     /// <summary>
     /// Runs the tool's build output; returns its summary line (which names the solver) and the wall time of each stage, from
-    /// when its first progress line arrived (before the first: start-up, loading and validation); throws on failure.
+    /// when its first progress line arrived (before the first: start-up and loading the files); throws on failure.
     /// </summary>
     private static string RunKernelCommand(string folder, double learningRate, string steps, double weightDecay, int threads)
     {
@@ -116,7 +116,7 @@ public sealed class EstimatorFloorBenchmark : IBenchmark
             .Select(l => (l.At, Stage: l.Line["smoothinfo: ".Length..l.Line.LastIndexOf(" (", StringComparison.Ordinal)]))
             .ToList();
         var firsts = stages.Where((l, i) => i == 0 || stages[i - 1].Stage != l.Stage).ToList();
-        var parts = new List<string> { $"start-up, loading, validation {Seconds(firsts.Count > 0 ? firsts[0].At : total)}" };
+        var parts = new List<string> { $"start-up and loading {Seconds(firsts.Count > 0 ? firsts[0].At : total)}" };
         for (int i = 0; i < firsts.Count; i++)
             parts.Add($"{firsts[i].Stage} {Seconds((i + 1 < firsts.Count ? firsts[i + 1].At : total) - firsts[i].At)}");
         string summary = lines.Select(l => l.Line).LastOrDefault(line => line.StartsWith("smoothinfo:", StringComparison.Ordinal) && !line.EndsWith("%)")) ?? "";

@@ -28,6 +28,7 @@ public static class LeaveOneOutEstimator
     public static LeaveOneOutResult Estimate(KernelProblem problem, TrainingRun run, EstimatorOptions? options = null)
     {
         options ??= new EstimatorOptions();
+        options.Progress?.Report(new EstimatorProgress("validating the inputs", 0));
         KernelProblemValidator.Validate(problem, run);
         using var scope = NewDisposeScope();
         var device = options.Device ?? CPU;
