@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.IO.Compression;
 using System.Runtime.InteropServices;
 using SmoothInfo.Diagnostics;
 using SmoothInfo.Runtime;
@@ -26,6 +27,7 @@ public static class TorchScriptWeights
     /// <summary>All named parameters and buffers of the module, as CPU tensors, loaded in a child process.</summary>
     public static IReadOnlyDictionary<string, Tensor> Read(string path)
     {
+        CheckPickles(path);
         string folder = Directory.CreateTempSubdirectory("smoothinfo-torchscript-").FullName;
         try
         {
@@ -74,6 +76,31 @@ public static class TorchScriptWeights
             foreach (var (name, parameter) in module.named_parameters()) tensors.Add(name, parameter.detach().clone());
             foreach (var (name, buffer) in module.named_buffers()) tensors.Add(name, buffer.detach().clone());
             return tensors;
+        }
+    }
+
+    /// <summary>
+    /// The archive's pickles framed soundly (<see cref="PickleFraming"/>) before libtorch allocates what their length
+    /// fields claim. An archive .NET cannot read as a zip is left to libtorch to refuse.
+    /// </summary>
+    private static void CheckPickles(string path)
+    {
+        try
+        {
+            using var zip = ZipFile.OpenRead(path);
+            long size = new FileInfo(path).Length;
+            foreach (var entry in zip.Entries.Where(e => e.FullName.EndsWith(".pkl", StringComparison.Ordinal)))
+            {
+                // torch.jit.save stores entries uncompressed: one larger than the file has a damaged size field.
+                if (entry.Length > size) throw Malformed(path, $"the archive's entry '{entry.FullName}' claims {entry.Length} bytes, more than the file holds");
+                var pickle = new byte[entry.Length];
+                using (var stream = entry.Open()) stream.ReadExactly(pickle);
+                if (PickleFraming.Problem(pickle) is { } problem) throw Malformed(path, $"'{entry.FullName}' in the archive is not a sound pickle: {problem}");
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+        {
+            // Not a zip .NET can read (or an entry whose data fails its CRC): libtorch's own reader decides.
         }
     }
 
