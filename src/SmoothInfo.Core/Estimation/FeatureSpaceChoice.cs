@@ -64,8 +64,9 @@ public sealed class FeatureSpaceChoice
     /// sum over the samples j of [first, first + count), j != i, of (phi_j . z_i)^2 for every flagged sample i: a sum over
     /// samples, so a sharded run adds the ranges' parts.
     /// </summary>
-    public Tensor OthersSquaredChange(Func<long, long, Tensor> features, long first, long count, long chunkRows) =>
-        HighLeverageRefit.OthersSquaredChange(first, count, features, Flagged, FlaggedDirections(features).unsqueeze(-1), chunkRows);
+    public Tensor OthersSquaredChange(Func<long, long, Tensor> features, long first, long count, long chunkRows) => Flagged.Length == 0
+        ? zeros(0, dtype: Spectrum.Dtype, device: Spectrum.Eigenvalues.device)
+        : HighLeverageRefit.OthersSquaredChange(first, count, features, Flagged, FlaggedDirections(features).unsqueeze(-1), chunkRows);
 
     /// <summary>The flagged samples' quantities into <paramref name="scores"/> of every sample (rows indexed by sample).</summary>
     /// <param name="othersSquaredChange"><see cref="OthersSquaredChange"/> summed over all samples.</param>

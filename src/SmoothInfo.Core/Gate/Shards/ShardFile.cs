@@ -46,7 +46,7 @@ public sealed class ShardFile
         return this;
     }
 
-    public ShardFile With(string name, IEnumerable<long> values)
+    public ShardFile WithIntegers(string name, IEnumerable<long> values)
     {
         _integers[name] = values.ToArray();
         return this;
