@@ -99,7 +99,7 @@ public sealed class FeatureSpaceChoice
         Spectrum.Condition(WeightDecay), Spectrum.Dtype.ToString().ToLowerInvariant(), Path);
 
     /// <summary>Rows for <paramref name="count"/> samples, in the solve's precision.</summary>
-    public FeatureScores Empty(long count, bool heldOut)
+    private FeatureScores Empty(long count, bool heldOut)
     {
         var options = (Spectrum.Dtype, Spectrum.Eigenvalues.device);
         return new FeatureScores(empty(count, dtype: options.Dtype, device: options.device), empty(count, dtype: options.Dtype, device: options.device),

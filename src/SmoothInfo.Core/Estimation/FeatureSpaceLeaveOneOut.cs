@@ -1,4 +1,3 @@
-using TorchSharp;
 using SmoothInfo.Diagnostics;
 using static TorchSharp.torch;
 
@@ -16,6 +15,8 @@ namespace SmoothInfo.Estimation;
 /// ||v_i||^2 (w o p_i)^T (U^T Phi_te^T Phi_te U) (w o p_i): one more pass over the held-out rows builds that m x m matrix.
 /// Memory O(m^2 + chunk (m + grid k)); time O(n m (d + m)) per pass. Samples whose 1 - h_i is within rounding of 0 at a grid
 /// point are solved again without them (<see cref="HighLeverageRefit"/>).
+/// Each pass is a stage over a range of samples (<see cref="FeatureSums"/>, <see cref="FeatureSpaceSpectrum"/>,
+/// <see cref="FeatureSpaceChoice"/>); here they cover all n in one process, a sharded run (Gate/Shards) gives each shard its range.
 /// </summary>
 public static class FeatureSpaceLeaveOneOut
 {
