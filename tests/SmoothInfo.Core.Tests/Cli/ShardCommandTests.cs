@@ -62,7 +62,7 @@ public sealed class ShardCommandTests : DataFolder
     public void CheckWithWorkersEqualsCheckInOneProcess()
     {
         var single = Check();
-        var workers = Check("--workers", "4");
+        var workers = Check("--workers", "2");
         Assert.That(workers.Out, Is.EqualTo(single.Out));
         Assert.That(workers.Report, Is.EqualTo(single.Report));
         Assert.That(Directory.GetFileSystemEntries(PathOf("out")).Select(Path.GetFileName), Has.None.StartsWith(".smoothinfo-shards"), "the exchange folder is removed");
