@@ -48,7 +48,7 @@ public sealed class FeatureSpaceChoice
         Tensor? testGram = null, long heldOutSamples = 0)
     {
         var scores = Empty(count, testGram is not null);
-        FeatureChunks.ForEach(first, count, chunkRows, (start, rows) =>
+        SampleChunks.ForEach(first, count, chunkRows, (start, rows) =>
         {
             var p = features(start, rows).matmul(Spectrum.Vectors);
             var squares = p.square();
@@ -83,7 +83,7 @@ public sealed class FeatureSpaceChoice
     public Tensor TestGram(FeatureSpaceLeaveOneOut.HeldOutRows heldOut, long chunkRows)
     {
         var testGram = zeros(new[] { Spectrum.Features, Spectrum.Features }, Spectrum.Dtype, Spectrum.Eigenvalues.device);
-        FeatureChunks.ForEach(0, heldOut.Samples, chunkRows, (first, rows) =>
+        SampleChunks.ForEach(0, heldOut.Samples, chunkRows, (first, rows) =>
         {
             var p = heldOut.Rows(first, rows).matmul(Spectrum.Vectors);
             testGram.addmm_(p.t(), p, beta: 1, alpha: 1);

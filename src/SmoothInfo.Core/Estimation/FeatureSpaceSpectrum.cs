@@ -96,7 +96,7 @@ public sealed class FeatureSpaceSpectrum
         long g = WeightDecays.Count, k = Classes;
         var untrustedAt = WeightDecays.Select(_ => new List<long>()).ToArray();
         var errorSums = zeros(g, dtype: Dtype, device: Eigenvalues.device);
-        FeatureChunks.ForEach(first, count, chunkRows, (start, rows) =>
+        SampleChunks.ForEach(first, count, chunkRows, (start, rows) =>
         {
             var p = features(start, rows).matmul(Vectors);
             var leverage = p.square().matmul(Inverse);                                       // (rows, G)

@@ -15,7 +15,7 @@ public sealed record FeatureSums(Tensor Gram, Tensor Moment)
     public static FeatureSums Accumulate(Func<long, long, Tensor> features, Tensor residual, long first, long count, long chunkRows)
     {
         Tensor? gram = null, moment = null;
-        FeatureChunks.ForEach(first, count, chunkRows, (start, rows) =>
+        SampleChunks.ForEach(first, count, chunkRows, (start, rows) =>
         {
             var phi = features(start, rows);
             var r = residual.narrow(0, start, rows);
@@ -41,18 +41,5 @@ public sealed record FeatureSums(Tensor Gram, Tensor Moment)
             moment.add_(part.Moment);
         }
         return new FeatureSums(gram, moment);
-    }
-}
-
-/// <summary>Rows [first, first + count) in chunks, each in its own dispose scope.</summary>
-internal static class FeatureChunks
-{
-    public static void ForEach(long first, long count, long chunkRows, Action<long, long> body)
-    {
-        for (long start = first; start < first + count; start += chunkRows)
-        {
-            using var scope = NewDisposeScope();
-            body(start, Math.Min(chunkRows, first + count - start));
-        }
     }
 }

@@ -67,7 +67,7 @@ public sealed class HighLeverageRefit
     {
         long r = targets.shape[1], c = targets.shape[2];
         Tensor? gram = null, moment = null;
-        FeatureChunks.ForEach(start, samples, chunkRows, (first, count) =>
+        SampleChunks.ForEach(start, samples, chunkRows, (first, count) =>
         {
             var block = rows(first, count);
             if (gram is null)
@@ -135,7 +135,7 @@ public sealed class HighLeverageRefit
         long f = changed.Length, c = directions.shape[2], dim = directions.shape[1];
         var stacked = directions.permute(1, 0, 2).reshape(dim, f * c);
         var total = zeros(f, directions.dtype, directions.device);
-        FeatureChunks.ForEach(start, samples, chunkRows, (first, count) =>
+        SampleChunks.ForEach(start, samples, chunkRows, (first, count) =>
         {
             var change = rows(first, count).matmul(stacked).view(count, -1, f, c).square().sum(new long[] { 1, 3 }); // (count, f)
             for (int i = 0; i < f; i++)
