@@ -21,6 +21,7 @@ public static class SmoothInfoApp
             InitCommand.Create(),
             BaselineCommand.Create(stderr),
             KernelCommand.Create(stderr),
+            ShardCommand.Create(),
             TorchScriptWeightsCommand.Create(),
         };
         var parse = root.Parse(args);

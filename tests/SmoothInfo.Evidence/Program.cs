@@ -15,6 +15,7 @@ using SmoothInfo.Evidence;
 //        ... -- embeddings <out folder> [count] [dimension] [classes] [flip rate] [seed]   (synthetic embeddings with planted flips and a
 //               linear-probe policy, defaults 1000000 512 10 0.01 1; then run smoothinfo check --policy <out folder>/smoothinfo.yml)
 //        ... -- embeddings-auroc <out folder>   (the AUROC of the flips from that run's JSON report; docs/benchmarks.md)
+//        ... -- reports-equal <report.json> <report.json>   (per-sample signals and findings of two runs compared; docs/sharding.md)
 SmoothInfo.Runtime.NativeMemory.ReturnLargeBuffersToTheSystem();
 if (args.Length >= 2 && args[0] == "plant-sample")
 {
@@ -77,5 +78,6 @@ if (args.Length >= 2 && args[0] == "embeddings-auroc")
     EmbeddingsBenchmark.Score(args[1]);
     return 0;
 }
-Console.Error.WriteLine("usage: SmoothInfo.Evidence plant-sample|sample-project|summarize|groups|detect|compare|linearization|outofbox|embeddings|embeddings-auroc ... (see Program.cs)");
+if (args.Length >= 3 && args[0] == "reports-equal") return ReportComparison.Run(args[1], args[2]);
+Console.Error.WriteLine("usage: SmoothInfo.Evidence plant-sample|sample-project|summarize|groups|detect|compare|linearization|outofbox|embeddings|embeddings-auroc|reports-equal ... (see Program.cs)");
 return 2;

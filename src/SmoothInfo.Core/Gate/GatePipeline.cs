@@ -42,11 +42,15 @@ public static class GatePipeline
         // Rounded before it is cached or judged, so the verdict and the reports do not depend on the thread count.
         var output = cached ?? ReportedPrecision.Round(Estimate(policy, dataset, heldOut, device, options));
         if (key is not null && cached is null) EstimatorCache.Save(options.CacheFile!, key, output);
-        output = WithInputMeasurements(output, dataset);
+        return new GateRun(Judge(policy, dataset, output, baseline), cached is not null);
+    }
 
-        var report = Evaluate(policy, ToolVersion, policy.Dataset.Path, SampleCatalog.Of(dataset), output,
+    /// <summary>The estimator's output (rounded) judged: the inputs' own measurements added, then the rules and baseline applied.</summary>
+    public static GateReport Judge(SmoothInfoPolicy policy, Dataset dataset, EstimatorOutput output, Baseline baseline)
+    {
+        output = WithInputMeasurements(output, dataset);
+        return Evaluate(policy, ToolVersion, policy.Dataset.Path, SampleCatalog.Of(dataset), output,
             evaluation => Thumbnails(dataset, output.Signals, evaluation), baseline);
-        return new GateRun(report, cached is not null);
     }
 
     /// <summary>The policy's baseline, or none when the policy names none or its file does not exist yet.</summary>
@@ -79,14 +83,9 @@ public static class GatePipeline
     private static EstimatorOutput Estimate(SmoothInfoPolicy policy, Dataset dataset, Dataset? heldOut, Device device, GateRunOptions options)
     {
         var estimator = policy.Estimator;
-        var dtype = estimator.Precision == Precision.Float32 ? ScalarType.Float32 : ScalarType.Float64;
+        var dtype = Dtype(estimator);
         var training = policy.Training;
-        var run = new TrainingRun(training.LearningRate, training.Steps is { } steps ? steps : double.PositiveInfinity,
-            training.WeightDecay ?? 0, // auto: a grid decides, on the features
-            training.Dynamics, training.Loss)
-        {
-            Names = TrainingSettingNames.Policy(policy.Locations),
-        };
+        var run = TrainingRunOf(policy);
         if (policy.Model.Probe.Kind is ProbeKind.Gaussian or ProbeKind.Linear)
         {
             if (heldOut is not null && (policy.Model.Probe.Kind == ProbeKind.Linear || policy.Model.Backbone != Backbone.None || policy.Model.OnnxBackbone is not null))
@@ -98,7 +97,7 @@ public static class GatePipeline
             var featureResult = policy.Model.Probe.Kind == ProbeKind.Linear
                 ? LinearProbeRun.Estimate(dataset, run, chooseWeightDecay: training.WeightDecay is null, dtype, device, backbone)
                 : GaussianProbeRun.Estimate(dataset, training, estimator.Seed, dtype, device, run.Names, backbone, heldOut);
-            return new EstimatorOutput(Signals(featureResult, dataset, estimator), featureResult.Solver with { HeldOutSamples = featureResult.TestSampleCount });
+            return FeatureProbeOutput(featureResult, dataset, estimator);
         }
         var network = ProbeModel.Build(policy.Model, dataset, estimator.Seed, dtype, device);
         var inputs = ProbeModel.Inputs(dataset, policy.Model, dtype).to(device);
@@ -121,6 +120,25 @@ public static class GatePipeline
         return new EstimatorOutput(signals.Select(s => s with { WeightSISgd = sgd[s.Index] }).ToList(),
             solver with { SgdNoiseScale = converged.LearningRate / batchSize });
     }
+
+    /// <summary>The precision the policy's estimator solves in.</summary>
+    public static ScalarType Dtype(EstimatorPolicy estimator) => estimator.Precision == Precision.Float32 ? ScalarType.Float32 : ScalarType.Float64;
+
+    /// <summary>The policy's training run, with its settings' locations for the errors about them.</summary>
+    public static TrainingRun TrainingRunOf(SmoothInfoPolicy policy)
+    {
+        var training = policy.Training;
+        return new TrainingRun(training.LearningRate, training.Steps is { } steps ? steps : double.PositiveInfinity,
+            training.WeightDecay ?? 0, // auto: a grid decides, on the features
+            training.Dynamics, training.Loss)
+        {
+            Names = TrainingSettingNames.Policy(policy.Locations),
+        };
+    }
+
+    /// <summary>A feature probe's leave-one-out result as the estimator's output (before rounding).</summary>
+    public static EstimatorOutput FeatureProbeOutput(LeaveOneOutResult result, Dataset dataset, EstimatorPolicy estimator) =>
+        new(Signals(result, dataset, estimator), result.Solver with { HeldOutSamples = result.TestSampleCount });
 
     /// <summary>
     /// The inputs' distances from their principal subspace and their duplicate groups: inputs only, cheap, so measured

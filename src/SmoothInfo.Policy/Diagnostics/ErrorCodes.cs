@@ -80,6 +80,12 @@ public static class ErrorCodes
     /// <summary>The folder is read-only, the disk is full or the path is not a folder: the previous file is left as it was.</summary>
     public const string OutputNotWritable = "SI2601";
 
+    // SI27xx: the files the stages of a sharded run exchange (docs/sharding.md).
+    /// <summary>A stage's input file is absent: the stage that writes it has not run (or its artifact was not downloaded).</summary>
+    public const string ShardFileMissing = "SI2701";
+    /// <summary>A shard file is damaged, of another format version, or from another policy, dataset, tool build or shard count.</summary>
+    public const string ShardFileMismatch = "SI2702";
+
     public const string InternalError = "SI3000";
 
     // SI30xx from the build gate (SmoothInfo.Build), about running the estimator rather than the data.
