@@ -3,6 +3,7 @@ using SmoothInfo.Data.Images;
 using SmoothInfo.Diagnostics;
 using SmoothInfo.Estimation;
 using SmoothInfo.Kernels;
+using SmoothInfo.Planning;
 using SmoothInfo.Policy.Model;
 using SmoothInfo.Reports;
 using SmoothInfo.Results;
@@ -87,6 +88,7 @@ public static class GatePipeline
         {
             Names = TrainingSettingNames.Policy(policy.Locations),
         };
+        var budget = PlanBudget.Of(estimator.MemoryBudget, policy.Locations.Of("estimator.memoryBudget"));
         if (policy.Model.Probe.Kind is ProbeKind.Gaussian or ProbeKind.Linear)
         {
             if (heldOut is not null && (policy.Model.Probe.Kind == ProbeKind.Linear || policy.Model.Backbone != Backbone.None || policy.Model.OnnxBackbone is not null))
@@ -95,19 +97,29 @@ public static class GatePipeline
                     "remove 'heldOut' (F-SI is then measured on the other training samples), or the backbone / linear probe.", policy.Locations.Of("heldOut"));
             // The embedding cache sits beside the estimator's; --no-cache (no cache file) embeds every image afresh.
             var backbone = BackboneRun.Embed(policy, dataset, options.CacheFile is { } cache ? Path.GetDirectoryName(Path.GetFullPath(cache)) : null, options.Progress);
+            var features = new ProblemSize(dataset.Count, dataset.ClassNames.Count, backbone?.Rows[0].Length ?? dataset.FeatureCount,
+                heldOut?.Count ?? 0, NetworkSizes.ElementBytes(dtype));
+            var featurePlan = policy.Model.Probe.Kind == ProbeKind.Linear
+                ? RoutePlanner.ForLinearProbe(features, embedded: backbone is not null, budget)
+                : RoutePlanner.ForGaussianProbe(features, GaussianProbeRun.ExactKernelSamples, budget);
             var featureResult = policy.Model.Probe.Kind == ProbeKind.Linear
                 ? LinearProbeRun.Estimate(dataset, run, chooseWeightDecay: training.WeightDecay is null, dtype, device, backbone)
-                : GaussianProbeRun.Estimate(dataset, training, estimator.Seed, dtype, device, run.Names, backbone, heldOut);
-            return new EstimatorOutput(Signals(featureResult, dataset, estimator), featureResult.Solver with { HeldOutSamples = featureResult.TestSampleCount });
+                : GaussianProbeRun.Estimate(featurePlan, dataset, training, estimator.Seed, dtype, device, run.Names, backbone, heldOut);
+            return new EstimatorOutput(Signals(featureResult, dataset, estimator),
+                featureResult.Solver with { HeldOutSamples = featureResult.TestSampleCount, Plan = featurePlan.Summary });
         }
         var network = ProbeModel.Build(policy.Model, dataset, estimator.Seed, dtype, device);
+        var projection = ProbeModel.Projection(estimator);
+        // Planned before the inputs are converted: a refusal allocates nothing large.
+        var plan = RoutePlanner.ForNetwork(NetworkSizes.Of(network, ProbeModel.Selection(policy.Model), dataset.Count, dataset.ClassNames.Count,
+            dataset.FeatureCount, heldOut?.Count ?? 0, dtype, projection), run, autoWeightDecay: training.WeightDecay is null, budget);
         var inputs = ProbeModel.Inputs(dataset, policy.Model, dtype).to(device);
         var labels = DatasetTensors.Labels(dataset).to(device);
         var heldOutInputs = heldOut is null ? null : ProbeModel.Inputs(heldOut, policy.Model, dtype).to(device);
-        var (result, formulation) = LeaveOneOutRun.Estimate(network, ProbeModel.Selection(policy.Model), inputs, labels, dataset.ClassNames.Count,
-            run, new EstimatorOptions(dtype, device, Progress: options.Progress), options.KernelProgress, ProbeModel.Projection(estimator),
+        var result = LeaveOneOutRun.Estimate(plan, network, ProbeModel.Selection(policy.Model), inputs, labels, dataset.ClassNames.Count,
+            run, new EstimatorOptions(dtype, device, Progress: options.Progress), options.KernelProgress, projection,
             estimator.Kernel.BlockSize, chooseWeightDecay: training.WeightDecay is null, heldOut: heldOutInputs);
-        var solver = result.Solver with { Reason = $"{formulation.Reason}; {result.Solver.Reason}", HeldOutSamples = result.TestSampleCount };
+        var solver = result.Solver with { HeldOutSamples = result.TestSampleCount };
         var signals = Signals(result, dataset, estimator);
         if (!estimator.Measures.Contains(Measure.WeightSiSgd)) return new EstimatorOutput(signals, solver);
 
