@@ -43,7 +43,7 @@ public sealed class WeightSpaceBenchmark : IBenchmark
         using var x = Features(n, p, seed: 2);
         using var xTest = Features(m, p, seed: 3);
         using var y = Labels(n, k);
-        var plan = Planning.RoutePlanner.ForNetwork(Planning.NetworkSizes.Of(head, ParameterSelection.LastLayers(1), n, k, p, m, ScalarType.Float64, null),
+        var plan = Planning.RoutePlanner.ForNetwork(Planning.NetworkSizes.Of(head, ParameterSelection.LastLayers(1), n, k, [p], m, ScalarType.Float64, null),
             run, autoWeightDecay: false, Planning.PlanBudget.Unlimited);
         Measure.ResetPeak();
         var (result, elapsed) = Measure.Time(() => LinearHeadLeaveOneOut.Compute(LinearHead.Problem(head, x, y, xTest), run));

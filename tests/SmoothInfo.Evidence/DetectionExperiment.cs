@@ -184,7 +184,7 @@ public static class DetectionExperiment
         Tensor x, Tensor y, TrainingRun run)
     {
         var selection = Models.ParameterSelection.LastLayers(layers);
-        var plan = Planning.RoutePlanner.ForNetwork(Planning.NetworkSizes.Of(network, selection, x.shape[0], 10, x.shape[1], 0, ScalarType.Float64, projection),
+        var plan = Planning.RoutePlanner.ForNetwork(Planning.NetworkSizes.Of(network, selection, x.shape[0], 10, [x.shape[1]], 0, ScalarType.Float64, projection),
             run, autoWeightDecay: false, Planning.PlanBudget.Unlimited);
         return Gate.LeaveOneOutRun.Estimate(plan, network, selection, x, y, 10, run, new EstimatorOptions(ScalarType.Float64, CPU), null, projection);
     }

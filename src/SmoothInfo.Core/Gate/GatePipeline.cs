@@ -112,7 +112,7 @@ public static class GatePipeline
         var projection = ProbeModel.Projection(estimator);
         // Planned before the inputs are converted: a refusal allocates nothing large.
         var plan = RoutePlanner.ForNetwork(NetworkSizes.Of(network, ProbeModel.Selection(policy.Model), dataset.Count, dataset.ClassNames.Count,
-            dataset.FeatureCount, heldOut?.Count ?? 0, dtype, projection), run, autoWeightDecay: training.WeightDecay is null, budget);
+            ProbeModel.InputShape(dataset, policy.Model), heldOut?.Count ?? 0, dtype, projection), run, autoWeightDecay: training.WeightDecay is null, budget);
         var inputs = ProbeModel.Inputs(dataset, policy.Model, dtype).to(device);
         var labels = DatasetTensors.Labels(dataset).to(device);
         var heldOutInputs = heldOut is null ? null : ProbeModel.Inputs(heldOut, policy.Model, dtype).to(device);

@@ -15,6 +15,12 @@ public sealed record ProblemSize(long Samples, long Outputs, long InputFeatures,
     /// <summary>q when only the final Linear layer is linearized (and not projected); null otherwise.</summary>
     public long? HeadFeatures { get; init; }
 
+    /// <summary>
+    /// Bytes of one sample's NTK features (its layers' inputs and output gradients), measured on one sample as the kernel's
+    /// blocks measure them; 0: unknown, bounded by the Jacobian row's k d values.
+    /// </summary>
+    public long NtkFeatureBytesPerSample { get; init; }
+
     /// <summary>The Jacobian's columns as the routes see them: the projection's dimension, else d.</summary>
     public long JacobianColumns => ProjectedDimension ?? LinearizedParameters;
 

@@ -40,11 +40,12 @@ internal static class RouteCosts
     public static RouteEstimate FunctionSpace(ProblemSize s, TrainingRun run, bool autoWeightDecay, long ntkWorkingBytes, long estimatorWorkingBytes)
     {
         double n = s.Samples, size = n * s.Outputs, cross = s.HeldOut * (double)s.Outputs * size;
-        // The NTK's blocks take their working memory, but no more than every sample's Jacobian features (about k d values) plus
-        // two block products of at most 4,096 rows, and no less than two one-sample blocks; the estimator's chunks take at
-        // most theirs, or two n x N products.
-        double block = Math.Min(size, 4096), oneSample = 2.0 * s.Outputs * (s.LinearizedParameters + s.Outputs);
-        double ntk = Math.Max(oneSample, Math.Min((double)ntkWorkingBytes / s.ElementBytes, size * s.LinearizedParameters + 2 * block * block));
+        // The NTK's blocks (SampleBlocks) keep every sample's features when they fit in half their working memory, beside two
+        // block products of at most 4,096 rows; otherwise they recompute them per block within that memory, and never take
+        // less than two one-sample blocks. The estimator's chunks take at most theirs, or two n x N products.
+        double features = s.NtkFeatureBytesPerSample > 0 ? (double)s.NtkFeatureBytesPerSample / s.ElementBytes : s.Outputs * (double)s.LinearizedParameters;
+        double block = Math.Min(size, 4096), working = (double)ntkWorkingBytes / s.ElementBytes;
+        double ntk = Math.Max(2 * (features + s.Outputs * (double)s.Outputs), n * features <= working / 2 ? n * features + 2 * block * block : working);
         double kernelPhase = size * size + ntk;
         double chunks = Math.Min((double)estimatorWorkingBytes / s.ElementBytes, 2 * n * size);
         double solvePhase;

@@ -99,7 +99,7 @@ public sealed class LinearHeadTests
     {
         using var network = TestNetworks.Mlp(Activation.Relu);   // 5-7-4-3: head q = 4 + 1 = 5, d = 42 + 32 + 15 = 89 in all
         Plan Choose(ParameterSelection selection, long samples, long outputs) => RoutePlanner.ForNetwork(
-            NetworkSizes.Of(network, selection, samples, outputs, inputFeatures: 5, heldOut: 0, ScalarType.Float64, projection: null),
+            NetworkSizes.Of(network, selection, samples, outputs, inputShape: [5], heldOut: 0, ScalarType.Float64, projection: null),
             new TrainingRun(0.1, double.PositiveInfinity, 1e-3), autoWeightDecay: false, PlanBudget.Unlimited);
         var head = Choose(ParameterSelection.LastLayers(1), samples: 100, outputs: 3);
         Assert.That(head.Route, Is.EqualTo(Route.LinearHead));

@@ -94,6 +94,6 @@ public sealed class WeightDecayChoiceTests
     }
 
     private static Plan Plan(TorchSharp.Modules.Sequential network, ParameterSelection selection, Tensor x, TrainingRun run) =>
-        RoutePlanner.ForNetwork(NetworkSizes.Of(network, selection, x.shape[0], TestNetworks.Outputs, x.shape[1], 0, ScalarType.Float64, null),
+        RoutePlanner.ForNetwork(NetworkSizes.Of(network, selection, x.shape[0], TestNetworks.Outputs, [x.shape[1]], 0, ScalarType.Float64, null),
             run, autoWeightDecay: true, PlanBudget.Unlimited);
 }
