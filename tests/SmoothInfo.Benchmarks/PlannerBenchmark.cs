@@ -107,7 +107,12 @@ public sealed class PlannerBenchmark : IBenchmark
         var (x, labels) = RandomData(n);
         string features = Path.Combine(folder, "x.npy"), labelFile = Path.Combine(folder, "y.npy");
         SmoothInfo.Data.Npy.NpyFile.Write(features, x);
-        SmoothInfo.Data.Npy.NpyFile.Write(labelFile, labels);
+        using (var stream = File.Create(labelFile))
+        {
+            // Labels as int64 (NpyFile.Write writes floats only).
+            SmoothInfo.Data.Npy.NpyFile.WriteHeader(stream, "<i8", labels.shape);
+            stream.Write(labels.contiguous().bytes);
+        }
         return DatasetReader.Read(new DatasetPolicy(DatasetFormat.Npy, features, labelFile, "label", [], null, null, "file", [],
             new PreprocessingPolicy(FeatureScaling.None, null, 1)), int.MaxValue);
     }

@@ -31,8 +31,8 @@ internal static class RouteCosts
 
     /// <summary>
     /// Function space. The kernel (N = n k) is built in the NTK's working memory, then: at t = infinity the factorization holds
-    /// the kernel, Theta + lambda I and its factor (3 N^2; the inverse replaces the factor), plus the estimator's chunk memory;
-    /// weightDecay auto first eigendecomposes it (kernel, eigenvectors and LAPACK's 2 N^2 workspace: 4 N^2); at finite t the
+    /// the kernel, Theta + lambda I and its factor (3 N^2; the inverse replaces the factor), plus the estimator's chunk memory
+    /// (weightDecay auto's eigendecomposition first holds no more); at finite t the
     /// batched iteration holds the kernel, Theta + lambda I and eigvalsh's copy (3 N^2) and three N x (n + 1) coefficient
     /// matrices, the spectral method additionally eigenvectors, workspace and a leave-one-out sub-kernel batch (6 N^2).
     /// The held-out cross kernel (m k x N) is held throughout.
@@ -52,8 +52,8 @@ internal static class RouteCosts
         double operations;
         if (run.IsConverged)
         {
+            // weightDecay auto's eigendecomposition holds the kernel, its eigenvectors and one N^2 product: no more than this.
             solvePhase = 3 * size * size + chunks;
-            if (autoWeightDecay) solvePhase = Math.Max(solvePhase, 4 * size * size);
             operations = Math.Pow(size, 3) / 3;
         }
         else if (FiniteTimeLeaveOneOut.Choose(run, s.Samples, s.Outputs) == FiniteTimeMethod.BatchedIteration)
@@ -90,15 +90,17 @@ internal static class RouteCosts
     }
 
     /// <summary>
-    /// The final Linear layer's q x q route: the head's input features of every training and held-out sample ((n + m) q), then
-    /// with a fixed weight decay its Gram matrices, factor and eigenvalue copy (4 q^2) and a chunk of 8,192 rows of the design,
-    /// Z and their product (3 x 8192 q); with weightDecay auto, the feature-space route on those features.
+    /// The final Linear layer's q x q route: the head's input features of every training and held-out sample ((n + m) q), held
+    /// twice while their row blocks are concatenated, then with a fixed weight decay its Gram matrices, factor and eigenvalue
+    /// copy (4 q^2) and a chunk of 8,192 rows of the design, Z and their product (3 x 8192 q); with weightDecay auto, the
+    /// feature-space route on those features.
     /// </summary>
     public static RouteEstimate LinearHead(ProblemSize s, TrainingRun run, bool autoWeightDecay)
     {
         long q = s.HeadFeatures ?? 0;
         double features = (double)(s.Samples + s.HeldOut) * q;
-        double elements = Inputs(s) + PerSample(s) + features + (autoWeightDecay ? FeatureSpaceElements(q, s) : 4.0 * q * q + 3.0 * Math.Min(8192, s.Samples) * q);
+        double solve = autoWeightDecay ? FeatureSpaceElements(q, s) : 4.0 * q * q + 3.0 * Math.Min(8192, s.Samples) * q;
+        double elements = Inputs(s) + PerSample(s) + features + Math.Max(features, solve);
         // With fewer samples than head features every leverage h_i = phi_i^T C^-1 phi_i is close to 1, and 1 - h_i loses digits
         // to cancellation (measured 5e-6 relative at n = 300, q = 513).
         string? notApplicable = s.HeadFeatures is null ? "more than the final Linear layer is linearized (or the Jacobian is projected)"
