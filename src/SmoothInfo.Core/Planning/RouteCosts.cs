@@ -23,7 +23,14 @@ internal static class RouteCosts
     /// <summary>The inputs converted to the dtype, training and held-out, which the network and gaussian routes hold throughout.</summary>
     private static double Inputs(ProblemSize s) => (double)(s.Samples + s.HeldOut) * s.InputFeatures;
 
-    private static long Bytes(ProblemSize s, double elements) => (long)Math.Min(long.MaxValue, Math.Ceiling(elements * s.ElementBytes));
+    /// <summary>
+    /// What a run takes beyond its tensors' elements: libtorch's allocator and thread-local buffers, and code paged in on first
+    /// use. Measured up to 45 MB at small sizes (docs/benchmarks.md, "Planner estimates").
+    /// </summary>
+    internal const long RunAllowanceBytes = 64L << 20;
+
+    private static long Bytes(ProblemSize s, double elements) =>
+        (long)Math.Min(long.MaxValue, Math.Ceiling(elements * s.ElementBytes) + RunAllowanceBytes);
 
     private static string Sizes(ProblemSize s) => s.ProjectedDimension is { } p
         ? Invariant($"n k = {s.Samples * s.Outputs}, d = {s.LinearizedParameters} projected to {p}")
