@@ -3,6 +3,7 @@ using SmoothInfo.Data.Images;
 using SmoothInfo.Diagnostics;
 using SmoothInfo.Estimation;
 using SmoothInfo.Kernels;
+using SmoothInfo.Planning;
 using SmoothInfo.Policy.Model;
 using SmoothInfo.Reports;
 using SmoothInfo.Results;
@@ -94,19 +95,24 @@ public static class GatePipeline
                     "remove 'heldOut' (F-SI is then measured on the other training samples), or the backbone / linear probe.", policy.Locations.Of("heldOut"));
             // The embedding cache sits beside the estimator's; --no-cache (no cache file) embeds every image afresh.
             var backbone = BackboneRun.Embed(policy, dataset, options.CacheFile is { } cache ? Path.GetDirectoryName(Path.GetFullPath(cache)) : null, options.Progress);
+            var featurePlan = FeatureProbePlan(policy, dataset, heldOut, backbone?.Rows[0].Length);
             var featureResult = policy.Model.Probe.Kind == ProbeKind.Linear
                 ? LinearProbeRun.Estimate(dataset, run, chooseWeightDecay: training.WeightDecay is null, dtype, device, backbone)
-                : GaussianProbeRun.Estimate(dataset, training, estimator.Seed, dtype, device, run.Names, backbone, heldOut);
-            return FeatureProbeOutput(featureResult, dataset, estimator);
+                : GaussianProbeRun.Estimate(featurePlan, dataset, training, estimator.Seed, dtype, device, run.Names, backbone, heldOut);
+            return FeatureProbeOutput(featureResult, dataset, estimator, featurePlan);
         }
         var network = ProbeModel.Build(policy.Model, dataset, estimator.Seed, dtype, device);
+        var projection = ProbeModel.Projection(estimator);
+        // Planned before the inputs are converted: a refusal allocates nothing large.
+        var plan = RoutePlanner.ForNetwork(NetworkSizes.Of(network, ProbeModel.Selection(policy.Model), dataset.Count, dataset.ClassNames.Count,
+            ProbeModel.InputShape(dataset, policy.Model), heldOut?.Count ?? 0, dtype, projection), run, autoWeightDecay: training.WeightDecay is null, Budget(policy));
         var inputs = ProbeModel.Inputs(dataset, policy.Model, dtype).to(device);
         var labels = DatasetTensors.Labels(dataset).to(device);
         var heldOutInputs = heldOut is null ? null : ProbeModel.Inputs(heldOut, policy.Model, dtype).to(device);
-        var (result, formulation) = LeaveOneOutRun.Estimate(network, ProbeModel.Selection(policy.Model), inputs, labels, dataset.ClassNames.Count,
-            run, new EstimatorOptions(dtype, device, Progress: options.Progress), options.KernelProgress, ProbeModel.Projection(estimator),
+        var result = LeaveOneOutRun.Estimate(plan, network, ProbeModel.Selection(policy.Model), inputs, labels, dataset.ClassNames.Count,
+            run, new EstimatorOptions(dtype, device, Progress: options.Progress), options.KernelProgress, projection,
             estimator.Kernel.BlockSize, chooseWeightDecay: training.WeightDecay is null, heldOut: heldOutInputs);
-        var solver = result.Solver with { Reason = $"{formulation.Reason}; {result.Solver.Reason}", HeldOutSamples = result.TestSampleCount };
+        var solver = result.Solver with { HeldOutSamples = result.TestSampleCount };
         var signals = Signals(result, dataset, estimator);
         if (!estimator.Measures.Contains(Measure.WeightSiSgd)) return new EstimatorOutput(signals, solver);
 
@@ -137,8 +143,23 @@ public static class GatePipeline
     }
 
     /// <summary>A feature probe's leave-one-out result as the estimator's output (before rounding).</summary>
-    public static EstimatorOutput FeatureProbeOutput(LeaveOneOutResult result, Dataset dataset, EstimatorPolicy estimator) =>
-        new(Signals(result, dataset, estimator), result.Solver with { HeldOutSamples = result.TestSampleCount });
+    public static EstimatorOutput FeatureProbeOutput(LeaveOneOutResult result, Dataset dataset, EstimatorPolicy estimator, Plan plan) =>
+        new(Signals(result, dataset, estimator), result.Solver with { HeldOutSamples = result.TestSampleCount, Plan = plan.Summary });
+
+    /// <summary>The route of a probe on features (gaussian or linear), from the sizes alone: refuses before any large allocation.</summary>
+    /// <param name="embeddedFeatures">The backbone's feature count when the inputs are embedded first.</param>
+    public static Plan FeatureProbePlan(SmoothInfoPolicy policy, Dataset dataset, Dataset? heldOut, int? embeddedFeatures)
+    {
+        var size = new ProblemSize(dataset.Count, dataset.ClassNames.Count, embeddedFeatures ?? dataset.FeatureCount,
+            heldOut?.Count ?? 0, NetworkSizes.ElementBytes(Dtype(policy.Estimator)));
+        var budget = Budget(policy);
+        return policy.Model.Probe.Kind == ProbeKind.Linear
+            ? RoutePlanner.ForLinearProbe(size, embedded: embeddedFeatures is not null, budget)
+            : RoutePlanner.ForGaussianProbe(size, GaussianProbeRun.ExactKernelSamples, budget);
+    }
+
+    private static PlanBudget Budget(SmoothInfoPolicy policy) =>
+        PlanBudget.Of(policy.Estimator.MemoryBudget, policy.Locations.Of("estimator.memoryBudget"));
 
     /// <summary>
     /// The inputs' distances from their principal subspace and their duplicate groups: inputs only, cheap, so measured

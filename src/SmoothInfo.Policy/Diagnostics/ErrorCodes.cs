@@ -58,6 +58,8 @@ public static class ErrorCodes
     public const string IllConditioned = "SI2208";
     /// <summary>libtorch (or .NET) could not allocate memory: the problem is too large for this machine as configured.</summary>
     public const string OutOfMemory = "SI2209";
+    /// <summary>The planner found no route whose estimated peak memory fits estimator.memoryBudget: refused before allocating.</summary>
+    public const string ExceedsMemoryBudget = "SI2210";
 
     // SI23xx: networks, kernels and weights.
     public const string UnsupportedLayer = "SI2301";

@@ -1,6 +1,7 @@
 using SmoothInfo.Data;
 using SmoothInfo.Diagnostics;
 using SmoothInfo.Estimation;
+using SmoothInfo.Planning;
 using SmoothInfo.Policy.Model;
 using SmoothInfo.Reports;
 using static TorchSharp.torch;
@@ -32,6 +33,7 @@ public sealed class ShardedLinearProbe
     private readonly Tensor _residual;
     private readonly TrainingRun _run;
     private readonly string _identity;
+    private readonly Plan _plan;
     private const long ChunkRows = FeatureSpaceLeaveOneOut.ChunkRows;
 
     private ShardedLinearProbe(SmoothInfoPolicy policy, Dataset dataset, Device device, string directory)
@@ -39,6 +41,8 @@ public sealed class ShardedLinearProbe
         _policy = policy;
         _dataset = dataset;
         Directory = directory;
+        // Planned by every stage before it allocates, so each refuses a policy `check` would refuse, and the report says the route.
+        _plan = GatePipeline.FeatureProbePlan(policy, dataset, heldOut: null, embeddedFeatures: null);
         _problem = new LinearProbeProblem(dataset, GatePipeline.Dtype(policy.Estimator), device, backbone: null, ChunkRows);
         _residual = _problem.Targets - _problem.Prior;
         _run = GatePipeline.TrainingRunOf(policy);
@@ -168,7 +172,7 @@ public sealed class ShardedLinearProbe
     /// <summary>Stage 6: the verdict, as `check` reaches it from the estimator's output.</summary>
     public GateReport Judge(int shards)
     {
-        var output = ReportedPrecision.Round(GatePipeline.FeatureProbeOutput(Result(shards), _dataset, _policy.Estimator));
+        var output = ReportedPrecision.Round(GatePipeline.FeatureProbeOutput(Result(shards), _dataset, _policy.Estimator, _plan));
         return GatePipeline.Judge(_policy, _dataset, output, GatePipeline.LoadBaseline(_policy));
     }
 
