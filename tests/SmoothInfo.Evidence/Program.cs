@@ -9,6 +9,8 @@ using SmoothInfo.Evidence;
 //        ... -- compare <seeds,> <hidden widths,> <weight decay> <epochs>   (against confident learning, docs/rules-and-reports.md)
 //        ... -- linearization [n] [left out] [held out] [steps] [weight decay] [flips] [seed]
 //               (linearized leave-one-out vs real retraining, docs/estimator.md; defaults 500 200 200 300 0.01 10 1)
+//        ... -- linearization-architectures [n] [left out] [held out] [steps] [weight decay] [flips] [seeds,]
+//               (the same for a CNN from scratch and a head on ResNet-18 features, docs/paper.md; defaults 200 100 200 100 0.01 5 1,2,3)
 //        ... -- outofbox <datasets,> <seeds,> [out folder]   (planted problems in fashion-mnist, digits, breast-cancer, wine, iris;
 //               the built smoothinfo tool's init + check against the cleanlab recipe and an isolation forest; default out folder
 //               artifacts/outofbox; tables to stdout and <out folder>/outofbox.md; needs dotnet build src/SmoothInfo.Cli -c Release)
@@ -56,6 +58,13 @@ if (args.Length >= 1 && args[0] == "linearization")
     string Arg(int i, string fallback) => args.Length > i ? args[i] : fallback;
     LinearizationExperiment.Run(int.Parse(Arg(1, "500")), int.Parse(Arg(2, "200")), int.Parse(Arg(3, "200")), int.Parse(Arg(4, "300")),
         double.Parse(Arg(5, "0.01"), System.Globalization.CultureInfo.InvariantCulture), int.Parse(Arg(6, "10")), int.Parse(Arg(7, "1")));
+    return 0;
+}
+if (args.Length >= 1 && args[0] == "linearization-architectures")
+{
+    string Arg(int i, string fallback) => args.Length > i ? args[i] : fallback;
+    ArchitectureLinearizationExperiment.Run(int.Parse(Arg(1, "200")), int.Parse(Arg(2, "100")), int.Parse(Arg(3, "200")), int.Parse(Arg(4, "100")),
+        double.Parse(Arg(5, "0.01"), System.Globalization.CultureInfo.InvariantCulture), int.Parse(Arg(6, "5")), Arg(7, "1,2,3").Split(',').Select(int.Parse).ToArray());
     return 0;
 }
 if (args.Length >= 3 && args[0] == "outofbox")
