@@ -11,6 +11,12 @@ using SmoothInfo.Evidence;
 //               (linearized leave-one-out vs real retraining, docs/estimator.md; defaults 500 200 200 300 0.01 10 1)
 //        ... -- linearization-architectures [n] [left out] [held out] [steps] [weight decay] [flips] [seeds,]
 //               (the same for a CNN from scratch and a head on ResNet-18 features, docs/paper.md; defaults 200 100 200 100 0.01 5 1,2,3)
+//        ... -- summarize-protocol [n] [held out] [test] [seeds,] [random repeats]   (the paper's protocol: 5% at a time, F-SI recomputed,
+//               up to 95%, against random and one-shot removal, docs/paper.md; defaults 1000 1000 5000 1,2,3 3)
+//        ... -- training-time [n] [held out] [flip rate] [seeds,]   (weight SI and F-SI across training time t, clean against flipped,
+//               docs/paper.md; defaults 500 500 0.1 1,2,3)
+//        ... -- weight-vs-functional [n] [held out] [flip rate] [weight decay] [seeds,] [linearized layers,]   (weight SI against held-out
+//               F-SI, docs/paper.md; defaults 300 300 0.1 1 1,2,3 1)
 //        ... -- outofbox <datasets,> <seeds,> [out folder]   (planted problems in fashion-mnist, digits, breast-cancer, wine, iris;
 //               the built smoothinfo tool's init + check against the cleanlab recipe and an isolation forest; default out folder
 //               artifacts/outofbox; tables to stdout and <out folder>/outofbox.md; needs dotnet build src/SmoothInfo.Cli -c Release)
@@ -67,6 +73,28 @@ if (args.Length >= 1 && args[0] == "linearization-architectures")
         double.Parse(Arg(5, "0.01"), System.Globalization.CultureInfo.InvariantCulture), int.Parse(Arg(6, "5")), Arg(7, "1,2,3").Split(',').Select(int.Parse).ToArray());
     return 0;
 }
+if (args.Length >= 1 && args[0] == "summarize-protocol")
+{
+    string Arg(int i, string fallback) => args.Length > i ? args[i] : fallback;
+    SummarizationProtocolExperiment.Run(int.Parse(Arg(1, "1000")), int.Parse(Arg(2, "1000")), int.Parse(Arg(3, "5000")),
+        Arg(4, "1,2,3").Split(',').Select(int.Parse).ToArray(), int.Parse(Arg(5, "3")));
+    return 0;
+}
+if (args.Length >= 1 && args[0] == "training-time")
+{
+    string Arg(int i, string fallback) => args.Length > i ? args[i] : fallback;
+    TrainingTimeExperiment.Run(int.Parse(Arg(1, "500")), int.Parse(Arg(2, "500")), double.Parse(Arg(3, "0.1"), System.Globalization.CultureInfo.InvariantCulture),
+        Arg(4, "1,2,3").Split(',').Select(int.Parse).ToArray());
+    return 0;
+}
+if (args.Length >= 1 && args[0] == "weight-vs-functional")
+{
+    string Arg(int i, string fallback) => args.Length > i ? args[i] : fallback;
+    WeightFunctionalExperiment.Run(int.Parse(Arg(1, "300")), int.Parse(Arg(2, "300")), double.Parse(Arg(3, "0.1"), System.Globalization.CultureInfo.InvariantCulture),
+        double.Parse(Arg(4, "1"), System.Globalization.CultureInfo.InvariantCulture), Arg(5, "1,2,3").Split(',').Select(int.Parse).ToArray(),
+        Arg(6, "1").Split(',').Select(int.Parse).ToArray());
+    return 0;
+}
 if (args.Length >= 3 && args[0] == "outofbox")
 {
     string outDir = args.Length > 3 ? args[3] : "artifacts/outofbox";
@@ -86,5 +114,5 @@ if (args.Length >= 2 && args[0] == "embeddings-auroc")
     EmbeddingsBenchmark.Score(args[1]);
     return 0;
 }
-Console.Error.WriteLine("usage: SmoothInfo.Evidence plant-sample|sample-project|summarize|groups|detect|compare|linearization|outofbox|embeddings|embeddings-auroc ... (see Program.cs)");
+Console.Error.WriteLine("usage: SmoothInfo.Evidence plant-sample|sample-project|summarize|summarize-protocol|training-time|weight-vs-functional|groups|detect|compare|linearization|linearization-architectures|outofbox|embeddings|embeddings-auroc ... (see Program.cs)");
 return 2;
