@@ -3,7 +3,7 @@ using SmoothInfo.Evidence;
 // Usage: dotnet run --project tests/SmoothInfo.Evidence -c Release -- plant-sample <out-folder> [seed]
 //        ... -- sample-project <sample-project folder> [seed]   (regenerates its data/ and model/)
 //        ... -- summarize   (drop the least informative x% vs x% at random, retrain the head, test accuracy)
-//        ... -- groups <empty folder>   (an under-represented class and a noisy source in the per-group report rows)
+//        ... -- groups <empty folder> [seed]   (an under-represented class and a noisy source in the per-group report rows; seed 3)
 //        ... -- detect <seeds,> <hidden widths,> <weight decays,> <epochs> [t10k|disjoint]   (AUROC per signal, docs/rules-and-reports.md;
 //               the served model learns from the test split, or from everything the subset does not hold)
 //        ... -- compare <seeds,> <hidden widths,> <weight decay> <epochs>   (against confident learning, docs/rules-and-reports.md)
@@ -45,7 +45,7 @@ if (args.Length >= 1 && args[0] == "summarize")
 }
 if (args.Length >= 2 && args[0] == "groups")
 {
-    GroupsExperiment.Run(args[1], seed: 3, rareClass: 8, rareCount: 20, noisyShare: 0.2, flipRate: 0.25);
+    GroupsExperiment.Run(args[1], seed: args.Length > 2 ? int.Parse(args[2]) : 3, rareClass: 8, rareCount: 20, noisyShare: 0.2, flipRate: 0.25);
     return 0;
 }
 if (args.Length >= 1 && args[0] == "detect")
