@@ -24,6 +24,9 @@ using SmoothInfo.Evidence;
 //               linear-probe policy, defaults 1000000 512 10 0.01 1; then run smoothinfo check --policy <out folder>/smoothinfo.yml)
 //        ... -- embeddings-auroc <out folder>   (the AUROC of the flips from that run's JSON report; docs/benchmarks.md)
 SmoothInfo.Runtime.NativeMemory.ReturnLargeBuffersToTheSystem();
+string Arg(int i, string fallback) => args.Length > i ? args[i] : fallback;
+int[] Integers(string list) => list.Split(',').Select(int.Parse).ToArray();
+double Number(string text) => double.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
 if (args.Length >= 2 && args[0] == "plant-sample")
 {
     int seed = args.Length > 2 ? int.Parse(args[2]) : 20261126;
@@ -45,68 +48,60 @@ if (args.Length >= 1 && args[0] == "summarize")
 }
 if (args.Length >= 2 && args[0] == "groups")
 {
-    GroupsExperiment.Run(args[1], seed: args.Length > 2 ? int.Parse(args[2]) : 3, rareClass: 8, rareCount: 20, noisyShare: 0.2, flipRate: 0.25);
+    GroupsExperiment.Run(args[1], seed: int.Parse(Arg(2, "3")), rareClass: 8, rareCount: 20, noisyShare: 0.2, flipRate: 0.25);
     return 0;
 }
 if (args.Length >= 1 && args[0] == "detect")
 {
-    DetectionExperiment.Run(args[1].Split(',').Select(int.Parse).ToArray(), args[2].Split(',').Select(int.Parse).ToArray(), args[3].Split(',').Select(double.Parse).ToArray(), int.Parse(args[4]),
+    DetectionExperiment.Run(Integers(args[1]), Integers(args[2]), args[3].Split(',').Select(double.Parse).ToArray(), int.Parse(args[4]),
         args.Length > 5 ? args[5] : "t10k");
     return 0;
 }
 if (args.Length >= 5 && args[0] == "compare")
 {
-    BaselineComparison.Run(args[1].Split(',').Select(int.Parse).ToArray(), args[2].Split(',').Select(int.Parse).ToArray(), double.Parse(args[3]), int.Parse(args[4]));
+    BaselineComparison.Run(Integers(args[1]), Integers(args[2]), double.Parse(args[3]), int.Parse(args[4]));
     return 0;
 }
 if (args.Length >= 1 && args[0] == "linearization")
 {
-    string Arg(int i, string fallback) => args.Length > i ? args[i] : fallback;
     LinearizationExperiment.Run(int.Parse(Arg(1, "500")), int.Parse(Arg(2, "200")), int.Parse(Arg(3, "200")), int.Parse(Arg(4, "300")),
-        double.Parse(Arg(5, "0.01"), System.Globalization.CultureInfo.InvariantCulture), int.Parse(Arg(6, "10")), int.Parse(Arg(7, "1")));
+        Number(Arg(5, "0.01")), int.Parse(Arg(6, "10")), int.Parse(Arg(7, "1")));
     return 0;
 }
 if (args.Length >= 1 && args[0] == "linearization-architectures")
 {
-    string Arg(int i, string fallback) => args.Length > i ? args[i] : fallback;
     ArchitectureLinearizationExperiment.Run(int.Parse(Arg(1, "200")), int.Parse(Arg(2, "100")), int.Parse(Arg(3, "200")), int.Parse(Arg(4, "100")),
-        double.Parse(Arg(5, "0.01"), System.Globalization.CultureInfo.InvariantCulture), int.Parse(Arg(6, "5")), Arg(7, "1,2,3").Split(',').Select(int.Parse).ToArray());
+        Number(Arg(5, "0.01")), int.Parse(Arg(6, "5")), Integers(Arg(7, "1,2,3")));
     return 0;
 }
 if (args.Length >= 1 && args[0] == "summarize-protocol")
 {
-    string Arg(int i, string fallback) => args.Length > i ? args[i] : fallback;
     SummarizationProtocolExperiment.Run(int.Parse(Arg(1, "1000")), int.Parse(Arg(2, "1000")), int.Parse(Arg(3, "5000")),
-        Arg(4, "1,2,3").Split(',').Select(int.Parse).ToArray(), int.Parse(Arg(5, "3")));
+        Integers(Arg(4, "1,2,3")), int.Parse(Arg(5, "3")));
     return 0;
 }
 if (args.Length >= 1 && args[0] == "training-time")
 {
-    string Arg(int i, string fallback) => args.Length > i ? args[i] : fallback;
-    TrainingTimeExperiment.Run(int.Parse(Arg(1, "500")), int.Parse(Arg(2, "500")), double.Parse(Arg(3, "0.1"), System.Globalization.CultureInfo.InvariantCulture),
-        Arg(4, "1,2,3").Split(',').Select(int.Parse).ToArray());
+    TrainingTimeExperiment.Run(int.Parse(Arg(1, "500")), int.Parse(Arg(2, "500")), Number(Arg(3, "0.1")), Integers(Arg(4, "1,2,3")));
     return 0;
 }
 if (args.Length >= 1 && args[0] == "weight-vs-functional")
 {
-    string Arg(int i, string fallback) => args.Length > i ? args[i] : fallback;
-    WeightFunctionalExperiment.Run(int.Parse(Arg(1, "300")), int.Parse(Arg(2, "300")), double.Parse(Arg(3, "0.1"), System.Globalization.CultureInfo.InvariantCulture),
-        double.Parse(Arg(4, "1"), System.Globalization.CultureInfo.InvariantCulture), Arg(5, "1,2,3").Split(',').Select(int.Parse).ToArray(),
-        Arg(6, "1").Split(',').Select(int.Parse).ToArray());
+    WeightFunctionalExperiment.Run(int.Parse(Arg(1, "300")), int.Parse(Arg(2, "300")), Number(Arg(3, "0.1")),
+        Number(Arg(4, "1")), Integers(Arg(5, "1,2,3")), Integers(Arg(6, "1")));
     return 0;
 }
 if (args.Length >= 3 && args[0] == "outofbox")
 {
     string outDir = args.Length > 3 ? args[3] : "artifacts/outofbox";
     Directory.CreateDirectory(outDir);
-    OutOfBox.Run(args[1].Split(','), args[2].Split(',').Select(int.Parse).ToArray(), outDir);
+    OutOfBox.Run(args[1].Split(','), Integers(args[2]), outDir);
     return 0;
 }
 if (args.Length >= 2 && args[0] == "embeddings")
 {
-    string Arg(int i, string fallback) => args.Length > i ? args[i] : fallback;
     EmbeddingsBenchmark.Write(args[1], long.Parse(Arg(2, "1000000")), int.Parse(Arg(3, "512")), int.Parse(Arg(4, "10")),
-        double.Parse(Arg(5, "0.01"), System.Globalization.CultureInfo.InvariantCulture), int.Parse(Arg(6, "1")));
+        Number(Arg(5, "0.01")), int.Parse(Arg(6, "1")));
     return 0;
 }
 if (args.Length >= 2 && args[0] == "embeddings-auroc")
