@@ -27,7 +27,8 @@ public static class OutOfMemoryError
             ? "pass smaller kernels (fewer samples or outputs: the train kernel has (n k)^2 entries), or --precision float32 to halve them."
             : "lower 'estimator.maxSamples' and use a subset of the data (the kernel grows with the square of the sample count), or set " +
               "'estimator.kernel.projection' (kind: sparse-sign, a smaller dimension) or a smaller 'model.linearize' for a wide network, " +
-              "or 'estimator.precision: float32' to halve every tensor.";
+              "or 'estimator.precision: float32' to halve every tensor; the planner let this run start under 'estimator.memoryBudget', " +
+              "so lower that too (other processes may have taken the memory it counted on).";
         return new InputException(ErrorCodes.OutOfMemory, $"out of memory: the computation needs more memory than this machine gives it ({reason.TrimEnd('.')}).", fix);
     }
 

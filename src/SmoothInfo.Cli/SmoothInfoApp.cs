@@ -21,6 +21,8 @@ public static class SmoothInfoApp
             InitCommand.Create(),
             BaselineCommand.Create(stderr),
             KernelCommand.Create(stderr),
+            ShardCommand.Create(),
+            TorchScriptWeightsCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -43,11 +43,12 @@ public sealed class WeightSpaceBenchmark : IBenchmark
         using var x = Features(n, p, seed: 2);
         using var xTest = Features(m, p, seed: 3);
         using var y = Labels(n, k);
-        var formulation = Formulation.Choose(head, ParameterSelection.LastLayers(1), n, k);
+        var plan = Planning.RoutePlanner.ForNetwork(Planning.NetworkSizes.Of(head, ParameterSelection.LastLayers(1), n, k, [p], m, ScalarType.Float64, null),
+            run, autoWeightDecay: false, Planning.PlanBudget.Unlimited);
         Measure.ResetPeak();
         var (result, elapsed) = Measure.Time(() => LinearHeadLeaveOneOut.Compute(LinearHead.Problem(head, x, y, xTest), run));
         Row("all per-sample quantities", n, m, p, k, result.Solver.Method, elapsed,
-            $"{formulation.Reason}; condition number {result.Solver.ConditionNumber:G3}; inputs {Gb(x.numel() * 8 + xTest.numel() * 8)} GB");
+            $"{plan.Reason}; condition number {result.Solver.ConditionNumber:G3}; inputs {Gb(x.numel() * 8 + xTest.numel() * 8)} GB");
     }
 
     private static void Agreement(int n, int m, int p, int k, TrainingRun run)

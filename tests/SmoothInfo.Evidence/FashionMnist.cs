@@ -1,5 +1,6 @@
 using SmoothInfo.Data;
 using SmoothInfo.Policy.Model;
+using static TorchSharp.torch;
 
 namespace SmoothInfo.Evidence;
 
@@ -16,6 +17,13 @@ public static class FashionMnist
 
     /// <summary>The 10,000 test images: disjoint from every training subset, so a model trained on them is "pretrained elsewhere".</summary>
     public static Dataset Test() => Read("t10k", 10000);
+
+    /// <summary>The chosen rows' pixels in [0, 255] as a (rows, 784) float64 tensor.</summary>
+    public static Tensor Pixels(Dataset data, IEnumerable<int> rows) =>
+        tensor(rows.SelectMany(r => data[r].Features.ToArray().Select(v => (double)v)).ToArray()).reshape(-1, data.FeatureCount);
+
+    /// <summary>The chosen rows' class indices.</summary>
+    public static Tensor Labels(Dataset data, IEnumerable<int> rows) => tensor(rows.Select(r => (long)data.Labels[r]).ToArray());
 
     private static Dataset Read(string split, int count)
     {

@@ -21,31 +21,18 @@ public static class SummarizationExperiment
         var train = FashionMnist.Train();
         var order = Enumerable.Range(0, train.Count).ToArray();
         new Random(seed).Shuffle(order);
-        Tensor Pixels(IEnumerable<int> rows) => stack(rows.Select(i => tensor(train[i].Features.ToArray().Select(v => (double)v).ToArray())).ToList());
-        Tensor Labels(IEnumerable<int> rows) => tensor(rows.Select(i => (long)train.Labels[i]).ToArray());
         var trainRows = order.Take(2000).ToArray();
         var testRows = order.Skip(2000).Take(10000).ToArray();
 
         using var network = Pretraining.ServedModel(out _);
-        var targets = nn.functional.one_hot(Labels(trainRows), 10).to(float64);
-        var problem = LinearHead.Problem(network, Pixels(trainRows), targets, Pixels(testRows));
-        var testLabels = Labels(testRows);
+        var targets = nn.functional.one_hot(FashionMnist.Labels(train, trainRows), 10).to(float64);
+        var problem = LinearHead.Problem(network, FashionMnist.Pixels(train, trainRows), targets, FashionMnist.Pixels(train, testRows));
+        var testLabels = FashionMnist.Labels(train, testRows);
         var run = new TrainingRun(1, double.PositiveInfinity, WeightDecay, TrainingDynamics.Continuous, LossReduction.Sum);
         var result = LinearHeadLeaveOneOut.Compute(problem, run);
         double[] fsi = result.FunctionalSI(1).data<double>().ToArray();
 
-        double Accuracy(IReadOnlyList<int> kept)
-        {
-            using var scope = NewDisposeScope();
-            var index = tensor(kept.Select(i => (long)i).ToArray());
-            var design = cat(new[] { problem.Features.index_select(0, index), ones(kept.Count, 1, dtype: float64) }, 1);
-            var residual = problem.Targets.index_select(0, index) - problem.InitialPredictions.index_select(0, index);
-            var gram = design.t().matmul(design) + WeightDecay * eye(design.shape[1], dtype: float64);
-            var head = linalg.solve(gram, design.t().matmul(residual));
-            var testDesign = cat(new[] { problem.TestFeatures!, ones(problem.TestFeatures!.shape[0], 1, dtype: float64) }, 1);
-            var predictions = problem.TestInitialPredictions! + testDesign.matmul(head);
-            return predictions.argmax(1).eq(testLabels).to(float64).mean().item<double>();
-        }
+        double Accuracy(IReadOnlyList<int> kept) => HeadRidgeAccuracy.Of(problem, kept, testLabels, WeightDecay);
 
         var all = Enumerable.Range(0, 2000).ToArray();
         double full = Accuracy(all);

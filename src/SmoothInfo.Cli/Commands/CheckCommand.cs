@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SmoothInfo.Gate;
+using SmoothInfo.Policy.Loading;
 using SmoothInfo.Policy.Model;
 using SmoothInfo.Reports;
 
@@ -18,6 +19,16 @@ public static class CheckCommand
         var gate = new GateCommandOptions();
         var reportDirectory = new Option<DirectoryInfo>("--report-dir") { Description = "where reports go (default: the policy's reports.directory)" };
         var diagnostics = new Option<FileInfo>("--diagnostics") { Description = "also write the build diagnostics as JSON (used by the MSBuild task)" };
+        var workers = new Option<int>("--workers")
+        {
+            Description = "run the linear probe's estimator as this many local processes ('smoothinfo shard' stages, docs/sharding.md); " +
+                "the same verdict as one process; the estimator cache is neither read nor written",
+            DefaultValueFactory = _ => 1,
+        };
+        workers.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1) result.AddError("--workers must be at least 1.");
+        });
         var command = new Command("check",
             "Run the gate: measure how much each training sample informs the policy's network, flag the samples the rules " +
             "catch, write the reports, and fail (exit 1) when a budget is exceeded.\n\n" +
@@ -26,12 +37,19 @@ public static class CheckCommand
             "never re-runs it.\n\nExit codes: 0 passed, 1 gate failed, 2 usage or input error, 3 internal failure.\n\n" +
             "Example:\n  smoothinfo check --policy smoothinfo.yml")
         {
-            reportDirectory, diagnostics,
+            reportDirectory, diagnostics, workers,
         };
         gate.AddTo(command);
         command.SetAction(parse =>
         {
             string Directory(SmoothInfoPolicy policy) => parse.GetValue(reportDirectory)?.FullName ?? policy.Reports.Directory;
+            if (parse.GetValue(workers) > 1)
+            {
+                var sharded = PolicyLoader.Load(parse.GetValue(gate.Policy)!.FullName);
+                var (verdict, failed) = LocalShardWorkers.Run(sharded, parse.GetValue(workers), Directory(sharded), parse.GetValue(gate.Device),
+                    parse.InvocationConfiguration.Error);
+                return verdict is null ? failed : Publish(parse, sharded, verdict, Directory(sharded), parse.GetValue(diagnostics));
+            }
             var (policy, report) = gate.Run(parse, progressWriter, Directory);
             return Publish(parse, policy, report, Directory(policy), parse.GetValue(diagnostics));
         });

@@ -3,6 +3,7 @@ using System.Globalization;
 using SmoothInfo.Data;
 using SmoothInfo.Diagnostics;
 using SmoothInfo.IO;
+using SmoothInfo.Planning;
 using SmoothInfo.Policy.Loading;
 using SmoothInfo.Policy.Model;
 
@@ -37,12 +38,14 @@ public static class InitCommand
                 "pass --force to replace it, or --out to write elsewhere.", new SourceLocation(policyFile));
         var inferred = DatasetInference.Infer(datasetPath);
         var data = DatasetReader.Read(ToPolicy(inferred), int.MaxValue);
-        string text = StarterPolicy.Render(inferred, data, Path.GetDirectoryName(policyFile)!, SchemaFileName);
+        var plan = StarterPlan.For(data, StarterPolicy.EmbedsWithBackbone(inferred, data), PlanBudget.Of(MemoryBudget.Default, new SourceLocation(policyFile)));
+        string text = StarterPolicy.Render(inferred, data, plan, Path.GetDirectoryName(policyFile)!, SchemaFileName);
         PolicyLoader.Load(policyFile, text); // a starter policy that does not load is our bug; find it before writing
         AtomicFile.WriteAllText(Path.Combine(Path.GetDirectoryName(policyFile)!, SchemaFileName), PolicySchema.Text());
         AtomicFile.WriteAllText(policyFile, text);
         stdout.WriteLine($"wrote {outPath}: {KebabCase.Of(inferred.Format)} dataset, {data.Count.ToString("N0", CultureInfo.InvariantCulture)} samples, " +
-            $"{data.ClassNames.Count} classes. Review it, then run `smoothinfo check`.");
+            $"{data.ClassNames.Count} classes; the planner's route: {RouteNames.Of(plan.Plan.Route)}, about {MemoryBudget.FormatBytes(plan.Plan.Chosen.PeakBytes)} at its peak." +
+            (plan.Note is null ? "" : $" Note: {plan.Note}.") + " Review it, then run `smoothinfo check`.");
         return 0;
     }
 

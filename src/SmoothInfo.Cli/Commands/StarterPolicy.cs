@@ -16,9 +16,15 @@ internal static class StarterPolicy
     /// <summary>Up to this many images the starter embeds them with the backbone: about 4 minutes the first time on 2 cores.</summary>
     public const int BackboneImages = 10000;
 
-    public static string Render(InferredDataset inferred, Dataset dataset, string policyDirectory, string schemaFileName)
+    /// <summary>Whether the starter embeds the images with the backbone (images, and few enough for a first run).</summary>
+    public static bool EmbedsWithBackbone(InferredDataset inferred, Dataset dataset) => IsImages(inferred) && dataset.Count <= BackboneImages;
+
+    private static bool IsImages(InferredDataset inferred) => inferred.Format is DatasetFormat.ImageFolder or DatasetFormat.ImageCsv or DatasetFormat.Idx;
+
+    /// <param name="plan">The probe the planner accepts for this dataset (<see cref="StarterPlan"/>).</param>
+    public static string Render(InferredDataset inferred, Dataset dataset, StarterPlan plan, string policyDirectory, string schemaFileName)
     {
-        bool images = inferred.Format is DatasetFormat.ImageFolder or DatasetFormat.ImageCsv or DatasetFormat.Idx;
+        bool images = IsImages(inferred);
         // Pixel grids (images, or rows that are one) get the input rule; tables do not (see the rule's line below).
         bool pixels = images || dataset.SampleShape.Count >= 2;
         var text = new StringBuilder();
@@ -53,12 +59,13 @@ internal static class StarterPolicy
         text.AppendLine("# The network whose training is measured. Without a model of your own: the Gaussian kernel, the NTK of an");
         text.AppendLine("# infinitely wide random-Fourier-feature network trained in its output layer (docs/kernels.md). With your trained");
         text.AppendLine("# network: probe: { kind: mlp, widths: [256] } (or cnn), weights: model.safetensors, linearize: 1.");
+        if (plan.Note is not null) text.AppendLine($"# smoothinfo init: {plan.Note}.");
         text.AppendLine("model:");
-        text.AppendLine("  probe: { kind: gaussian }");
+        text.AppendLine($"  probe: {{ kind: {KebabCase.Of(plan.Probe)} }}");
         // Detection first: on planted Fashion-MNIST the pretrained features find poisons the pixel kernel misses (docs/kernels.md,
         // "Image backbones"), at about 40 images a second on 2 cores the first time; later runs embed only new images. Beyond
         // BackboneImages the first run would take longer than a build should, so it is offered instead, with its cost.
-        if (images && dataset.Count <= BackboneImages)
+        if (EmbedsWithBackbone(inferred, dataset))
             text.AppendLine("  backbone: resnet18             # ImageNet ResNet-18 features instead of pixels (none: the pixels); cached by content");
         else if (images)
             text.AppendLine($"  # backbone: resnet18           # finds poisons better; the first run embeds ~40 images/s: about {Math.Ceiling(dataset.Count / 40.0 / 60)} min here");

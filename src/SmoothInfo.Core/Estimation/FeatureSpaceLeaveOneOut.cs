@@ -1,4 +1,3 @@
-using TorchSharp;
 using SmoothInfo.Diagnostics;
 using static TorchSharp.torch;
 
@@ -16,6 +15,8 @@ namespace SmoothInfo.Estimation;
 /// ||v_i||^2 (w o p_i)^T (U^T Phi_te^T Phi_te U) (w o p_i): one more pass over the held-out rows builds that m x m matrix.
 /// Memory O(m^2 + chunk (m + grid k)); time O(n m (d + m)) per pass. Samples whose 1 - h_i is within rounding of 0 at a grid
 /// point are solved again without them (<see cref="HighLeverageRefit"/>).
+/// Each pass is a stage over a range of samples (<see cref="FeatureSums"/>, <see cref="FeatureSpaceSpectrum"/>,
+/// <see cref="FeatureSpaceChoice"/>); here they cover all n in one process, a sharded run (Gate/Shards) gives each shard its range.
 /// </summary>
 public static class FeatureSpaceLeaveOneOut
 {
@@ -43,126 +44,19 @@ public static class FeatureSpaceLeaveOneOut
     {
         if (samples < 2) throw new InputException(ErrorCodes.TooFewSamples, $"leave-one-out needs at least 2 samples (got {samples}).");
         using var scope = NewDisposeScope();
-        long k = targets.shape[1];
         var residual = targets - initialPredictions;
-
-        Tensor? gram = null, moment = null;
-        ForChunks(samples, chunkRows, (first, rows) =>
-        {
-            var phi = features(first, rows);
-            var r = residual.narrow(0, first, rows);
-            if (gram is null)
-            {
-                gram = zeros(new[] { phi.shape[1], phi.shape[1] }, phi.dtype, phi.device).MoveToOuterDisposeScope();
-                moment = zeros(new[] { phi.shape[1], k }, phi.dtype, phi.device).MoveToOuterDisposeScope();
-            }
-            gram.addmm_(phi.t(), phi, beta: 1, alpha: 1);
-            moment!.addmm_(phi.t(), r, beta: 1, alpha: 1);
-        });
-        var weightDecays = gridOfScale(gram!.trace().to(ScalarType.Float64).item<double>() / samples);
-        RegularizationPath.RequireValid(weightDecays);
-        var (eigenvalues, vectors) = linalg.eigh(gram!);
-        eigenvalues = eigenvalues.clamp_min(0);
-        var projectedMoment = vectors.t().matmul(moment!);                                   // U^T Phi^T r, (m, k)
-        var dtype = eigenvalues.dtype;
-        var grid = tensor(weightDecays.ToArray(), dtype: dtype, device: eigenvalues.device);
-        var inverse = (eigenvalues.unsqueeze(1) + grid.unsqueeze(0)).reciprocal();       // (m, G)
-        long m = eigenvalues.shape[0], g = weightDecays.Count;
-        // Coefficients of the fit for every grid point at once: (m, G k), column block g = w_g o U^T Phi^T r.
-        var coefficients = (projectedMoment.unsqueeze(1) * inverse.unsqueeze(2)).reshape(m, g * k);
-
-        // Per grid point, the samples whose 1 - h_i is within rounding of 0 (HighLeverageRefit): left out of the error sums
-        // here, then solved again without them.
-        double largest = eigenvalues.max().ToDouble(), smallest = eigenvalues.min().ToDouble();
-        double Condition(double weightDecay) => (largest + weightDecay) / (smallest + weightDecay);
-        var tolerances = tensor(weightDecays.Select(l => HighLeverageRefit.Tolerance(Condition(l), dtype)).ToArray(), dtype: dtype, device: eigenvalues.device);
-        var untrustedAt = weightDecays.Select(_ => new List<long>()).ToArray();
-        var errorSums = zeros(g, dtype: dtype, device: eigenvalues.device);
-        ForChunks(samples, chunkRows, (first, rows) =>
-        {
-            var p = features(first, rows).matmul(vectors);
-            var leverage = p.square().matmul(inverse);                                       // (rows, G)
-            var fitted = p.matmul(coefficients).reshape(rows, g, k);
-            var v = (residual.narrow(0, first, rows).unsqueeze(1) - fitted) / (1 - leverage).unsqueeze(2);
-            var untrusted = (1 - leverage < tolerances).logical_or(leverage.isnan());
-            errorSums.add_(v.square().sum(2).masked_fill(untrusted, 0).sum(dim: 0));
-            var pairs = HighLeverageRefit.Values(untrusted.nonzero());                    // (sample, grid point) pairs
-            for (int pair = 0; pair < pairs.Length; pair += 2) untrustedAt[pairs[pair + 1]].Add(first + pairs[pair]);
-        });
-        var refit = untrustedAt.Any(list => list.Count > 0)
-            ? HighLeverageRefit.Build(samples, features, residual.unsqueeze(1), untrustedAt.SelectMany(list => list), chunkRows)
-            : null;
-        Tensor RefitResiduals(int gridPoint) =>
-            refit!.Residuals(weightDecays[gridPoint]).squeeze(1).index_select(0, Positions(refit.Samples, untrustedAt[gridPoint], eigenvalues.device));
-        for (int point = 0; point < g; point++)
-            if (untrustedAt[point].Count > 0) errorSums[point].add_(RefitResiduals(point).square().sum());
-        var errors = (errorSums / samples).cpu().to(float64).data<double>().ToArray();
-        var path = RegularizationPath.Of(weightDecays, errors);
-        int chosen = Array.IndexOf(weightDecays.ToArray(), path.Chosen);
-        double lambda = path.Chosen;
-
-        double condition = Condition(lambda);
-        ConditionCheck.Require(condition, dtype, ClassSharedLeaveOneOut.AtConvergence(lambda, names));
-        if (run is not null) StepSizeCheck.RequireBelowLimit(largest + lambda, run with { WeightDecay = lambda }, samples);
-        var w = inverse.select(1, chosen);
-        var fit = coefficients.narrow(1, chosen * k, k);
-        var weightChange = empty(samples, dtype: dtype, device: eigenvalues.device);
-        var trainChange = empty(samples, dtype: dtype, device: eigenvalues.device);
-        var looPrediction = empty(new[] { samples, k }, dtype, eigenvalues.device);
-        var testChange = heldOut is null ? null : empty(samples, dtype: dtype, device: eigenvalues.device);
-        var testGram = heldOut is null ? null : zeros(new[] { m, m }, dtype, eigenvalues.device);
-        if (heldOut is not null)
-            ForChunks(heldOut.Samples, chunkRows, (first, rows) =>
-            {
-                var p = heldOut.Rows(first, rows).matmul(vectors);
-                testGram!.addmm_(p.t(), p, beta: 1, alpha: 1);                              // U^T Phi_te^T Phi_te U
-            });
-        // The quantities of samples index from p_i = U^T phi_i, v_i and sum over j != i of (phi_j . z_i)^2.
-        void Store(Tensor index, Tensor p, Tensor v, Tensor othersLeverage)
-        {
-            var weighted = p * w;                                                            // U^T z_i, one row per sample
-            var vNorm = v.square().sum(1);
-            weightChange.index_copy_(0, index, vNorm * weighted.square().sum(1));
-            trainChange.index_copy_(0, index, vNorm * othersLeverage / (samples - 1));
-            looPrediction.index_copy_(0, index, targets.index_select(0, index) - v);
-            if (testGram is not null)
-                testChange!.index_copy_(0, index, vNorm * (weighted.matmul(testGram) * weighted).sum(1) / heldOut!.Samples);
-        }
-        ForChunks(samples, chunkRows, (first, rows) =>
-        {
-            var p = features(first, rows).matmul(vectors);
-            var squares = p.square();
-            var leverage = squares.matmul(w);
-            var v = (residual.narrow(0, first, rows) - p.matmul(fit)) / (1 - leverage).unsqueeze(1);
-            Store(arange(first, first + rows, 1, ScalarType.Int64, eigenvalues.device), p, v, leverage - lambda * squares.matmul(w.square()) - leverage.square());
-        });
-        string guard = "";
-        if (untrustedAt[chosen].Count > 0)
-        {
-            var changed = untrustedAt[chosen].ToArray();
-            var p = cat(changed.Select(i => features(i, 1)).ToList()).matmul(vectors);
-            var z = (p * w).matmul(vectors.t());                                             // z_i = U (w o p_i)
-            Store(tensor(changed, ScalarType.Int64, eigenvalues.device), p, RefitResiduals(chosen),
-                HighLeverageRefit.OthersSquaredChange(samples, features, changed, z.unsqueeze(-1), chunkRows));
-            guard = HighLeverageRefit.Describe(changed, tolerances[chosen].ToDouble());
-        }
-        var solver = new SolverReport("closed-form feature-space",
-            $"a linear output layer on {m} features: one eigendecomposition of the {m} x {m} matrix Phi^T Phi serves every weight decay " +
-            $"on the grid, and the {samples} samples pass through in chunks{guard}", condition, dtype.ToString().ToLowerInvariant(), path);
-        var result = new LeaveOneOutResult(weightChange, trainChange, testChange, looPrediction, heldOut?.Samples ?? 0, solver).MoveToOuter();
-        return (result, path);
-    }
-
-    /// <summary>Where each of <paramref name="wanted"/> sits in <paramref name="samples"/>.</summary>
-    private static Tensor Positions(long[] samples, List<long> wanted, Device device) =>
-        tensor(wanted.Select(i => (long)Array.BinarySearch(samples, i)).ToArray(), ScalarType.Int64, device);
-
-    private static void ForChunks(long n, long chunkRows, Action<long, long> body)
-    {
-        for (long first = 0; first < n; first += chunkRows)
-        {
-            using var scope = NewDisposeScope();
-            body(first, Math.Min(chunkRows, n - first));
-        }
+        var spectrum = FeatureSpaceSpectrum.Of(FeatureSums.Accumulate(features, residual, 0, samples, chunkRows), samples, gridOfScale);
+        var errors = spectrum.Errors(features, residual, 0, samples, chunkRows);
+        var untrusted = errors.Untrusted.ToArray();
+        var refit = untrusted.Length > 0 ? HighLeverageRefit.Build(samples, features, residual.unsqueeze(1), untrusted, chunkRows) : null;
+        var choice = spectrum.Choose(errors, refit, names, run);
+        var testGram = heldOut is null ? null : choice.TestGram(heldOut, chunkRows);
+        long heldOutSamples = heldOut?.Samples ?? 0;
+        var scores = choice.Score(features, residual, targets, 0, samples, chunkRows, testGram, heldOutSamples);
+        if (choice.Flagged.Length > 0)
+            choice.MeasureFlagged(scores, features, targets, choice.OthersSquaredChange(features, 0, samples, chunkRows), testGram, heldOutSamples);
+        var result = new LeaveOneOutResult(scores.WeightChange, scores.TrainPredictionChange, scores.TestPredictionChange,
+            scores.LeaveOneOutPrediction, heldOutSamples, choice.Report()).MoveToOuter();
+        return (result, choice.Path);
     }
 }

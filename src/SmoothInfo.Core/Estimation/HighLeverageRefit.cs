@@ -12,7 +12,7 @@ namespace SmoothInfo.Estimation;
 /// Rows come per sample: R_j (r x D) with targets T_j (r x c); a linear head has r = 1, c = k.
 /// Its tensors belong to the caller's dispose scope.
 /// </summary>
-internal sealed class HighLeverageRefit
+public sealed class HighLeverageRefit
 {
     private readonly Tensor _gram, _moment, _rows, _targets;
 
@@ -54,10 +54,20 @@ internal sealed class HighLeverageRefit
     public static HighLeverageRefit Build(long samples, Func<long, long, Tensor> rows, Tensor targets, IEnumerable<long> flagged, long chunkRows)
     {
         var chosen = flagged.Distinct().Order().ToArray();
+        var (gram, moment) = KeptSums(0, samples, rows, targets, chosen, chunkRows);
+        return Of(chosen, gram, moment, rows, targets);
+    }
+
+    /// <summary>
+    /// R^T R and R^T T over the samples [start, start + samples) that are not flagged: sums over samples, so a sharded run adds
+    /// the ranges' parts (each range zeroing its own flagged samples) in place of the whole.
+    /// </summary>
+    public static (Tensor Gram, Tensor Moment) KeptSums(long start, long samples, Func<long, long, Tensor> rows, Tensor targets,
+        long[] flagged, long chunkRows)
+    {
         long r = targets.shape[1], c = targets.shape[2];
         Tensor? gram = null, moment = null;
-        using var index = tensor(chosen, ScalarType.Int64, targets.device);
-        WeightSpaceLeaveOneOut.ForBlocks(samples, chunkRows, (first, count) =>
+        SampleChunks.ForEach(start, samples, chunkRows, (first, count) =>
         {
             var block = rows(first, count);
             if (gram is null)
@@ -67,15 +77,25 @@ internal sealed class HighLeverageRefit
             }
             // The flagged samples' rows are zeroed here and added back one by one, never subtracted.
             var keep = ones(count, block.dtype, block.device);
-            var inBlock = chosen.Where(i => i >= first && i < first + count).Select(i => i - first).ToArray();
+            var inBlock = flagged.Where(i => i >= first && i < first + count).Select(i => i - first).ToArray();
             if (inBlock.Length > 0) keep.index_fill_(0, tensor(inBlock, ScalarType.Int64, block.device), 0);
             var kept = block.view(count, r, -1) * keep.view(count, 1, 1);
             var flat = kept.view(count * r, -1);
             gram.addmm_(flat.t(), flat, beta: 1, alpha: 1);
             moment!.addmm_(flat.t(), targets.narrow(0, first, count).reshape(count * r, c), beta: 1, alpha: 1);
         });
-        var flaggedRows = stack(chosen.Select(i => rows(i, 1)).ToList());                     // (|F|, r, D)
-        return new HighLeverageRefit(chosen, gram!, moment!, flaggedRows, targets.index_select(0, index));
+        return (gram!, moment!);
+    }
+
+    /// <param name="flagged">The samples to solve again, distinct, in increasing order.</param>
+    /// <param name="gram">R^T R of every other sample (<see cref="KeptSums"/>, summed over all samples).</param>
+    /// <param name="moment">R^T T of every other sample.</param>
+    public static HighLeverageRefit Of(long[] flagged, Tensor gram, Tensor moment, Func<long, long, Tensor> rows, Tensor targets)
+    {
+        using var index = tensor(flagged, ScalarType.Int64, targets.device);
+        // Cloned: a caller's row producer may hand out one buffer that its next call overwrites.
+        var flaggedRows = stack(flagged.Select(i => rows(i, 1).clone()).ToList());           // (|F|, r, D)
+        return new HighLeverageRefit(flagged, gram, moment, flaggedRows, targets.index_select(0, index));
     }
 
     /// <summary>v_i = T_i - R_i W_{-i} for every sample of <see cref="Samples"/>, W_{-i} fitted at weight decay lambda: (|F|, r, c).</summary>
@@ -106,12 +126,16 @@ internal sealed class HighLeverageRefit
     /// shortcut h_i - lambda ||z_i||^2 - h_i^2 cancels to nothing when h_i is near 1.
     /// </summary>
     /// <param name="directions">d_i, (|changed|, D, c).</param>
-    public static Tensor OthersSquaredChange(long samples, Func<long, long, Tensor> rows, long[] changed, Tensor directions, long chunkRows)
+    public static Tensor OthersSquaredChange(long samples, Func<long, long, Tensor> rows, long[] changed, Tensor directions, long chunkRows) =>
+        OthersSquaredChange(0, samples, rows, changed, directions, chunkRows);
+
+    /// <summary>The same summed over the samples j of [start, start + samples) only: the ranges' parts add up to the whole.</summary>
+    public static Tensor OthersSquaredChange(long start, long samples, Func<long, long, Tensor> rows, long[] changed, Tensor directions, long chunkRows)
     {
         long f = changed.Length, c = directions.shape[2], dim = directions.shape[1];
         var stacked = directions.permute(1, 0, 2).reshape(dim, f * c);
         var total = zeros(f, directions.dtype, directions.device);
-        WeightSpaceLeaveOneOut.ForBlocks(samples, chunkRows, (first, count) =>
+        SampleChunks.ForEach(start, samples, chunkRows, (first, count) =>
         {
             var change = rows(first, count).matmul(stacked).view(count, -1, f, c).square().sum(new long[] { 1, 3 }); // (count, f)
             for (int i = 0; i < f; i++)

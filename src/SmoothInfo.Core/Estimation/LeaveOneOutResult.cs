@@ -53,4 +53,7 @@ public sealed record SolverReport(string Method, string Reason, double? Conditio
 
     /// <summary>learning rate / batch size of the SGD noise that smoothed the weights for weight-si-sgd; null when not measured.</summary>
     public double? SgdNoiseScale { get; init; }
+
+    /// <summary>What the planner chose and estimated; null where no planner ran (the kernel command's given kernels).</summary>
+    public PlanSummary? Plan { get; init; }
 }

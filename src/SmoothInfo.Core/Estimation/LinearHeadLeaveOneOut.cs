@@ -30,7 +30,7 @@ public sealed record LinearHeadProblem(
 /// Cost O(n q^2 + q^3) time and O(chunk * q + q^2) memory beyond the inputs, instead of O((nk)^3) and O((nk)^2).
 /// Same definitions as <see cref="ClosedFormLeaveOneOut"/> (tested equal to 1e-10 with more samples than head inputs).
 /// With fewer samples than head inputs (q &gt;= n) every h_i is near 1 and 1 - h_i cancels (measured 5e-6 relative at
-/// n = 300, q = 513): <c>Formulation.Choose</c> sends that case to function space. The few samples whose 1 - h_i is within
+/// n = 300, q = 513): the planner (<c>RoutePlanner</c>) sends that case to function space. The few samples whose 1 - h_i is within
 /// rounding of 0 anyway (a feature only they have) are solved again without them (<see cref="HighLeverageRefit"/>).
 /// </summary>
 public static class LinearHeadLeaveOneOut

@@ -76,12 +76,5 @@ public static class WeightSpaceLeaveOneOut
         return new LeaveOneOutResult(weightChange, trainChange, testChange, looPrediction, test?.Samples ?? 0, solver).MoveToOuter();
     }
 
-    internal static void ForBlocks(long n, long blockSamples, Action<long, long> body)
-    {
-        for (long first = 0; first < n; first += blockSamples)
-        {
-            using var scope = NewDisposeScope();
-            body(first, Math.Min(blockSamples, n - first));
-        }
-    }
+    internal static void ForBlocks(long n, long blockSamples, Action<long, long> body) => SampleChunks.ForEach(0, n, blockSamples, body);
 }

@@ -3,6 +3,7 @@ using SmoothInfo.Data.Images;
 using SmoothInfo.Diagnostics;
 using SmoothInfo.Estimation;
 using SmoothInfo.Kernels;
+using SmoothInfo.Planning;
 using SmoothInfo.Policy.Model;
 using SmoothInfo.Reports;
 using SmoothInfo.Results;
@@ -42,11 +43,15 @@ public static class GatePipeline
         // Rounded before it is cached or judged, so the verdict and the reports do not depend on the thread count.
         var output = cached ?? ReportedPrecision.Round(Estimate(policy, dataset, heldOut, device, options));
         if (key is not null && cached is null) EstimatorCache.Save(options.CacheFile!, key, output);
-        output = WithInputMeasurements(output, dataset);
+        return new GateRun(Judge(policy, dataset, output, baseline), cached is not null);
+    }
 
-        var report = Evaluate(policy, ToolVersion, policy.Dataset.Path, SampleCatalog.Of(dataset), output,
+    /// <summary>The estimator's output (rounded) judged: the inputs' own measurements added, then the rules and baseline applied.</summary>
+    public static GateReport Judge(SmoothInfoPolicy policy, Dataset dataset, EstimatorOutput output, Baseline baseline)
+    {
+        output = WithInputMeasurements(output, dataset);
+        return Evaluate(policy, ToolVersion, policy.Dataset.Path, SampleCatalog.Of(dataset), output,
             evaluation => Thumbnails(dataset, output.Signals, evaluation), baseline);
-        return new GateRun(report, cached is not null);
     }
 
     /// <summary>The policy's baseline, or none when the policy names none or its file does not exist yet.</summary>
@@ -79,14 +84,9 @@ public static class GatePipeline
     private static EstimatorOutput Estimate(SmoothInfoPolicy policy, Dataset dataset, Dataset? heldOut, Device device, GateRunOptions options)
     {
         var estimator = policy.Estimator;
-        var dtype = estimator.Precision == Precision.Float32 ? ScalarType.Float32 : ScalarType.Float64;
+        var dtype = Dtype(estimator);
         var training = policy.Training;
-        var run = new TrainingRun(training.LearningRate, training.Steps is { } steps ? steps : double.PositiveInfinity,
-            training.WeightDecay ?? 0, // auto: a grid decides, on the features
-            training.Dynamics, training.Loss)
-        {
-            Names = TrainingSettingNames.Policy(policy.Locations),
-        };
+        var run = TrainingRunOf(policy);
         if (policy.Model.Probe.Kind is ProbeKind.Gaussian or ProbeKind.Linear)
         {
             if (heldOut is not null && (policy.Model.Probe.Kind == ProbeKind.Linear || policy.Model.Backbone != Backbone.None || policy.Model.OnnxBackbone is not null))
@@ -95,19 +95,24 @@ public static class GatePipeline
                     "remove 'heldOut' (F-SI is then measured on the other training samples), or the backbone / linear probe.", policy.Locations.Of("heldOut"));
             // The embedding cache sits beside the estimator's; --no-cache (no cache file) embeds every image afresh.
             var backbone = BackboneRun.Embed(policy, dataset, options.CacheFile is { } cache ? Path.GetDirectoryName(Path.GetFullPath(cache)) : null, options.Progress);
+            var featurePlan = FeatureProbePlan(policy, dataset, heldOut, backbone?.Rows[0].Length);
             var featureResult = policy.Model.Probe.Kind == ProbeKind.Linear
                 ? LinearProbeRun.Estimate(dataset, run, chooseWeightDecay: training.WeightDecay is null, dtype, device, backbone)
-                : GaussianProbeRun.Estimate(dataset, training, estimator.Seed, dtype, device, run.Names, backbone, heldOut);
-            return new EstimatorOutput(Signals(featureResult, dataset, estimator), featureResult.Solver with { HeldOutSamples = featureResult.TestSampleCount });
+                : GaussianProbeRun.Estimate(featurePlan, dataset, training, estimator.Seed, dtype, device, run.Names, backbone, heldOut);
+            return FeatureProbeOutput(featureResult, dataset, estimator, featurePlan);
         }
         var network = ProbeModel.Build(policy.Model, dataset, estimator.Seed, dtype, device);
+        var projection = ProbeModel.Projection(estimator);
+        // Planned before the inputs are converted: a refusal allocates nothing large.
+        var plan = RoutePlanner.ForNetwork(NetworkSizes.Of(network, ProbeModel.Selection(policy.Model), dataset.Count, dataset.ClassNames.Count,
+            ProbeModel.InputShape(dataset, policy.Model), heldOut?.Count ?? 0, dtype, projection), run, autoWeightDecay: training.WeightDecay is null, Budget(policy));
         var inputs = ProbeModel.Inputs(dataset, policy.Model, dtype).to(device);
         var labels = DatasetTensors.Labels(dataset).to(device);
         var heldOutInputs = heldOut is null ? null : ProbeModel.Inputs(heldOut, policy.Model, dtype).to(device);
-        var (result, formulation) = LeaveOneOutRun.Estimate(network, ProbeModel.Selection(policy.Model), inputs, labels, dataset.ClassNames.Count,
-            run, new EstimatorOptions(dtype, device, Progress: options.Progress), options.KernelProgress, ProbeModel.Projection(estimator),
+        var result = LeaveOneOutRun.Estimate(plan, network, ProbeModel.Selection(policy.Model), inputs, labels, dataset.ClassNames.Count,
+            run, new EstimatorOptions(dtype, device, Progress: options.Progress), options.KernelProgress, projection,
             estimator.Kernel.BlockSize, chooseWeightDecay: training.WeightDecay is null, heldOut: heldOutInputs);
-        var solver = result.Solver with { Reason = $"{formulation.Reason}; {result.Solver.Reason}", HeldOutSamples = result.TestSampleCount };
+        var solver = result.Solver with { HeldOutSamples = result.TestSampleCount };
         var signals = Signals(result, dataset, estimator);
         if (!estimator.Measures.Contains(Measure.WeightSiSgd)) return new EstimatorOutput(signals, solver);
 
@@ -121,6 +126,40 @@ public static class GatePipeline
         return new EstimatorOutput(signals.Select(s => s with { WeightSISgd = sgd[s.Index] }).ToList(),
             solver with { SgdNoiseScale = converged.LearningRate / batchSize });
     }
+
+    /// <summary>The precision the policy's estimator solves in.</summary>
+    public static ScalarType Dtype(EstimatorPolicy estimator) => estimator.Precision == Precision.Float32 ? ScalarType.Float32 : ScalarType.Float64;
+
+    /// <summary>The policy's training run, with its settings' locations for the errors about them.</summary>
+    public static TrainingRun TrainingRunOf(SmoothInfoPolicy policy)
+    {
+        var training = policy.Training;
+        return new TrainingRun(training.LearningRate, training.Steps is { } steps ? steps : double.PositiveInfinity,
+            training.WeightDecay ?? 0, // auto: a grid decides, on the features
+            training.Dynamics, training.Loss)
+        {
+            Names = TrainingSettingNames.Policy(policy.Locations),
+        };
+    }
+
+    /// <summary>A feature probe's leave-one-out result as the estimator's output (before rounding).</summary>
+    public static EstimatorOutput FeatureProbeOutput(LeaveOneOutResult result, Dataset dataset, EstimatorPolicy estimator, Plan plan) =>
+        new(Signals(result, dataset, estimator), result.Solver with { HeldOutSamples = result.TestSampleCount, Plan = plan.Summary });
+
+    /// <summary>The route of a probe on features (gaussian or linear), from the sizes alone: refuses before any large allocation.</summary>
+    /// <param name="embeddedFeatures">The backbone's feature count when the inputs are embedded first.</param>
+    public static Plan FeatureProbePlan(SmoothInfoPolicy policy, Dataset dataset, Dataset? heldOut, int? embeddedFeatures)
+    {
+        var size = new ProblemSize(dataset.Count, dataset.ClassNames.Count, embeddedFeatures ?? dataset.FeatureCount,
+            heldOut?.Count ?? 0, NetworkSizes.ElementBytes(Dtype(policy.Estimator)));
+        var budget = Budget(policy);
+        return policy.Model.Probe.Kind == ProbeKind.Linear
+            ? RoutePlanner.ForLinearProbe(size, embedded: embeddedFeatures is not null, budget)
+            : RoutePlanner.ForGaussianProbe(size, GaussianProbeRun.ExactKernelSamples, budget);
+    }
+
+    private static PlanBudget Budget(SmoothInfoPolicy policy) =>
+        PlanBudget.Of(policy.Estimator.MemoryBudget, policy.Locations.Of("estimator.memoryBudget"));
 
     /// <summary>
     /// The inputs' distances from their principal subspace and their duplicate groups: inputs only, cheap, so measured

@@ -2,6 +2,7 @@ using System.Globalization;
 using SmoothInfo.Data;
 using SmoothInfo.Estimation;
 using SmoothInfo.Kernels;
+using SmoothInfo.Planning;
 using SmoothInfo.Policy.Model;
 using static TorchSharp.torch;
 
@@ -12,21 +13,23 @@ namespace SmoothInfo.Gate;
 /// the number of classes), the weight decay fixed or chosen by the exact leave-one-out error, and every sample's
 /// leave-one-out quantities at it. Initial predictions are the class frequencies (the output layer's bias at the prior),
 /// so a sample the kernel cannot place anywhere is predicted at the prior rather than at zero.
-/// Up to <see cref="ExactKernelSamples"/> samples the kernel is exact (function space); beyond, the same kernel is
-/// approximated by <see cref="RandomFeatureWidth"/> random Fourier features and the linearized output layer is solved in
-/// feature space, in chunks, so memory no longer grows with n^2.
+/// The planner decides the route (<see cref="RoutePlanner.ForGaussianProbe"/>): up to <see cref="ExactKernelSamples"/> samples
+/// the kernel is exact, when it fits the memory budget; otherwise the same kernel is approximated by
+/// <see cref="RandomFeatureWidth"/> random Fourier features and the linearized output layer is solved in feature space, in
+/// chunks, so memory no longer grows with n^2.
 /// </summary>
 public static class GaussianProbeRun
 {
-    /// <summary>The n x n route holds about five n x n float64 matrices: 1.4 GB at 6,000 samples.</summary>
+    /// <summary>The n x n route's O(n^3) eigendecomposition takes about a minute at 6,000 samples; beyond, random features.</summary>
     public const int ExactKernelSamples = 6000;
 
     /// <summary>Width of the random-feature route: an m x m eigendecomposition and O(n m (d + m)) per pass.</summary>
-    public const int RandomFeatureWidth = 2048;
+    public const int RandomFeatureWidth = (int)RouteCosts.RandomFeatureWidth;
 
     /// <param name="backbone">A backbone's features of the samples, which replace the preprocessed inputs; null: the inputs.</param>
     /// <param name="heldOut">Held-out samples F-SI is measured on (without a backbone: the gate refuses that pair before).</param>
-    public static LeaveOneOutResult Estimate(Dataset dataset, TrainingPolicy training, long seed, ScalarType dtype, Device device,
+    /// <param name="plan">The planner's route: <see cref="Route.ClassSharedKernel"/> or <see cref="Route.RandomFeatures"/>.</param>
+    public static LeaveOneOutResult Estimate(Plan plan, Dataset dataset, TrainingPolicy training, long seed, ScalarType dtype, Device device,
         TrainingSettingNames names, BackboneFeatures? backbone = null, Dataset? heldOut = null)
     {
         if (backbone is not null && heldOut is not null) throw new ArgumentException("held-out samples are not embedded by the backbone", nameof(heldOut));
@@ -45,7 +48,7 @@ public static class GaussianProbeRun
         string kernelText = string.Create(CultureInfo.InvariantCulture, $"kernel exp(-||x - x'||^2 / {bandwidth:G4}), the median squared distance between inputs");
         LeaveOneOutResult result;
         string how;
-        if (n <= ExactKernelSamples)
+        if (plan.Route == Route.ClassSharedKernel)
         {
             var (kernel, _) = GaussianKernel.Compute(features, bandwidth);
             var crossKernel = heldOutFeatures is null ? null : GaussianKernel.Cross(heldOutFeatures, features, bandwidth);
@@ -60,7 +63,7 @@ public static class GaussianProbeRun
             (result, _) = FeatureSpaceLeaveOneOut.Compute(n, (first, rows) => network.Of(features.narrow(0, first, rows)), targets, prior, grid,
                 FeatureSpaceLeaveOneOut.ChunkRows, names, heldOut: heldOutRows);
             how = string.Create(CultureInfo.InvariantCulture,
-                $"gaussian probe{on}: {kernelText}, approximated by {RandomFeatureWidth} random Fourier features because {n} samples exceed the exact kernel's {ExactKernelSamples}");
+                $"gaussian probe{on}: {kernelText}, approximated by {RandomFeatureWidth} random Fourier features because {plan.Candidates.First(r => r.Route == Route.ClassSharedKernel).NotApplicable ?? "the exact kernel does not fit the memory budget"}");
         }
         return (result with { Solver = result.Solver with { Reason = $"{how}; {result.Solver.Reason}" } }).MoveToOuter();
     }

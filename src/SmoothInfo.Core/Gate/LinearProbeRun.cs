@@ -1,4 +1,3 @@
-using System.Globalization;
 using SmoothInfo.Data;
 using SmoothInfo.Estimation;
 using static TorchSharp.torch;
@@ -21,36 +20,9 @@ public static class LinearProbeRun
         BackboneFeatures? backbone = null, long chunkRows = FeatureSpaceLeaveOneOut.ChunkRows)
     {
         using var scope = NewDisposeScope();
-        long n = dataset.Count;
-        int k = dataset.ClassNames.Count;
-        var embedded = backbone?.Standardized(dtype).to(device);
-        long p = embedded?.shape[1] ?? dataset.FeatureCount;
-        // One design buffer [phi, 1] for every chunk: the passes read the features again and again, and a fresh buffer per chunk
-        // costs more in page faults than the copy.
-        var design = ones(new[] { Math.Min(chunkRows, n), p + 1 }, dtype, device);
-        var staging = embedded is null ? empty(new[] { Math.Min(chunkRows, n), p }, ScalarType.Float32) : null;
-        Tensor Design(long first, long rows)
-        {
-            var phi = embedded?.narrow(0, first, rows) ?? Staged(dataset, staging!, first, rows);
-            var block = design.narrow(0, 0, rows);
-            block.narrow(1, 0, p).copy_(phi);
-            return block;
-        }
-        var targets = nn.functional.one_hot(DatasetTensors.Labels(dataset), k).to(dtype, device);
-        var prior = targets.mean(new long[] { 0 }, keepdim: true).expand(n, k);
-        // weightDecay: auto on a grid in the kernel's own units (its mean eigenvalue), as on a network's linear head.
-        Func<double, IReadOnlyList<double>> grid = chooseWeightDecay ? RegularizationPath.DefaultGrid : _ => new[] { run.WeightDecay };
-        var (result, _) = FeatureSpaceLeaveOneOut.Compute(n, Design, targets, prior, grid, chunkRows, run.Names, run);
-        string on = backbone is null ? $"the {p} features as given" : backbone.Description;
-        string how = string.Create(CultureInfo.InvariantCulture, $"linear probe: a linear head with bias on {on}, started at the class frequencies");
-        return (result with { Solver = result.Solver with { Reason = $"{how}; {result.Solver.Reason}" } }).MoveToOuter();
-    }
-
-    /// <summary>Rows of the dataset as float32 in the staging buffer (no allocation per chunk).</summary>
-    private static Tensor Staged(Dataset dataset, Tensor staging, long first, long rows)
-    {
-        var block = staging.narrow(0, 0, rows);
-        dataset.CopyFeatures(first, (int)rows, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(block.bytes));
-        return block;
+        var problem = new LinearProbeProblem(dataset, dtype, device, backbone, chunkRows);
+        var (result, _) = FeatureSpaceLeaveOneOut.Compute(problem.Samples, problem.Design, problem.Targets, problem.Prior,
+            LinearProbeProblem.Grid(run, chooseWeightDecay), chunkRows, run.Names, run);
+        return (result with { Solver = problem.Described(result.Solver) }).MoveToOuter();
     }
 }

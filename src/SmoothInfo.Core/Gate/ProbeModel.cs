@@ -43,11 +43,13 @@ public static class ProbeModel
         var p => new JacobianProjection(ProjectionKind.SparseSign, p.Dimension, estimator.Seed, p.Sparsity),
     };
 
-    /// <summary>Inputs in the layout the network takes: flat rows for an MLP, [n, channels, height, width] for a CNN.</summary>
-    public static Tensor Inputs(Dataset dataset, ModelPolicy model, ScalarType dtype)
-    {
-        var features = DatasetTensors.Features(dataset, dtype);
-        if (model.Probe.Kind == ProbeKind.Mlp) return features.reshape(dataset.Count, dataset.FeatureCount);
-        return dataset.SampleShape.Count == 2 ? features.unsqueeze(1) : features;
-    }
+    /// <summary>Inputs in the layout the network takes (<see cref="InputShape"/> per sample).</summary>
+    public static Tensor Inputs(Dataset dataset, ModelPolicy model, ScalarType dtype) =>
+        DatasetTensors.Features(dataset, dtype).reshape(new[] { (long)dataset.Count }.Concat(InputShape(dataset, model)).ToArray());
+
+    /// <summary>One sample as the network takes it: a flat row for an MLP, [channels, height, width] for a CNN.</summary>
+    public static long[] InputShape(Dataset dataset, ModelPolicy model) =>
+        model.Probe.Kind == ProbeKind.Mlp ? new long[] { dataset.FeatureCount }
+        : dataset.SampleShape.Count == 2 ? new long[] { 1, dataset.SampleShape[0], dataset.SampleShape[1] }
+        : dataset.SampleShape.Select(v => (long)v).ToArray();
 }

@@ -41,7 +41,8 @@ public static class ReportedPrecision
         output.Solver with
         {
             ConditionNumber = output.Solver.ConditionNumber is { } condition ? Round(condition) : null,
+            // The grid is in units of trace(Phi^T Phi) / n or the kernel's mean eigenvalue: libtorch sums too.
             Regularization = output.Solver.Regularization is { } path
-                ? path with { LeaveOneOutErrors = path.LeaveOneOutErrors.Select(Round).ToArray() } : null,
+                ? new RegularizationPath(Round(path.Chosen), path.WeightDecays.Select(Round).ToArray(), path.LeaveOneOutErrors.Select(Round).ToArray()) : null,
         });
 }

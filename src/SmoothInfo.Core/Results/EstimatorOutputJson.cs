@@ -23,6 +23,16 @@ public static class EstimatorOutputJson
         if (solver.HeldOutSamples > 0) json.WriteNumber("heldOutSamples", solver.HeldOutSamples);
         json.WriteEndObject();
         if (solver.SgdNoiseScale is { } noiseScale) json.WriteNumber("sgdNoiseScale", noiseScale);
+        if (solver.Plan is { } plan)
+        {
+            json.WriteStartObject("plan");
+            json.WriteString("route", plan.Route);
+            json.WriteNumber("estimatedPeakBytes", plan.EstimatedPeakBytes);
+            json.WriteNumber("operations", plan.Operations);
+            json.WriteString("memoryBudget", plan.MemoryBudget);
+            json.WriteString("reason", plan.Reason);
+            json.WriteEndObject();
+        }
         if (solver.Regularization is { } path)
         {
             json.WriteStartObject("weightDecay");
@@ -64,15 +74,28 @@ public static class EstimatorOutputJson
     }
 
     /// <summary>
-    /// The solver with what <see cref="WriteSolver"/> says was measured (held-out set size, SGD noise scale); absent members,
-    /// as in reports written before they existed, mean a training-set F-SI and no SGD-noise SI.
+    /// The solver with what <see cref="WriteSolver"/> says was measured (held-out set size, SGD noise scale) and planned; absent
+    /// members, as in reports written before they existed, mean a training-set F-SI, no SGD-noise SI and no plan.
     /// </summary>
     public static Estimation.SolverReport WithMeasurements(Estimation.SolverReport solver, JsonElement written) => solver with
     {
         HeldOutSamples = written.TryGetProperty("functionalSI", out var functional) && functional.ValueKind == JsonValueKind.Object
             && functional.TryGetProperty("heldOutSamples", out var count) && count.TryGetInt64(out long samples) ? samples : 0,
         SgdNoiseScale = written.TryGetProperty("sgdNoiseScale", out var scale) && scale.ValueKind == JsonValueKind.Number ? scale.GetDouble() : null,
+        Plan = ReadPlan(written),
     };
+
+    /// <summary>The plan as <see cref="WriteSolver"/> writes it; null when absent or not as written (it only informs the reader).</summary>
+    private static Estimation.PlanSummary? ReadPlan(JsonElement solver)
+    {
+        if (!solver.TryGetProperty("plan", out var plan) || plan.ValueKind != JsonValueKind.Object) return null;
+        string? Text(string name) => plan.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        return Text("route") is { } route && Text("memoryBudget") is { } budget && Text("reason") is { } reason
+            && plan.TryGetProperty("estimatedPeakBytes", out var peak) && peak.TryGetInt64(out long peakBytes)
+            && plan.TryGetProperty("operations", out var operations) && operations.ValueKind == JsonValueKind.Number
+            ? new Estimation.PlanSummary(route, peakBytes, operations.GetDouble(), budget, reason)
+            : null;
+    }
 
     /// <summary>A sample's SGD-noise weight SI as <see cref="WriteSignals"/> writes it; NaN when absent (not measured).</summary>
     public static double ReadWeightSISgd(JsonElement sample) =>

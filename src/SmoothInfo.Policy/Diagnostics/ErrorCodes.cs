@@ -58,6 +58,8 @@ public static class ErrorCodes
     public const string IllConditioned = "SI2208";
     /// <summary>libtorch (or .NET) could not allocate memory: the problem is too large for this machine as configured.</summary>
     public const string OutOfMemory = "SI2209";
+    /// <summary>The planner found no route whose estimated peak memory fits estimator.memoryBudget: refused before allocating.</summary>
+    public const string ExceedsMemoryBudget = "SI2210";
 
     // SI23xx: networks, kernels and weights.
     public const string UnsupportedLayer = "SI2301";
@@ -79,6 +81,12 @@ public static class ErrorCodes
     // SI26xx: files the tool writes (reports, the estimator cache, the baseline, a starter policy).
     /// <summary>The folder is read-only, the disk is full or the path is not a folder: the previous file is left as it was.</summary>
     public const string OutputNotWritable = "SI2601";
+
+    // SI27xx: the files the stages of a sharded run exchange (docs/sharding.md).
+    /// <summary>A stage's input file is absent: the stage that writes it has not run (or its artifact was not downloaded).</summary>
+    public const string ShardFileMissing = "SI2701";
+    /// <summary>A shard file is damaged, of another format version, or from another policy, dataset, tool build or shard count.</summary>
+    public const string ShardFileMismatch = "SI2702";
 
     public const string InternalError = "SI3000";
 

@@ -21,7 +21,7 @@ internal static class PolicyBinder
             Dataset: BindDataset(top.Section("dataset"), "dataset", errors),
             Model: BindModel(top.Section("model")),
             Training: BindTraining(top.Section("training")),
-            Estimator: BindEstimator(top.Section("estimator")),
+            Estimator: BindEstimator(top.Section("estimator"), errors),
             Rules: BindRules(top.Section("rules"), errors),
             Baseline: top.Path("baseline"),
             Reports: BindReports(top.Section("reports")))
@@ -209,7 +209,7 @@ internal static class PolicyBinder
         s.Enum<TrainingDynamics>("dynamics"),
         s.Enum<LossReduction>("loss"));
 
-    private static EstimatorPolicy BindEstimator(PolicySection s)
+    private static EstimatorPolicy BindEstimator(PolicySection s, List<InputException> errors)
     {
         var kernel = s.Section("kernel");
         var projection = kernel.Section("projection");
@@ -221,7 +221,19 @@ internal static class PolicyBinder
             (int)Math.Min(s.Integer("maxSamples"), int.MaxValue), s.Integer("seed"))
         {
             Sgd = new SgdPolicy((int?)s.Section("sgd").NullableInteger("batchSize")),
+            MemoryBudget = BindMemoryBudget(s, errors),
         };
+    }
+
+    private static MemoryBudget BindMemoryBudget(PolicySection s, List<InputException> errors)
+    {
+        string text = s.RequiredString("memoryBudget");
+        if (MemoryBudget.Parse(text) is { } budget) return budget;
+        errors.Add(new InputException(ErrorCodes.PolicyInvalidValue,
+            $"'estimator.memoryBudget' is '{text}'; a size such as 4GB or 512MB, or a share of the available memory such as 50%, is expected.",
+            "write e.g. 'memoryBudget: 4GB' (units B, KB, MB, GB, TB; 1 GB = 2^30 bytes) or 'memoryBudget: 50%' (more than 0, at most 100).",
+            s.Locate("memoryBudget")));
+        return MemoryBudget.Default;
     }
 
     private static RulesPolicy BindRules(PolicySection s, List<InputException> errors)

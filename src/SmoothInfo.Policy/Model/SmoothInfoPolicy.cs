@@ -80,6 +80,9 @@ public sealed record EstimatorPolicy(
 {
     /// <summary>The SGD run whose noise smooths the weights for <see cref="Measure.WeightSiSgd"/>.</summary>
     public SgdPolicy Sgd { get; init; } = new(null);
+
+    /// <summary>The memory the planner lets the estimator's route take (estimator.memoryBudget).</summary>
+    public MemoryBudget MemoryBudget { get; init; } = MemoryBudget.Default;
 }
 
 /// <param name="BatchSize">The training's mini-batch size; null when not given (weight-si-sgd then cannot be measured).</param>

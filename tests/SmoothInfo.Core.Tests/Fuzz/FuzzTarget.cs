@@ -13,12 +13,12 @@ internal sealed record FuzzCase(IReadOnlyList<byte[]> Seeds, string MutatedFile,
 }
 
 /// <summary>
-/// A reader by name (the test case's name) and how to prepare it in an empty workspace folder; <see cref="LeftOut"/>
-/// says why a reader cannot be fuzzed in this process.
+/// A reader by name (the test case's name) and how to prepare it in an empty workspace folder;
+/// <see cref="ShortModeInputs"/>: fewer inputs in the short mode for a reader that starts a process per input.
 /// </summary>
 internal sealed record FuzzTarget(string Name, Func<string, FuzzCase> Prepare)
 {
-    public string? LeftOut { get; init; }
+    public int? ShortModeInputs { get; init; }
 
     public override string ToString() => Name;
 }

@@ -98,7 +98,7 @@ public sealed class LinearProbeRunTests : DataFolder
     /// The slow twin: for each sample, the ridge regression on the other samples, solved from scratch; W = 0 and b at the
     /// prior to start, so the fit is (lambda I + X^T X)^-1 X^T (Y - prior) on design rows [x, 1].
     /// </summary>
-    private static (Tensor WeightChange, Tensor TrainChange, Tensor LooPrediction) Retrained(Dataset dataset, double lambda)
+    internal static (Tensor WeightChange, Tensor TrainChange, Tensor LooPrediction) Retrained(Dataset dataset, double lambda)
     {
         long n = dataset.Count;
         var features = DatasetTensors.Features(dataset, float64).reshape(n, -1);

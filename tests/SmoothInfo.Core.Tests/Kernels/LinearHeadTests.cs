@@ -2,6 +2,7 @@ using SmoothInfo.Diagnostics;
 using SmoothInfo.Estimation;
 using SmoothInfo.Kernels;
 using SmoothInfo.Models;
+using SmoothInfo.Planning;
 using SmoothInfo.Policy.Model;
 using SmoothInfo.Reference;
 using TorchSharp;
@@ -94,30 +95,33 @@ public sealed class LinearHeadTests
     }
 
     [Test]
-    public void FormulationIsChosenByCostAndSaysWhy()
+    public void TheRouteIsChosenByCostAndSaysWhy()
     {
         using var network = TestNetworks.Mlp(Activation.Relu);   // 5-7-4-3: head q = 4 + 1 = 5, d = 42 + 32 + 15 = 89 in all
-        var head = Formulation.Choose(network, ParameterSelection.LastLayers(1), samples: 100, outputs: 3);
-        Assert.That(head.Kind, Is.EqualTo(FormulationKind.WeightSpaceLinearHead));
+        Plan Choose(ParameterSelection selection, long samples, long outputs) => RoutePlanner.ForNetwork(
+            NetworkSizes.Of(network, selection, samples, outputs, inputShape: [5], heldOut: 0, ScalarType.Float64, projection: null),
+            new TrainingRun(0.1, double.PositiveInfinity, 1e-3), autoWeightDecay: false, PlanBudget.Unlimited);
+        var head = Choose(ParameterSelection.LastLayers(1), samples: 100, outputs: 3);
+        Assert.That(head.Route, Is.EqualTo(Route.LinearHead));
         Assert.That(head.Reason, Does.Contain("5 x 5").And.Contain("300 x 300"));
 
-        var fewSamples = Formulation.Choose(network, ParameterSelection.LastLayers(1), samples: 4, outputs: 3);
-        Assert.That(fewSamples.Kind, Is.EqualTo(FormulationKind.FunctionSpace));
+        var fewSamples = Choose(ParameterSelection.LastLayers(1), samples: 4, outputs: 3);
+        Assert.That(fewSamples.Route, Is.EqualTo(Route.FunctionSpace));
         Assert.That(fewSamples.Reason, Does.Contain("5 inputs and only 4 samples"));
 
-        var oneOutput = Formulation.Choose(network, ParameterSelection.LastLayers(1), samples: 6, outputs: 1);
-        Assert.That(oneOutput.Kind, Is.EqualTo(FormulationKind.FunctionSpace), "6^3/3 = 72 < 6*25 + 125/3: function space is cheaper");
+        var oneOutput = Choose(ParameterSelection.LastLayers(1), samples: 6, outputs: 1);
+        Assert.That(oneOutput.Route, Is.EqualTo(Route.FunctionSpace), "6^3/3 = 72 < 6*25 + 125/3: function space is cheaper");
 
-        var wide = Formulation.Choose(network, ParameterSelection.All, samples: 10, outputs: 3);
-        Assert.That(wide.Kind, Is.EqualTo(FormulationKind.FunctionSpace));
+        var wide = Choose(ParameterSelection.All, samples: 10, outputs: 3);
+        Assert.That(wide.Route, Is.EqualTo(Route.FunctionSpace));
         Assert.That(wide.Reason, Does.Contain("wide").And.Contain("d = 89"));
 
-        var between = Formulation.Choose(network, ParameterSelection.All, samples: 40, outputs: 3);
-        Assert.That(between.Kind, Is.EqualTo(FormulationKind.FunctionSpace), "120^3/3 = 576,000 < 120 * 89^2 + 89^3/3");
+        var between = Choose(ParameterSelection.All, samples: 40, outputs: 3);
+        Assert.That(between.Route, Is.EqualTo(Route.FunctionSpace), "120^3/3 = 576,000 < 120 * 89^2 + 89^3/3");
         Assert.That(between.Reason, Does.Contain("still cheaper"));
 
-        var thin = Formulation.Choose(network, ParameterSelection.All, samples: 1000, outputs: 3);
-        Assert.That(thin.Kind, Is.EqualTo(FormulationKind.WeightSpace));
+        var thin = Choose(ParameterSelection.All, samples: 1000, outputs: 3);
+        Assert.That(thin.Route, Is.EqualTo(Route.WeightSpace));
         Assert.That(thin.Reason, Does.Contain("89 x 89").And.Contain("3000 x 3000"));
     }
 

@@ -3,6 +3,7 @@ using SmoothInfo.Estimation;
 using SmoothInfo.Gate;
 using SmoothInfo.Kernels;
 using SmoothInfo.Models;
+using SmoothInfo.Planning;
 using SmoothInfo.Policy.Model;
 using static TorchSharp.torch;
 
@@ -19,10 +20,11 @@ public sealed class WeightDecayChoiceTests
         var labels = tensor(Enumerable.Range(0, 40).Select(i => (long)(i % TestNetworks.Outputs)).ToArray());
         var run = new TrainingRun(0.1, double.PositiveInfinity, 0, TrainingDynamics.Continuous); // no step limit at any grid point
 
-        var (actual, formulation) = LeaveOneOutRun.Estimate(network, ParameterSelection.LastLayers(1), x, labels, TestNetworks.Outputs, run,
+        var plan = Plan(network, ParameterSelection.LastLayers(1), x, run);
+        var actual = LeaveOneOutRun.Estimate(plan, network, ParameterSelection.LastLayers(1), x, labels, TestNetworks.Outputs, run,
             new EstimatorOptions(), null, chooseWeightDecay: true);
 
-        Assert.That(formulation.Kind, Is.EqualTo(FormulationKind.WeightSpaceLinearHead));
+        Assert.That(plan.Route, Is.EqualTo(Route.LinearHead));
         var path = actual.Solver.Regularization!;
         var targets = nn.functional.one_hot(labels, TestNetworks.Outputs).to(float64);
         var expected = LinearHeadLeaveOneOut.Compute(LinearHead.Problem(network, x, targets), run with { WeightDecay = path.Chosen });
@@ -45,8 +47,9 @@ public sealed class WeightDecayChoiceTests
         using var network = TestNetworks.Mlp(Activation.Tanh);
         var x = TestNetworks.MlpInputs(40);
         var labels = tensor(Enumerable.Range(0, 40).Select(i => (long)(i % TestNetworks.Outputs)).ToArray());
-        var e = Assert.Throws<InputException>(() => LeaveOneOutRun.Estimate(network, ParameterSelection.LastLayers(1), x, labels, TestNetworks.Outputs,
-            new TrainingRun(10, double.PositiveInfinity, 0), new EstimatorOptions(), null, chooseWeightDecay: true));
+        var run = new TrainingRun(10, double.PositiveInfinity, 0);
+        var e = Assert.Throws<InputException>(() => LeaveOneOutRun.Estimate(Plan(network, ParameterSelection.LastLayers(1), x, run), network,
+            ParameterSelection.LastLayers(1), x, labels, TestNetworks.Outputs, run, new EstimatorOptions(), null, chooseWeightDecay: true));
         Assert.That(e!.Code, Is.EqualTo(ErrorCodes.GradientDescentDiverges));
     }
 
@@ -57,9 +60,10 @@ public sealed class WeightDecayChoiceTests
         var x = TestNetworks.MlpInputs(10);
         var labels = tensor(Enumerable.Range(0, 10).Select(i => (long)(i % TestNetworks.Outputs)).ToArray());
         var run = new TrainingRun(0.1, double.PositiveInfinity, 0, TrainingDynamics.Continuous);
-        var (actual, formulation) = LeaveOneOutRun.Estimate(network, ParameterSelection.All, x, labels, TestNetworks.Outputs, run,
+        var plan = Plan(network, ParameterSelection.All, x, run);
+        var actual = LeaveOneOutRun.Estimate(plan, network, ParameterSelection.All, x, labels, TestNetworks.Outputs, run,
             new EstimatorOptions(), null, chooseWeightDecay: true);
-        Assert.That(formulation.Kind, Is.EqualTo(FormulationKind.FunctionSpace));
+        Assert.That(plan.Route, Is.EqualTo(Route.FunctionSpace));
         var path = actual.Solver.Regularization!;
 
         var kernel = EmpiricalNtk.Train(network, x, new NtkOptions());
@@ -83,8 +87,13 @@ public sealed class WeightDecayChoiceTests
         using var network = TestNetworks.Mlp(Activation.Tanh);
         var x = TestNetworks.MlpInputs(10);
         var labels = tensor(Enumerable.Range(0, 10).Select(i => (long)(i % TestNetworks.Outputs)).ToArray());
-        var e = Assert.Throws<InputException>(() => LeaveOneOutRun.Estimate(network, ParameterSelection.All, x, labels, TestNetworks.Outputs,
-            new TrainingRun(0.1, 20, 0), new EstimatorOptions(), null, chooseWeightDecay: true));
+        var run = new TrainingRun(0.1, 20, 0);
+        var e = Assert.Throws<InputException>(() => LeaveOneOutRun.Estimate(Plan(network, ParameterSelection.All, x, run), network,
+            ParameterSelection.All, x, labels, TestNetworks.Outputs, run, new EstimatorOptions(), null, chooseWeightDecay: true));
         Assert.That(e!.Code, Is.EqualTo(ErrorCodes.PolicyInconsistent));
     }
+
+    private static Plan Plan(TorchSharp.Modules.Sequential network, ParameterSelection selection, Tensor x, TrainingRun run) =>
+        RoutePlanner.ForNetwork(NetworkSizes.Of(network, selection, x.shape[0], TestNetworks.Outputs, [x.shape[1]], 0, ScalarType.Float64, null),
+            run, autoWeightDecay: true, PlanBudget.Unlimited);
 }

@@ -143,4 +143,24 @@ public sealed class SafetensorsFileTests
         File.WriteAllBytes(path, File.ReadAllBytes(path)[..length]);
         return path;
     }
+
+    [Test]
+    public void WrittenTensorsReadBackExactly()
+    {
+        string path = Path.Combine(Directory.CreateTempSubdirectory("safetensors-").FullName, "t.safetensors");
+        var written = new Dictionary<string, Tensor>
+        {
+            ["b.weight"] = randn(3, 4, float64), ["a.bias"] = randn(5, float32), ["n"] = tensor(7L), ["empty"] = zeros(0, 2, float32),
+        };
+        SafetensorsFile.Write(path, written);
+        var read = SafetensorsFile.Read(path);
+        Assert.That(read.Keys, Is.EquivalentTo(written.Keys));
+        foreach (var (name, tensor) in written)
+        {
+            Assert.That(read[name].dtype, Is.EqualTo(tensor.dtype), name);
+            Assert.That(read[name].shape, Is.EqualTo(tensor.shape), name);
+            Assert.That(read[name].eq(tensor).all().item<bool>(), Is.True, name);
+        }
+        Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+    }
 }

@@ -1,7 +1,9 @@
+using System.Text;
 using SmoothInfo.Diagnostics;
 using SmoothInfo.Models;
 using SmoothInfo.Models.Weights;
 using SmoothInfo.Policy.Model;
+using SmoothInfo.Tests.Fuzz;
 using static TorchSharp.torch;
 using Activation = SmoothInfo.Policy.Model.Activation;
 
@@ -45,5 +47,29 @@ public sealed class TorchScriptWeightsTests
         Assert.That(e.Code, Is.EqualTo(ErrorCodes.WeightsMalformed));
         Assert.That(e.Message, Does.StartWith("the TorchScript file cannot be loaded"));
         Assert.That(e.Location!.File, Is.EqualTo(stateDict));
+    }
+
+    [Test]
+    public void AnArchiveThatAbortsLibtorchIsAnInputErrorNotACrash()
+    {
+        // With the class the pickle names renamed, torch.jit.load throws through a noexcept frame and std::terminate ends
+        // the process that called it (found by the fuzz harness). Loaded in the child, it is an input error here.
+        string code = Encoding.UTF8.GetString(FuzzSeeds.ZipEntry(Script, "/code/__torch__.py"));
+        Assert.That(code, Does.Contain("class Net("));
+        string folder = Directory.CreateTempSubdirectory("torchscript-").FullName;
+        try
+        {
+            string damaged = Path.Combine(folder, "model_script.pt");
+            File.WriteAllBytes(damaged, FuzzSeeds.ZipWithEntry(Script, "/code/__torch__.py", Encoding.UTF8.GetBytes(code.Replace("class Net(", "class Nat("))));
+            using var network = ProbeNetworks.Build(new MlpSpec(3, new[] { 4 }, 2, Activation.Relu), seed: 5);
+            var e = Assert.Throws<InputException>(() => NetworkWeights.Load(network, damaged))!;
+            Assert.That(e.Code, Is.EqualTo(ErrorCodes.WeightsMalformed));
+            Assert.That(e.Message, Does.StartWith("the TorchScript file cannot be loaded: libtorch ended the loading process"));
+            Assert.That(e.Location!.File, Is.EqualTo(damaged));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 }

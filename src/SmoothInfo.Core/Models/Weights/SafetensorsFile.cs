@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text.Json;
 using SmoothInfo.Diagnostics;
+using SmoothInfo.IO;
 using static TorchSharp.torch;
 
 namespace SmoothInfo.Models.Weights;
@@ -10,6 +11,7 @@ namespace SmoothInfo.Models.Weights;
 /// mapping each tensor name to {dtype, shape, data_offsets [begin, end)} relative to the end of the header, then the raw
 /// little-endian row-major tensor data. Reading it runs no code, unlike a pickled PyTorch file, which matters when a
 /// pull request can change the weights file. Every offset and size is checked against the file before reading.
+/// <see cref="Write"/> is how the TorchScript loader's child process hands its tensors back.
 /// </summary>
 public static class SafetensorsFile
 {
@@ -60,6 +62,31 @@ public static class SafetensorsFile
             throw;
         }
         return tensors;
+    }
+
+    /// <summary>Writes the tensors (any of the dtypes <see cref="Read"/> reads), by name in ordinal order, atomically.</summary>
+    public static void Write(string path, IReadOnlyDictionary<string, Tensor> tensors)
+    {
+        var ordered = tensors.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => (t.Key, Tensor: t.Value.cpu().contiguous())).ToList();
+        var header = new Dictionary<string, object>(StringComparer.Ordinal);
+        long offset = 0;
+        foreach (var (name, tensor) in ordered)
+        {
+            string dtype = DTypes.FirstOrDefault(d => d.Value.Type == tensor.dtype).Key
+                ?? throw new InvalidOperationException($"tensor '{name}' has dtype {tensor.dtype}, which safetensors files here do not hold.");
+            long bytes = tensor.NumberOfElements * tensor.ElementSize;
+            header[name] = new { dtype, shape = tensor.shape, data_offsets = new[] { offset, offset + bytes } };
+            offset += bytes;
+        }
+        byte[] json = JsonSerializer.SerializeToUtf8Bytes(header);
+        AtomicFile.Write(path, stream =>
+        {
+            Span<byte> length = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)json.Length);
+            stream.Write(length);
+            stream.Write(json);
+            foreach (var (_, tensor) in ordered) stream.Write(tensor.bytes);
+        });
     }
 
     private sealed record Entry(ScalarType Type, long[] Shape, long Begin, long End);

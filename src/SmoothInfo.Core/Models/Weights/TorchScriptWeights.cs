@@ -1,5 +1,8 @@
+using System.Diagnostics;
+using System.IO.Compression;
 using System.Runtime.InteropServices;
 using SmoothInfo.Diagnostics;
+using SmoothInfo.Runtime;
 using static TorchSharp.torch;
 
 namespace SmoothInfo.Models.Weights;
@@ -10,12 +13,53 @@ namespace SmoothInfo.Models.Weights;
 /// are used; the file's code never computes the kernel. Loading goes through libtorch's own deserializer
 /// (<c>torch.jit.load</c>), which compiles the archive's TorchScript code and runs any <c>__setstate__</c> it defines:
 /// TorchScript cannot reach Python or the shell, but this is a much larger surface than the state_dict and safetensors
-/// readers, which is why those are the recommended formats.
+/// readers, which is why those are the recommended formats. On some damaged archives libtorch throws through a
+/// noexcept frame and std::terminate ends the process, which no catch sees: so <see cref="Read"/> loads in a child
+/// process that hands the tensors back as safetensors, and an abort there is an input error here.
 /// </summary>
 public static class TorchScriptWeights
 {
-    /// <summary>All named parameters and buffers of the module, as CPU tensors detached from it.</summary>
+    /// <summary>The hidden subcommand of the tool that runs <see cref="ReadInProcess"/> and writes the tensors as safetensors.</summary>
+    public const string ChildCommand = "torchscript-weights";
+
+    private static readonly TimeSpan ChildTimeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>All named parameters and buffers of the module, as CPU tensors, loaded in a child process.</summary>
     public static IReadOnlyDictionary<string, Tensor> Read(string path)
+    {
+        CheckPickles(path);
+        string folder = Directory.CreateTempSubdirectory("smoothinfo-torchscript-").FullName;
+        try
+        {
+            string tensors = Path.Combine(folder, "weights.safetensors");
+            using var child = Process.Start(ToolProcess.StartInfo(new[] { ChildCommand, Path.GetFullPath(path), tensors }))!;
+            var output = child.StandardOutput.ReadToEndAsync();
+            var errors = child.StandardError.ReadToEndAsync();
+            if (!child.WaitForExit(ChildTimeout))
+            {
+                child.Kill(entireProcessTree: true);
+                throw Malformed(path, $"libtorch did not finish loading it within {ChildTimeout.TotalMinutes:0} minutes");
+            }
+            string said = errors.Result + output.Result;
+            return child.ExitCode switch
+            {
+                0 => SafetensorsFile.Read(tensors),
+                // The child's own input error, already worded for this file: its message, without the location prefix.
+                2 when said.Contains(": error SI", StringComparison.Ordinal) => throw Malformed(path, ChildMessage(said)),
+                _ => throw Malformed(path, $"libtorch ended the loading process (exit code {child.ExitCode}: {LastLine(said)})"),
+            };
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// <c>torch.jit.load</c> in this process: only for the child process of <see cref="Read"/> (or trusted files), since a
+    /// damaged archive can abort the process.
+    /// </summary>
+    public static IReadOnlyDictionary<string, Tensor> ReadInProcess(string path)
     {
         jit.ScriptModule module;
         try
@@ -24,9 +68,7 @@ public static class TorchScriptWeights
         }
         catch (Exception e) when (e is ExternalException or ArgumentException or IOException)
         {
-            throw new InputException(ErrorCodes.WeightsMalformed, $"the TorchScript file cannot be loaded: {e.Message.Split('\n')[0]}",
-                "save the weights with torch.save(model.state_dict(), path) or as safetensors; TorchScript is the legacy route.",
-                new SourceLocation(path));
+            throw Malformed(path, e.Message.Split('\n')[0]);
         }
         using (module)
         {
@@ -36,4 +78,48 @@ public static class TorchScriptWeights
             return tensors;
         }
     }
+
+    /// <summary>
+    /// The archive's pickles framed soundly (<see cref="PickleFraming"/>) before libtorch allocates what their length
+    /// fields claim. An archive .NET cannot read as a zip is left to libtorch to refuse.
+    /// </summary>
+    private static void CheckPickles(string path)
+    {
+        try
+        {
+            using var zip = ZipFile.OpenRead(path);
+            long size = new FileInfo(path).Length;
+            foreach (var entry in zip.Entries.Where(e => e.FullName.EndsWith(".pkl", StringComparison.Ordinal)))
+            {
+                // torch.jit.save stores entries uncompressed: one larger than the file has a damaged size field.
+                if (entry.Length > size) throw Malformed(path, $"the archive's entry '{entry.FullName}' claims {entry.Length} bytes, more than the file holds");
+                var pickle = new byte[entry.Length];
+                using (var stream = entry.Open()) stream.ReadExactly(pickle);
+                if (PickleFraming.Problem(pickle) is { } problem) throw Malformed(path, $"'{entry.FullName}' in the archive is not a sound pickle: {problem}");
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+        {
+            // Not a zip .NET can read (or an entry whose data fails its CRC): libtorch's own reader decides.
+        }
+    }
+
+    private static InputException Malformed(string path, string reason) =>
+        new(ErrorCodes.WeightsMalformed, $"the TorchScript file cannot be loaded: {reason.TrimEnd('.')}.",
+            "save the weights with torch.save(model.state_dict(), path) or as safetensors; TorchScript is the legacy route.",
+            new SourceLocation(path));
+
+    /// <summary>The reason inside the child's diagnostic line "file: error SI2xxx: the TorchScript file cannot be loaded: reason. Fix: ...".</summary>
+    private static string ChildMessage(string said)
+    {
+        string line = said.Split('\n').First(l => l.Contains(": error SI", StringComparison.Ordinal));
+        const string Prefix = "the TorchScript file cannot be loaded: ";
+        int start = line.IndexOf(Prefix, StringComparison.Ordinal);
+        string message = start >= 0 ? line[(start + Prefix.Length)..] : line;
+        int fix = message.IndexOf(" Fix: ", StringComparison.Ordinal);
+        return fix >= 0 ? message[..fix] : message;
+    }
+
+    private static string LastLine(string said) =>
+        said.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "no message";
 }
