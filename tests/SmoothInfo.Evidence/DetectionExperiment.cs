@@ -48,7 +48,7 @@ public static class DetectionExperiment
                 int? dimension = Environment.GetEnvironmentVariable("PROJECTION") is { } p ? int.Parse(p) : null;
                 var clock = System.Diagnostics.Stopwatch.StartNew();
                 var result = layers == 1 ? LinearHeadLeaveOneOut.Compute(problem, run)
-                    : EstimateThroughTheGatesRoute(network, layers, dimension is { } d ? new JacobianProjection(ProjectionKind.SparseSign, d, seed) : null, x, y, run);
+                    : GateRoute.Estimate(network, Models.ParameterSelection.LastLayers(layers), x, y, run, dimension is { } d ? new JacobianProjection(ProjectionKind.SparseSign, d, seed) : null).Result;
                 Console.WriteLine($"    last {layers} layer(s) linearized{(dimension is { } dd ? $", sparse-sign projection to {dd}" : "")}: {clock.Elapsed.TotalSeconds:F1} s");
                 var leverage = Leverage(problem, lambda);
                 double[] w = result.WeightChange.data<double>().ToArray();
@@ -179,16 +179,6 @@ public static class DetectionExperiment
     }
 
     /// <summary>-log softmax(outputs)[label] per sample: the outputs read as logits.</summary>
-    /// <summary>The last <paramref name="layers"/> layers linearized along the route the gate's planner takes (no memory limit here).</summary>
-    private static LeaveOneOutResult EstimateThroughTheGatesRoute(TorchSharp.Modules.Sequential network, int layers, JacobianProjection? projection,
-        Tensor x, Tensor y, TrainingRun run)
-    {
-        var selection = Models.ParameterSelection.LastLayers(layers);
-        var plan = Planning.RoutePlanner.ForNetwork(Planning.NetworkSizes.Of(network, selection, x.shape[0], 10, [x.shape[1]], 0, ScalarType.Float64, projection),
-            run, autoWeightDecay: false, Planning.PlanBudget.Unlimited);
-        return Gate.LeaveOneOutRun.Estimate(plan, network, selection, x, y, 10, run, new EstimatorOptions(ScalarType.Float64, CPU), null, projection);
-    }
-
     private static double[] CrossEntropy(Tensor outputs, Tensor labels) =>
         (-nn.functional.log_softmax(outputs, 1).gather(1, labels.unsqueeze(1)).squeeze(1)).data<double>().ToArray();
 

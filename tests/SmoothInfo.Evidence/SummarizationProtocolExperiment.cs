@@ -42,8 +42,8 @@ public static class SummarizationProtocolExperiment
             {
                 using var scope = NewDisposeScope();
                 var index = tensor(subset.Select(i => (long)i).ToArray());
-                var (result, _) = LeaveOneOutRun.Estimate(network, ParameterSelection.LastLayers(1), pixels.index_select(0, index), labels.index_select(0, index), 10,
-                    run, new EstimatorOptions(ScalarType.Float64, CPU), null, heldOut: heldOutPixels);
+                var (result, _) = GateRoute.Estimate(network, ParameterSelection.LastLayers(1), pixels.index_select(0, index), labels.index_select(0, index),
+                    run, heldOut: heldOutPixels);
                 return result.FunctionalSI(1).data<double>().ToArray();
             }
 

@@ -31,13 +31,13 @@ public static class WeightFunctionalExperiment
             foreach (int layers in layerCounts)
             {
                 using var scope = NewDisposeScope();
-                var (result, formulation) = LeaveOneOutRun.Estimate(network, ParameterSelection.LastLayers(layers), data.Pixels, tensor(data.Labels), 10, run,
-                    new EstimatorOptions(ScalarType.Float64, CPU), null, heldOut: data.TestPixels);
+                var (result, plan) = GateRoute.Estimate(network, ParameterSelection.LastLayers(layers), data.Pixels, tensor(data.Labels), run,
+                    heldOut: data.TestPixels);
                 double[] weight = result.WeightSI(1).data<double>().ToArray();
                 double[] functional = result.FunctionalSI(1).data<double>().ToArray();
                 double[] trainSet = (result.TrainPredictionChange * ((n - 1) / 2.0)).data<double>().ToArray();
                 string name = layers == 1 ? "last layer" : $"last {layers} layers";
-                Console.WriteLine($"| {name} ({formulation.Kind}) | {seed} | {Correlation.Spearman(weight, functional):F3} | " +
+                Console.WriteLine($"| {name} ({plan.Route}) | {seed} | {Correlation.Spearman(weight, functional):F3} | " +
                                   $"{Correlation.Pearson(weight.Select(v => Math.Log(v)).ToArray(), functional.Select(v => Math.Log(v)).ToArray()):F3} | " +
                                   $"{Correlation.Spearman(functional, trainSet):F3} | {Auroc.OfKind(weight, kinds, "flipped"):F3} | " +
                                   $"{Auroc.OfKind(functional, kinds, "flipped"):F3} | {Auroc.OfKind(trainSet, kinds, "flipped"):F3} |");

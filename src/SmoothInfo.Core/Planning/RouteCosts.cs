@@ -1,5 +1,6 @@
 using System.Globalization;
 using SmoothInfo.Estimation;
+using SmoothInfo.Policy.Model;
 
 namespace SmoothInfo.Planning;
 
@@ -63,15 +64,14 @@ internal static class RouteCosts
             solvePhase = 3 * size * size + chunks;
             operations = Math.Pow(size, 3) / 3;
         }
-        else if (FiniteTimeLeaveOneOut.Choose(run, s.Samples, s.Outputs) == FiniteTimeMethod.BatchedIteration)
-        {
-            solvePhase = 3 * size * size + 3 * size * (n + 1);
-            operations = 2 * run.Steps * size * size * (n + 1);
-        }
         else
         {
+            // Finite t: the method (batched iteration, Chebyshev, spectral) is chosen on the kernel's spectrum, not known yet.
+            // The spectral method's six N^2 buffers bound the others' three; each costs at most min(t, 6 N) products of the
+            // kernel with an N x (n + 1) block (FiniteTimeLeaveOneOut.Choose).
             solvePhase = 6 * size * size + chunks;
-            operations = 12 * Math.Pow(size, 3) * (n + 1);
+            double products = Math.Min(run.Dynamics == TrainingDynamics.Discrete ? run.Steps : double.PositiveInfinity, 6 * size);
+            operations = 2 * products * size * size * (n + 1);
         }
         double elements = Inputs(s) + PerSample(s) + cross + Math.Max(kernelPhase, solvePhase);
         return new RouteEstimate(Route.FunctionSpace, Invariant($"function space: the {s.Samples * s.Outputs} x {s.Samples * s.Outputs} kernel ({Sizes(s)})"),
