@@ -9,14 +9,6 @@ namespace SmoothInfo.Tests.Rules;
 /// <summary>rules.isolatedInputs on given isolations (ClassSharedLeaveOneOutTests checks how isolation is measured).</summary>
 public sealed class IsolatedInputsTests
 {
-    private string _root = "";
-
-    [SetUp]
-    public void SetUp() => _root = Directory.CreateTempSubdirectory("isolated-").FullName;
-
-    [TearDown]
-    public void TearDown() => Directory.Delete(_root, recursive: true);
-
     /// <summary>Typical samples with isolations 0.05 to 0.65; sample 8 is isolated with a typical score, sample 4 isolated and
     /// mislabeled by its score, sample 11 just below the threshold, sample 13 not measured.</summary>
     private static List<SampleSignals> Isolations(SmoothInfo.Data.Dataset data)
@@ -78,7 +70,7 @@ public sealed class IsolatedInputsTests
     public void TheMessageSaysNoOtherSampleIsNearAndWhatTheModelPredicts()
     {
         var data = TinyDataset(30);
-        var report = ReportOf(_root, data, Isolations(data), Baseline.Empty);
+        var report = ReportOf(Path.GetTempPath(), data, Isolations(data), Baseline.Empty);
         var finding = report.Evaluation.Findings.Single(f => f.SampleIndex == 8);
         Assert.That(FindingText.Message(finding, report), Does.StartWith(
             $"labelled {data.ClassNames[data.Labels[8]]}, no other sample lies near its input (they leave 99.0% of the kernel's variance there unexplained); " +
@@ -90,11 +82,13 @@ public sealed class IsolatedInputsTests
     public void TheSavedReportKeepsTheIsolationsSoReportJudgesThemAgain()
     {
         var data = TinyDataset(30);
-        var report = ReportOf(_root, data, Isolations(data), Baseline.Empty);
-        string path = Path.Combine(_root, "smoothinfo-report.json");
+        string root = Directory.CreateTempSubdirectory("isolated-").FullName;
+        var report = ReportOf(root, data, Isolations(data), Baseline.Empty);
+        string path = Path.Combine(root, "smoothinfo-report.json");
         JsonReport.Write(path, report);
 
         var saved = SavedReport.Read(path);
+        Directory.Delete(root, recursive: true);
 
         Assert.That(saved.Output.Signals.Select(s => s.Isolation), Is.EqualTo(report.Signals.Select(s => s.Isolation)));
         var again = RuleEngine.Evaluate(saved.Output.Signals.Select(s => s with { Scoring = ScoreSignal.FunctionalSi }).ToList(), saved.Samples, RulesWith(), Baseline.Empty);
