@@ -14,6 +14,8 @@ namespace SmoothInfo.Estimation;
 /// ||v_i||^2 (h_i - lambda ||z_i||^2 - h_i^2). Two more passes: the errors on the grid, then the quantities at the choice.
 /// With held-out features, dw_i = z_i v_i^T changes their predictions by Phi_te z_i v_i^T, whose squared norm is
 /// ||v_i||^2 (w o p_i)^T (U^T Phi_te^T Phi_te U) (w o p_i): one more pass over the held-out rows builds that m x m matrix.
+/// Isolation (<see cref="LeaveOneOutResult.Isolation"/>): 1 - h_i = lambda B_ii, so (1 / B_ii - lambda) / K_ii = lambda h_i / (1 - h_i) / ||p_i||^2;
+/// NaN for the samples solved again, whose 1 - h_i is round-off.
 /// Memory O(m^2 + chunk (m + grid k)); time O(n m (d + m)) per pass. Samples whose 1 - h_i is within rounding of 0 at a grid
 /// point are solved again without them (<see cref="HighLeverageRefit"/>).
 /// </summary>
@@ -109,6 +111,7 @@ public static class FeatureSpaceLeaveOneOut
         var weightChange = empty(samples, dtype: dtype, device: eigenvalues.device);
         var trainChange = empty(samples, dtype: dtype, device: eigenvalues.device);
         var looPrediction = empty(new[] { samples, k }, dtype, eigenvalues.device);
+        var isolation = empty(samples, dtype: dtype, device: eigenvalues.device);
         var testChange = heldOut is null ? null : empty(samples, dtype: dtype, device: eigenvalues.device);
         var testGram = heldOut is null ? null : zeros(new[] { m, m }, dtype, eigenvalues.device);
         if (heldOut is not null)
@@ -135,11 +138,13 @@ public static class FeatureSpaceLeaveOneOut
             var leverage = squares.matmul(w);
             var v = (residual.narrow(0, first, rows) - p.matmul(fit)) / (1 - leverage).unsqueeze(1);
             Store(arange(first, first + rows, 1, ScalarType.Int64, eigenvalues.device), p, v, leverage - lambda * squares.matmul(w.square()) - leverage.square());
+            isolation.narrow(0, first, rows).copy_((lambda * leverage / (1 - leverage)).div_(squares.sum(1)).clamp_(0, 1));
         });
         string guard = "";
         if (untrustedAt[chosen].Count > 0)
         {
             var changed = untrustedAt[chosen].ToArray();
+            isolation.index_fill_(0, tensor(changed, ScalarType.Int64, eigenvalues.device), double.NaN);
             var p = cat(changed.Select(i => features(i, 1)).ToList()).matmul(vectors);
             var z = (p * w).matmul(vectors.t());                                             // z_i = U (w o p_i)
             Store(tensor(changed, ScalarType.Int64, eigenvalues.device), p, RefitResiduals(chosen),
@@ -149,7 +154,8 @@ public static class FeatureSpaceLeaveOneOut
         var solver = new SolverReport("closed-form feature-space",
             $"a linear output layer on {m} features: one eigendecomposition of the {m} x {m} matrix Phi^T Phi serves every weight decay " +
             $"on the grid, and the {samples} samples pass through in chunks{guard}", condition, dtype.ToString().ToLowerInvariant(), path);
-        var result = new LeaveOneOutResult(weightChange, trainChange, testChange, looPrediction, heldOut?.Samples ?? 0, solver).MoveToOuter();
+        var result = new LeaveOneOutResult(weightChange, trainChange, testChange, looPrediction, heldOut?.Samples ?? 0, solver)
+            { Isolation = isolation }.MoveToOuter();
         return (result, path);
     }
 

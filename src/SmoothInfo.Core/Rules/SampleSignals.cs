@@ -31,7 +31,7 @@ public sealed record SampleSignals(int Index, int Label, double WeightSI, double
 
     /// <summary>
     /// The share of the kernel's variance at the input that the other samples leave unexplained (<see cref="Estimation.LeaveOneOutResult.Isolation"/>),
-    /// 0 to 1; NaN when not measured (routes other than the gaussian probe's exact kernel, reports written before it existed).
+    /// 0 to 1; NaN when not measured (probes other than the gaussian, reports written before it existed).
     /// </summary>
     public double Isolation { get; init; } = double.NaN;
 

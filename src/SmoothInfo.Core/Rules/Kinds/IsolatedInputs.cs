@@ -6,7 +6,7 @@ namespace SmoothInfo.Rules.Kinds;
 /// corrupted (if that kind is enabled), whatever its label. The model trained without such a sample predicts the class
 /// frequencies at it, so a corrupted row labelled with the majority class surprises the label rule too little (tables,
 /// docs/rules-and-reports.md "Out of the box"). Isolation lies in [0, 1] on every dataset, so the threshold means the same
-/// everywhere. Only the gaussian probe's exact kernel measures it; elsewhere it is NaN and this rule flags nothing.
+/// everywhere. Only the gaussian probe measures it; elsewhere it is NaN and this rule flags nothing.
 /// </summary>
 public sealed class IsolatedInputs : IFindingRule
 {
