@@ -25,6 +25,7 @@ public sealed class PolicyLoaderTests : PolicyFiles
         Assert.That(policy.Rules.Mislabeled, Is.EqualTo(new CategoryRule(true, ThresholdKind.Absolute, 0.3)));
         Assert.That(policy.Rules.InputOutliers, Is.EqualTo(new InputOutlierRule(true, 5)));
         Assert.That(policy.Rules.ConflictingDuplicates, Is.EqualTo(new ConflictingDuplicatesRule(true)));
+        Assert.That(policy.Rules.IsolatedInputs, Is.EqualTo(new IsolatedInputRule(true, 0.98)));
         Assert.That(policy.Rules.Budgets.Overall, Is.EqualTo(new Budget(null, null)));
         Assert.That(policy.Reports.Directory, Is.EqualTo(Path.Combine(Dir, "artifacts", "smoothinfo")));
         Assert.That(policy.Reports.Formats, Is.EqualTo(new[] { ReportFormat.Json, ReportFormat.Sarif }));
@@ -61,6 +62,7 @@ public sealed class PolicyLoaderTests : PolicyFiles
               mislabeled: { kind: quantile, threshold: 0.99 }
               adversarialLooking: { enabled: false }
               conflictingDuplicates: { enabled: false }
+              isolatedInputs: { enabled: false, threshold: 0.9 }
               budgets: { perSource: { maxCount: 3, maxFraction: 0.1 } }
             baseline: smoothinfo.baseline.json
             reports: { directory: out, formats: [html, markdown] }
@@ -80,6 +82,7 @@ public sealed class PolicyLoaderTests : PolicyFiles
         Assert.That(policy.Rules.Mislabeled, Is.EqualTo(new CategoryRule(true, ThresholdKind.Quantile, 0.99)));
         Assert.That(policy.Rules.AdversarialLooking.Enabled, Is.False);
         Assert.That(policy.Rules.ConflictingDuplicates.Enabled, Is.False);
+        Assert.That(policy.Rules.IsolatedInputs, Is.EqualTo(new IsolatedInputRule(false, 0.9)));
         Assert.That(policy.Rules.Budgets.PerSource, Is.EqualTo(new Budget(3, 0.1)));
         Assert.That(policy.Baseline, Is.EqualTo(Path.Combine(Dir, "smoothinfo.baseline.json")));
         Assert.That(policy.Reports.Formats, Is.EqualTo(new[] { ReportFormat.Html, ReportFormat.Markdown }));
@@ -286,6 +289,18 @@ public sealed class PolicyLoaderTests : PolicyFiles
         Assert.That((e.Location!.Line, e.Location.Column), Is.EqualTo((6, 31)));
         Assert.That(e.Message, Does.Contain("must be positive"));
         Assert.That(e.Fix, Does.Contain("enabled: false"));
+    }
+
+    [TestCase("0")]
+    [TestCase("1")]
+    [TestCase("1.5")]
+    public void IsolatedInputThresholdMustLieStrictlyBetweenZeroAndOne(string threshold)
+    {
+        var e = SingleError(MinimalPolicy + $"rules:\n  isolatedInputs: {{ threshold: {threshold} }}\n");
+        Assert.That(e.Code, Is.EqualTo(ErrorCodes.PolicyValueOutOfRange));
+        Assert.That((e.Location!.Line, e.Location.Column), Is.EqualTo((6, 32)));
+        Assert.That(e.Message, Does.Contain("strictly between 0 and 1"));
+        Assert.That(e.Fix, Does.Contain("'threshold'").And.Contain("enabled: false"));
     }
 
     [Test]

@@ -93,7 +93,9 @@ internal static class StarterPolicy
         text.AppendLine("  atypical: { enabled: false }");
         text.AppendLine(pixels
             ? "  inputOutliers: { threshold: 5 } # inputs far from the data's principal subspace are findings"
-            : "  inputOutliers: { enabled: false } # in tables it flags natural outliers; the kernel's label signal sees corrupted rows");
+            : "  inputOutliers: { enabled: false } # in tables it flags natural outliers; the kernel's isolation sees corrupted rows");
+        text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+            $"  isolatedInputs: {{ threshold: {IsolatedInputRule.DefaultThreshold} }}  # inputs no other sample explains (isolation 0 to 1) are corrupted"));
         text.AppendLine("  budgets:");
         text.AppendLine("    overall: { maxCount: 0 }      # any finding not in the baseline fails the build");
         text.AppendLine();

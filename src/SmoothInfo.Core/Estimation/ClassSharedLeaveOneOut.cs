@@ -21,6 +21,8 @@ public sealed record ClassSharedProblem(Tensor Kernel, Tensor Targets, Tensor In
 ///   ||dw_i||^2 = ||v_i||^2 (B_ii - lambda ||B[:, i]||^2) = ||v_i||^2 sum_j u_ij^2 s_j w_j^2
 ///   sum over j != i of ||Theta dc_i||_j^2 = lambda^2 ||v_i||^2 (||B[:, i]||^2 - B_ii^2)
 ///   ||Theta_te dc_i||^2 = ||v_i||^2 ||K_te B[:, i]||^2 = ||v_i||^2 (w o u_i)^T (U^T K_te^T K_te U) (w o u_i)   (u_i: row i of U)
+///   isolation_i = (1 / B_ii - lambda) / K_ii = (K_ii - k_i^T (K_{-i} + lambda I)^-1 k_i) / K_ii   (the posterior variance at x_i
+///   given the others, by the block inverse of K + lambda I; a share of the prior variance K_ii)
 /// with B_ii = (U o U) w and ||B[:, i]||^2 = (U o U) w^2, so every grid point costs O(n^2 k) after the O(n^3) eigendecomposition
 /// (the closed forms of docs/estimator.md with k = 1 blocks; tested against <see cref="ClosedFormLeaveOneOut"/> on
 /// K (x) I_k and against brute-force retraining).
@@ -75,7 +77,9 @@ public static class ClassSharedLeaveOneOut
         var solver = new SolverReport("closed-form class-shared",
             $"Theta = K (x) I_k, so one eigendecomposition of the {n} x {n} kernel serves every weight decay on the grid",
             condition, dtype.ToString().ToLowerInvariant(), path);
-        var result = new LeaveOneOutResult(weightChange, trainChange, testChange, looPrediction, problem.TestKernel?.shape[0] ?? 0, solver).MoveToOuter();
+        var isolation = (diagonal.reciprocal() - lambda).div_(problem.Kernel.diagonal()).clamp_(0, 1);   // round-off kept in [0, 1]
+        var result = new LeaveOneOutResult(weightChange, trainChange, testChange, looPrediction, problem.TestKernel?.shape[0] ?? 0, solver)
+            { Isolation = isolation }.MoveToOuter();
         return (result, path);
     }
 

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace SmoothInfo.Estimation;
 
 /// <summary>The per-sample quantities of a range of samples (rows in range order); its tensors belong to the caller's scope.</summary>
-public sealed record FeatureScores(Tensor WeightChange, Tensor TrainPredictionChange, Tensor LeaveOneOutPrediction, Tensor? TestPredictionChange);
+public sealed record FeatureScores(Tensor WeightChange, Tensor TrainPredictionChange, Tensor LeaveOneOutPrediction, Tensor Isolation, Tensor? TestPredictionChange);
 
 /// <summary>
 /// The weight decay <see cref="FeatureSpaceSpectrum.Choose"/> settled on, and the passes that measure every sample there:
@@ -56,6 +56,8 @@ public sealed class FeatureSpaceChoice
             var v = (residual.narrow(0, start, rows) - p.matmul(Fit)) / (1 - leverage).unsqueeze(1);
             Store(scores, arange(start - first, start - first + rows, 1, ScalarType.Int64, p.device), p, v,
                 leverage - WeightDecay * squares.matmul(Weights.square()) - leverage.square(), targets.narrow(0, start, rows), testGram, heldOutSamples);
+            // 1 - h_i = lambda B_ii, so (1 / B_ii - lambda) / K_ii = lambda h_i / (1 - h_i) / ||p_i||^2 (LeaveOneOutResult.Isolation).
+            scores.Isolation.narrow(0, start - first, rows).copy_((WeightDecay * leverage / (1 - leverage)).div_(squares.sum(1)).clamp_(0, 1));
         });
         return scores;
     }
@@ -76,6 +78,7 @@ public sealed class FeatureSpaceChoice
         if (Flagged.Length == 0) return;
         using var scope = NewDisposeScope();
         var index = tensor(Flagged, ScalarType.Int64, Spectrum.Eigenvalues.device);
+        scores.Isolation.index_fill_(0, index, double.NaN); // their 1 - h_i is round-off
         Store(scores, index, FlaggedProjections(features), FlaggedResiduals!, othersSquaredChange, targets.index_select(0, index), testGram, heldOutSamples);
     }
 
@@ -103,7 +106,7 @@ public sealed class FeatureSpaceChoice
     {
         var options = (Spectrum.Dtype, Spectrum.Eigenvalues.device);
         return new FeatureScores(empty(count, dtype: options.Dtype, device: options.device), empty(count, dtype: options.Dtype, device: options.device),
-            empty(new[] { count, Spectrum.Classes }, options.Dtype, options.device), heldOut ? empty(count, dtype: options.Dtype, device: options.device) : null);
+            empty(new[] { count, Spectrum.Classes }, options.Dtype, options.device), empty(count, dtype: options.Dtype, device: options.device), heldOut ? empty(count, dtype: options.Dtype, device: options.device) : null);
     }
 
     private Tensor FlaggedProjections(Func<long, long, Tensor> features) =>

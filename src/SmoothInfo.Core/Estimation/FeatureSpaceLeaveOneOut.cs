@@ -13,6 +13,8 @@ namespace SmoothInfo.Estimation;
 /// ||v_i||^2 (h_i - lambda ||z_i||^2 - h_i^2). Two more passes: the errors on the grid, then the quantities at the choice.
 /// With held-out features, dw_i = z_i v_i^T changes their predictions by Phi_te z_i v_i^T, whose squared norm is
 /// ||v_i||^2 (w o p_i)^T (U^T Phi_te^T Phi_te U) (w o p_i): one more pass over the held-out rows builds that m x m matrix.
+/// Isolation (<see cref="LeaveOneOutResult.Isolation"/>): 1 - h_i = lambda B_ii, so (1 / B_ii - lambda) / K_ii = lambda h_i / (1 - h_i) / ||p_i||^2;
+/// NaN for the samples solved again, whose 1 - h_i is round-off.
 /// Memory O(m^2 + chunk (m + grid k)); time O(n m (d + m)) per pass. Samples whose 1 - h_i is within rounding of 0 at a grid
 /// point are solved again without them (<see cref="HighLeverageRefit"/>).
 /// Each pass is a stage over a range of samples (<see cref="FeatureSums"/>, <see cref="FeatureSpaceSpectrum"/>,
@@ -56,7 +58,7 @@ public static class FeatureSpaceLeaveOneOut
         if (choice.Flagged.Length > 0)
             choice.MeasureFlagged(scores, features, targets, choice.OthersSquaredChange(features, 0, samples, chunkRows), testGram, heldOutSamples);
         var result = new LeaveOneOutResult(scores.WeightChange, scores.TrainPredictionChange, scores.TestPredictionChange,
-            scores.LeaveOneOutPrediction, heldOutSamples, choice.Report()).MoveToOuter();
+            scores.LeaveOneOutPrediction, heldOutSamples, choice.Report()) { Isolation = scores.Isolation }.MoveToOuter();
         return (result, choice.Path);
     }
 }

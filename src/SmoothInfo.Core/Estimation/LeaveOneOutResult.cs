@@ -11,6 +11,7 @@ namespace SmoothInfo.Estimation;
 /// prediction change summed over outputs (n).</item>
 /// <item><see cref="TestPredictionChange"/>: the same mean over the m held-out samples (n), when given.</item>
 /// <item><see cref="LeaveOneOutPrediction"/>: f_{-i}(x_i), what the model trained without i predicts for it (n x k).</item>
+/// <item><see cref="Isolation"/>: the share of the kernel's variance at x_i the other samples leave unexplained (n), when measured.</item>
 /// </list>
 /// </summary>
 public sealed record LeaveOneOutResult(
@@ -23,10 +24,17 @@ public sealed record LeaveOneOutResult(
 {
     public long SampleCount => WeightChange.shape[0];
 
+    /// <summary>
+    /// Per sample, (K_ii - k_i^T (K_{-i} + lambda I)^-1 k_i) / K_ii in [0, 1]: the kernel regression's posterior variance at
+    /// x_i given the other samples, as a share of its prior variance. 1: no other sample is near x_i, so the model trained
+    /// without it predicts the prior there and its label cannot be judged. Null where the route does not measure it.
+    /// </summary>
+    public Tensor? Isolation { get; init; }
+
     /// <summary>Hands the tensors to the enclosing dispose scope.</summary>
     public LeaveOneOutResult MoveToOuter()
     {
-        Tensors.MoveToOuterScope(WeightChange, TrainPredictionChange, TestPredictionChange, LeaveOneOutPrediction);
+        Tensors.MoveToOuterScope(WeightChange, TrainPredictionChange, TestPredictionChange, LeaveOneOutPrediction, Isolation);
         return this;
     }
 

@@ -71,7 +71,7 @@ public static class EstimatorCache
                 if (loo.Length != dataset.ClassNames.Count) return null;
                 var functional = s.GetProperty("functionalSI");
                 signals.Add(new SampleSignals(i, dataset.Labels[i], s.GetProperty("weightSI").GetDouble(),
-                    functional.ValueKind == JsonValueKind.Null ? double.NaN : functional.GetDouble(), loo) { WeightSISgd = EstimatorOutputJson.ReadWeightSISgd(s) });
+                    functional.ValueKind == JsonValueKind.Null ? double.NaN : functional.GetDouble(), loo) { WeightSISgd = EstimatorOutputJson.ReadWeightSISgd(s), Isolation = EstimatorOutputJson.ReadIsolation(s) });
                 i++;
             }
             var condition = solver.GetProperty("conditionNumber");

@@ -182,9 +182,10 @@ public static class GatePipeline
         double[]? functionalSI = estimator.Measures.Contains(Measure.FunctionalSi)
             ? result.FunctionalSI(estimator.Sigma).to(float64).data<double>().ToArray() : null;
         double[] loo = result.LeaveOneOutPrediction.to(float64).contiguous().data<double>().ToArray();
+        double[]? isolation = result.Isolation?.to(float64).data<double>().ToArray();
         int k = dataset.ClassNames.Count;
         return Enumerable.Range(0, dataset.Count).Select(i => new SampleSignals(i, dataset.Labels[i], weightSI[i],
-            functionalSI?[i] ?? double.NaN, loo.AsSpan(i * k, k).ToArray())).ToList();
+            functionalSI?[i] ?? double.NaN, loo.AsSpan(i * k, k).ToArray()) { Isolation = isolation?[i] ?? double.NaN }).ToList();
     }
 
     /// <summary>Thumbnails for image datasets: the findings and the most and least informative samples the HTML report shows.</summary>

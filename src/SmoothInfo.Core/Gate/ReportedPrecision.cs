@@ -37,6 +37,7 @@ public static class ReportedPrecision
             FunctionalSI = Round(s.FunctionalSI),
             LooPrediction = s.LooPrediction.Select(Round).ToArray(),
             InputResidual = Round(s.InputResidual),
+            Isolation = Round(s.Isolation),
         }).ToList(),
         output.Solver with
         {

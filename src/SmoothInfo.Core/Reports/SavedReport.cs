@@ -95,6 +95,7 @@ public sealed record SavedReport(
                 {
                     InputResidual = residual.ValueKind == JsonValueKind.Number ? residual.GetDouble() : double.NaN,
                     WeightSISgd = EstimatorOutputJson.ReadWeightSISgd(s),
+                    Isolation = EstimatorOutputJson.ReadIsolation(s),
                     DuplicateGroup = DuplicateGroup(s, at, samples.Count),
                 });
                 locators.Add(new SampleLocator(String(s, "file", at),

@@ -98,8 +98,13 @@ public static class EstimatorOutputJson
     }
 
     /// <summary>A sample's SGD-noise weight SI as <see cref="WriteSignals"/> writes it; NaN when absent (not measured).</summary>
-    public static double ReadWeightSISgd(JsonElement sample) =>
-        sample.TryGetProperty("weightSISgd", out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : double.NaN;
+    public static double ReadWeightSISgd(JsonElement sample) => OptionalNumber(sample, "weightSISgd");
+
+    /// <summary>A sample's isolation as <see cref="WriteSignals"/> writes it; NaN when absent (not measured, or a report written before it was).</summary>
+    public static double ReadIsolation(JsonElement sample) => OptionalNumber(sample, "isolation");
+
+    private static double OptionalNumber(JsonElement sample, string name) =>
+        sample.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : double.NaN;
 
     /// <summary>A sample's estimator signals, as the report and the estimator cache both store them.</summary>
     public static void WriteSignals(this Utf8JsonWriter json, Rules.SampleSignals signals)
@@ -107,6 +112,7 @@ public static class EstimatorOutputJson
         json.WriteNumber("weightSI", signals.WeightSI);
         json.NumberOrNull("functionalSI", signals.FunctionalSI);
         if (!double.IsNaN(signals.WeightSISgd)) json.WriteNumber("weightSISgd", signals.WeightSISgd);
+        if (!double.IsNaN(signals.Isolation)) json.WriteNumber("isolation", signals.Isolation);
         json.WriteStartArray("looPrediction");
         foreach (double value in signals.LooPrediction) json.WriteNumberValue(value);
         json.WriteEndArray();

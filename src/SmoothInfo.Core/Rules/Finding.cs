@@ -13,7 +13,7 @@ public enum FindingStatus { Open, Unchanged, Accepted }
 /// <summary>
 /// A sample the rules flag: its kind, its signals, where it stands in the dataset (percentile rank and
 /// robust z-score of its score), the robust z-score of its input's distance from the data's principal subspace (NaN when
-/// not measured), whether that distance alone made it a finding, and what the baseline makes of it.
+/// not measured), what made it a finding (its score, that distance, or its isolation), and what the baseline makes of it.
 /// </summary>
 public sealed record Finding(
     FindingKind Kind,
@@ -24,10 +24,11 @@ public sealed record Finding(
     double Percentile,
     double RobustZ,
     double InputZ,
-    bool InputOutlier,
+    FindingBasis Basis,
     FindingStatus Status)
 {
     public int SampleIndex => Signals.Index;
+    public bool InputOutlier => Basis == FindingBasis.InputOutlier;
     public bool Accepted => Status == FindingStatus.Accepted;
     public bool Open => Status == FindingStatus.Open;
 }
@@ -37,7 +38,8 @@ public sealed record BudgetViolation(string Scope, string? Group, int Count, int
 
 /// <summary>
 /// The rules' verdict on a dataset. InputResiduals: the distribution of the inputs' distances from the principal subspace
-/// (null when not measured); InputCutoff: the distance the input rule's threshold corresponds to (null when not applied).
+/// (null when not measured); InputCutoff: the distance the input rule's threshold corresponds to (null when not applied);
+/// IsolationCutoff: the isolated-input rule's threshold (null when not applied).
 /// </summary>
 public sealed record RuleEvaluation(
     IReadOnlyList<Finding> Findings,
@@ -46,7 +48,8 @@ public sealed record RuleEvaluation(
     ScoreDistribution Scores,
     IReadOnlyDictionary<ScoreKind, double> Cutoffs,
     ScoreDistribution? InputResiduals = null,
-    double? InputCutoff = null)
+    double? InputCutoff = null,
+    double? IsolationCutoff = null)
 {
     public bool Passed => Violations.Count == 0;
 
@@ -66,9 +69,12 @@ public sealed record RuleEvaluation(
     /// <summary>
     /// One ranking of every sample by the rules that judge it: the largest ratio of a signal to its rule's cut-off (the
     /// score against its category's, or against the lowest enabled category's when its own is disabled; the input
-    /// distance against the input rule's), so 1 or more means a threshold is passed whatever the dataset, and a finding
-    /// when its category is enabled. What the detection benchmarks rank by; NaN when no rule is enabled.
+    /// distance against the input rule's; the isolation against the isolated-input rule's), so above 1 means a threshold
+    /// is passed whatever the dataset, and a finding when its category is enabled. What the detection benchmarks rank by;
+    /// NaN when no rule is enabled.
     /// </summary>
+    private static double Larger(double decision, double ratio) => double.IsNaN(decision) ? ratio : Math.Max(decision, ratio);
+
     public double Decision(SampleSignals signals)
     {
         double decision = double.NaN;
@@ -76,7 +82,9 @@ public sealed record RuleEvaluation(
             : Cutoffs.Count > 0 ? Cutoffs.Values.Min() : double.NaN;
         if (cutoff > 0) decision = signals.Score / cutoff;
         if (InputCutoff is { } input && input > 0 && !double.IsNaN(signals.InputResidual))
-            decision = double.IsNaN(decision) ? signals.InputResidual / input : Math.Max(decision, signals.InputResidual / input);
+            decision = Larger(decision, signals.InputResidual / input);
+        if (IsolationCutoff is { } isolation && !double.IsNaN(signals.Isolation))
+            decision = Larger(decision, signals.Isolation / isolation);
         return decision;
     }
 }

@@ -31,7 +31,7 @@ public static class RuleEngine
                 : rules.UnchangedSamples == UnchangedSamples.Warning && baseline.HoldsUnchanged(hash, samples.ClassNames[s.Label]) ? FindingStatus.Unchanged
                 : FindingStatus.Open;
             findings.Add(new Finding(detection.Kind, s, samples.Locators[index], hash, samples.Sources[index],
-                scores.PercentileRank(s.Score), scores.RobustZ(s.Score), InputZ(residuals, s), detection.InputOutlier, status));
+                scores.PercentileRank(s.Score), scores.RobustZ(s.Score), InputZ(residuals, s), detection.Basis, status));
         }
 
         var counted = findings.Where(f => f.Open).ToList();
@@ -52,7 +52,8 @@ public static class RuleEngine
         var stale = baseline.Entries.Where(e => !flagged.Contains(e.ContentHash)).ToList();
         var cutoffs = ScoreRule.Cutoffs(rules, scores);
         double? inputCutoff = residuals is not null && rules.InputOutliers.Enabled ? residuals.Cutoff(ThresholdKind.RobustZ, rules.InputOutliers.Threshold) : null;
-        return new RuleEvaluation(findings, violations, stale, scores, cutoffs, residuals, inputCutoff);
+        double? isolationCutoff = rules.IsolatedInputs.Enabled && signals.Any(s => !double.IsNaN(s.Isolation)) ? rules.IsolatedInputs.Threshold : null;
+        return new RuleEvaluation(findings, violations, stale, scores, cutoffs, residuals, inputCutoff, isolationCutoff);
     }
 
     /// <summary>Robust z-score of a sample's distance from the data's principal subspace among the measured ones; NaN when not measured.</summary>

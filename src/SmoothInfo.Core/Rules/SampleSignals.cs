@@ -29,6 +29,12 @@ public sealed record SampleSignals(int Index, int Label, double WeightSI, double
     /// </summary>
     public int? DuplicateGroup { get; init; }
 
+    /// <summary>
+    /// The share of the kernel's variance at the input that the other samples leave unexplained (<see cref="Estimation.LeaveOneOutResult.Isolation"/>),
+    /// 0 to 1; NaN when not measured (probes other than the gaussian, reports written before it existed).
+    /// </summary>
+    public double Isolation { get; init; } = double.NaN;
+
     /// <summary>Weight SI with the weights smoothed by the stationary SGD noise covariance (weight-si-sgd), in nats; NaN when not measured.</summary>
     public double WeightSISgd { get; init; } = double.NaN;
 

@@ -247,6 +247,7 @@ internal static class PolicyBinder
             s.Enum<UnchangedSamples>("unchangedSamples"))
         {
             ConflictingDuplicates = new ConflictingDuplicatesRule(s.Section("conflictingDuplicates").Boolean("enabled")),
+            IsolatedInputs = BindIsolatedInputs(s.Section("isolatedInputs"), errors),
         };
     }
 
@@ -271,6 +272,17 @@ internal static class PolicyBinder
         if (rule.Threshold <= 0)
             errors.Add(new InputException(ErrorCodes.PolicyValueOutOfRange, $"the threshold is {rule.Threshold}; it is a robust z-score and must be positive.",
                 "set 'threshold' to a positive z-score (the default is 5; docs/rules-and-reports.md says why), or 'enabled: false'.",
+                s.Locate("threshold")));
+        return rule;
+    }
+
+    private static IsolatedInputRule BindIsolatedInputs(PolicySection s, List<InputException> errors)
+    {
+        var rule = new IsolatedInputRule(s.Boolean("enabled"), s.Number("threshold"));
+        if (rule.Threshold is <= 0 or >= 1)
+            errors.Add(new InputException(ErrorCodes.PolicyValueOutOfRange,
+                $"the threshold is {rule.Threshold}; it is the share of the kernel's variance at an input that the other samples leave unexplained, and must lie strictly between 0 and 1.",
+                $"set 'threshold' between 0 and 1 (the default is {IsolatedInputRule.DefaultThreshold}; docs/rules-and-reports.md says why), or 'enabled: false'.",
                 s.Locate("threshold")));
         return rule;
     }

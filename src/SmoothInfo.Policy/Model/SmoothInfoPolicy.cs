@@ -107,6 +107,9 @@ public sealed record RulesPolicy(
 {
     /// <summary>Whether identical or near-identical inputs under different labels are findings (SI1005).</summary>
     public ConflictingDuplicatesRule ConflictingDuplicates { get; init; } = new(true);
+
+    /// <summary>Whether, and above which isolation, inputs no other sample explains are corrupted findings (SI1002).</summary>
+    public IsolatedInputRule IsolatedInputs { get; init; } = new(true, IsolatedInputRule.DefaultThreshold);
 }
 
 public sealed record CategoryRule(bool Enabled, ThresholdKind Kind, double Threshold);
@@ -116,6 +119,16 @@ public sealed record ConflictingDuplicatesRule(bool Enabled);
 
 /// <summary>Corrupted findings from the inputs alone: a robust z-score of the distance from the data's principal subspace above Threshold.</summary>
 public sealed record InputOutlierRule(bool Enabled, double Threshold);
+
+/// <summary>
+/// Corrupted findings from the kernel: a sample whose isolation (the share of the kernel's variance at its input the other
+/// samples leave unexplained, 0 to 1) is above Threshold; the model trained without it predicts the prior there.
+/// </summary>
+public sealed record IsolatedInputRule(bool Enabled, double Threshold)
+{
+    /// <summary>The schema's default: the other samples explain less than 2% of the kernel's variance at the input (docs/rules-and-reports.md).</summary>
+    public const double DefaultThreshold = 0.98;
+}
 
 public sealed record BudgetsPolicy(Budget Overall, Budget PerClass, Budget PerSource);
 

@@ -117,6 +117,40 @@ public sealed class CheckCommandTests
     }
 
     [Test]
+    public void ARowNoOtherExplainsIsCorruptedUnderTheGaussianProbeAndTheSwitchTurnsItOff()
+    {
+        // No flips; sample 9's first feature x100, a unit error: the gaussian probe predicts the prior there.
+        string csv = Path.Combine(_dir, "train.csv");
+        WriteData(flip: false);
+        var rows = File.ReadAllLines(csv);
+        var scaled = rows[Line(9) - 1].Split(',');
+        scaled[0] = (100 * double.Parse(scaled[0], CultureInfo.InvariantCulture)).ToString("F2", CultureInfo.InvariantCulture);
+        rows[Line(9) - 1] = string.Join(",", scaled);
+        File.WriteAllLines(csv, rows);
+        string policy = Path.Combine(_dir, "smoothinfo.yml");
+        File.WriteAllText(policy, File.ReadAllText(policy).Replace("probe: { kind: mlp, widths: [32], activation: relu }", "probe: { kind: gaussian }")
+            .Replace("weightDecay: 0.001", "weightDecay: auto"));
+
+        var (code, output, error) = Run("check");
+
+        Assert.That(code, Is.EqualTo(ExitCodes.GateFailed), error + output);
+        var findings = output.Split('\n').Where(l => l.Contains(": error SI10", StringComparison.Ordinal)).ToList();
+        Assert.That(findings, Has.Count.EqualTo(1), output);
+        Assert.That(findings[0], Does.StartWith($"{csv}({Line(9)},1): error SI1002:").And.Contain("no other sample lies near its input"));
+        using (var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "out", "smoothinfo-report.json"))))
+        {
+            var isolation = json.RootElement.GetProperty("samples").EnumerateArray().Select(s => s.GetProperty("isolation").GetDouble()).ToList();
+            Assert.That(isolation[9], Is.GreaterThan(0.98));
+            Assert.That(isolation.Where((_, i) => i != 9), Is.All.InRange(0.0, 0.98));
+        }
+
+        File.WriteAllText(policy, File.ReadAllText(policy).Replace("rules:\n", "rules:\n  isolatedInputs: { enabled: false }\n"));
+        (code, output, error) = Run("report");
+        Assert.That(code, Is.AnyOf(ExitCodes.Success, ExitCodes.GateFailed), error);
+        Assert.That(output, Does.Not.Contain("no other sample lies near its input"));
+    }
+
+    [Test]
     public void AProjectedJacobianStillFindsThePlantedSamplesAndSaysSo()
     {
         // d = 3*32 + 32 + 32*3 + 3 = 227 parameters projected to 160 sparse-sign columns.

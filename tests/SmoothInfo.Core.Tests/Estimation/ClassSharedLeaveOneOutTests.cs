@@ -68,6 +68,49 @@ public sealed class ClassSharedLeaveOneOutTests
         Assert.That(path.Chosen, Is.EqualTo(grid[best]));
     }
 
+    /// <summary>Isolation by its definition, one solve per sample: K_ii - k_i^T (K_{-i} + lambda I)^-1 k_i over K_ii.</summary>
+    private static double[] IsolationByDefinition(Tensor kernel, double weightDecay)
+    {
+        long n = kernel.shape[0];
+        return Enumerable.Range(0, (int)n).Select(i =>
+        {
+            var others = tensor(Enumerable.Range(0, (int)n).Where(j => j != i).Select(j => (long)j).ToArray());
+            var rest = kernel.index_select(0, others).index_select(1, others) + weightDecay * eye(n - 1, dtype: float64);
+            var k = kernel.index_select(0, others).select(1, i);
+            double own = kernel[i, i].item<double>();
+            return (own - k.dot(linalg.solve(rest, k)).item<double>()) / own;
+        }).ToArray();
+    }
+
+    [TestCase(12, 5, 3, 0.3)]
+    [TestCase(9, 20, 2, 0.05)]
+    [TestCase(15, 4, 1, 2.0)]
+    public void IsolationIsThePosteriorVarianceGivenTheOtherSamplesOverThePrior(long n, long q, long k, double weightDecay)
+    {
+        var (features, targets, initial) = Random(n, q, k, seed: (int)(n * 7 + q));
+        foreach (var kernel in new[] { features.matmul(features.t()), GaussianKernel.Compute(features).Kernel })
+        {
+            var (actual, _) = ClassSharedLeaveOneOut.Compute(new ClassSharedProblem(kernel, targets, initial), new[] { weightDecay });
+            var expected = IsolationByDefinition(kernel, weightDecay);
+            Assert.That(actual.Isolation!.data<double>().ToArray(), Is.EqualTo(expected).Within(1e-9));
+            Assert.That(expected, Is.All.InRange(0.0, 1.0));
+        }
+    }
+
+    [Test]
+    public void AnInputFarFromEveryOtherIsIsolatedWhateverTheWeightDecay()
+    {
+        var (features, targets, initial) = Random(10, 3, 2, seed: 5);
+        features[7] = features[7] + 100;
+        var (kernel, _) = GaussianKernel.Compute(features, bandwidth: 3);
+        foreach (double weightDecay in new[] { 1e-3, 0.3, 10 })
+        {
+            var isolation = ClassSharedLeaveOneOut.Compute(new ClassSharedProblem(kernel, targets, initial), new[] { weightDecay }).Result.Isolation!;
+            Assert.That(isolation[7].item<double>(), Is.EqualTo(1).Within(1e-12), $"lambda {weightDecay}");
+            Assert.That(isolation.max().item<double>(), Is.EqualTo(1).Within(1e-12));
+        }
+    }
+
     [Test]
     public void TiesGoToTheLargerWeightDecay()
     {

@@ -19,7 +19,7 @@ internal static class Expect
             $"{what}: max abs error {error:G3} against scale {scale:G3}");
     }
 
-    /// <summary>Every per-sample quantity of two results, to 1e-9 relative.</summary>
+    /// <summary>Every per-sample quantity of two results, to 1e-9 relative; isolation where both measure it.</summary>
     public static void SameLeaveOneOut(LeaveOneOutResult actual, LeaveOneOutResult expected)
     {
         Close(actual.WeightChange, expected.WeightChange, "||w - w_-i||^2");
@@ -27,5 +27,6 @@ internal static class Expect
         Assert.That(actual.TestPredictionChange is null, Is.EqualTo(expected.TestPredictionChange is null), "held-out change present");
         if (expected.TestPredictionChange is not null) Close(actual.TestPredictionChange!, expected.TestPredictionChange, "test prediction change");
         Close(actual.LeaveOneOutPrediction, expected.LeaveOneOutPrediction, "f_-i(x_i)");
+        if (actual.Isolation is not null && expected.Isolation is not null) Close(actual.Isolation, expected.Isolation, "isolation");
     }
 }

@@ -25,6 +25,7 @@ public sealed class FeatureSpaceLeaveOneOutTests
 
         Assert.That(path.LeaveOneOutErrors, Is.EqualTo(expectedPath.LeaveOneOutErrors).Within(1e-9).Percent);
         Assert.That(path.Chosen, Is.EqualTo(expectedPath.Chosen));
+        Assert.That(actual.Isolation, Is.Not.Null);
         Expect.SameLeaveOneOut(actual, expected);
     }
 

@@ -74,6 +74,7 @@ public sealed class HighLeverageTests
         var (actual, _) = FeatureSpaceLeaveOneOut.Compute(40, (first, rows) => features.narrow(0, first, rows), targets, initial,
             new[] { WeightDecay }, chunkRows: 16, heldOut: heldOut);
         AssertEqualsRetraining(actual, Retrained(features, testFeatures, targets, initial));
+        Assert.That(actual.Isolation![Outlier].item<double>(), Is.NaN, "its 1 - h_i is round-off: isolation not measured");
     }
 
     [Test]

@@ -70,8 +70,8 @@ public sealed class RuleEngineTests
 
         var result = RuleEngine.Evaluate(signals, SampleCatalog.Of(data), RulesWith(), Baseline.Empty);
 
-        Assert.That(result.Findings.Select(f => (f.SampleIndex, f.Kind, f.InputOutlier)),
-            Is.EqualTo(new (int, FindingKind, bool)[] { (8, ScoreKind.Corrupted, true), (12, ScoreKind.Atypical, true) }));
+        Assert.That(result.Findings.Select(f => (f.SampleIndex, f.Kind, f.Basis)), Is.EqualTo(new (int, FindingKind, FindingBasis)[]
+            { (8, ScoreKind.Corrupted, FindingBasis.InputOutlier), (12, ScoreKind.Atypical, FindingBasis.InputOutlier) }));
         var finding = result.Findings[0];
         Assert.That(finding.InputZ, Is.EqualTo(result.InputZ(signals[8])).And.GreaterThan(5));
         Assert.That(result.InputZ(signals[9]), Is.NaN);

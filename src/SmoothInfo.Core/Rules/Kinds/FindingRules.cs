@@ -5,10 +5,11 @@ public static class FindingRules
 {
     /// <summary>
     /// Conflicting duplicates first: "one input, several labels" names the problem more precisely than a high score,
-    /// which such samples usually also have.
+    /// which such samples usually also have. Isolated inputs before the score: the model trained without such a sample
+    /// predicts the prior at it, so what its score says about the label (e.g. "mislabeled") has no basis.
     /// </summary>
-    public static IReadOnlyList<IFindingRule> All { get; } = [ConflictingDuplicates.Rule, ScoreRule.Instance];
+    public static IReadOnlyList<IFindingRule> All { get; } = [ConflictingDuplicates.Rule, IsolatedInputs.Rule, ScoreRule.Instance];
 
-    /// <summary>Every kind of finding, in the order of their codes (SARIF's rules, the summaries' counts).</summary>
-    public static IReadOnlyList<FindingKind> Kinds { get; } = All.SelectMany(r => r.Kinds).Order().ToList();
+    /// <summary>Every kind of finding, in the order of their codes (SARIF's rules, the summaries' counts); rules may share a kind.</summary>
+    public static IReadOnlyList<FindingKind> Kinds { get; } = All.SelectMany(r => r.Kinds).Distinct().Order().ToList();
 }

@@ -2,8 +2,11 @@ using SmoothInfo.Policy.Model;
 
 namespace SmoothInfo.Rules.Kinds;
 
-/// <summary>One sample a rule flags, with its kind, and whether its input's distance alone made it a finding.</summary>
-public sealed record Detection(int Sample, FindingKind Kind, bool InputOutlier = false);
+/// <summary>What made a sample a finding: its score, its input's distance from the principal subspace, or its isolation in the kernel.</summary>
+public enum FindingBasis { Score, InputOutlier, IsolatedInput }
+
+/// <summary>One sample a rule flags, with its kind, and what made it a finding.</summary>
+public sealed record Detection(int Sample, FindingKind Kind, FindingBasis Basis = FindingBasis.Score);
 
 /// <summary>
 /// Everything a rule may judge by: the signals (scoring set), what is known about the samples, the policy's rules and the

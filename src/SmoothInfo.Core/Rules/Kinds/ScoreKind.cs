@@ -1,3 +1,4 @@
+using System.Globalization;
 using SmoothInfo.Diagnostics;
 using SmoothInfo.Estimation;
 using SmoothInfo.Policy.Model;
@@ -42,11 +43,18 @@ public sealed class ScoreKind : FindingKind
                 ? $"the model trained without it scores {label} {NumberText.Format(s.LooScore)} on the one-hot scale"
                 : $"the model trained without it still scores {label} highest but only {NumberText.Format(s.LooScore)} on the one-hot scale"
             : $"the model trained without it scores {classes[s.LooClass]} {NumberText.Format(s.LooScore)} on the one-hot scale";
-        if (this == Corrupted && !finding.InputOutlier)
+        if (finding.Basis == FindingBasis.IsolatedInput)
+            prediction = $"the model trained without it predicts about the class frequencies (highest: {classes[s.LooClass]} {NumberText.Format(s.LooScore)} on the one-hot scale)";
+        else if (this == Corrupted && !finding.InputOutlier)
             prediction = $"the model trained without it places it in no class (highest: {classes[s.LooClass]} {NumberText.Format(s.LooScore)} on the one-hot scale)";
-        string input = finding.InputOutlier
-            ? $"its input lies far from the subspace that holds {PrincipalSubspaceResidual.VarianceFraction * 100:F0}% of the dataset's variance (robust z {NumberText.Format(finding.InputZ)}); "
-            : "";
+        string input = finding.Basis switch
+        {
+            FindingBasis.InputOutlier =>
+                $"its input lies far from the subspace that holds {PrincipalSubspaceResidual.VarianceFraction * 100:F0}% of the dataset's variance (robust z {NumberText.Format(finding.InputZ)}); ",
+            FindingBasis.IsolatedInput =>
+                $"no other sample lies near its input (they leave {(s.Isolation * 100).ToString("F1", CultureInfo.InvariantCulture)}% of the kernel's variance there unexplained); ",
+            _ => "",
+        };
         return $"{NumberText.RecordPrefix(finding.Locator)}labelled {label}, {input}{prediction}; {context.ScoreName} {NumberText.Format(s.Score)} nats " +
                $"({NumberText.Ordinal(finding.Percentile)} percentile, robust z {NumberText.Format(finding.RobustZ)}): likely {Name}.";
     }

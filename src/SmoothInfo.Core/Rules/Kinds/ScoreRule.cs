@@ -25,7 +25,7 @@ public sealed class ScoreRule : IFindingRule
             var kind = inputOutlier ? CategoryClassifier.ClassifyInputOutlier(s) : CategoryClassifier.Classify(s);
             var rule = kind.Rule(rules);
             if (rule.Enabled && (inputOutlier || context.Scores.Exceeds(s.Score, rule.Kind, rule.Threshold)))
-                yield return new Detection(s.Index, kind, inputOutlier);
+                yield return new Detection(s.Index, kind, inputOutlier ? FindingBasis.InputOutlier : FindingBasis.Score);
         }
     }
 
