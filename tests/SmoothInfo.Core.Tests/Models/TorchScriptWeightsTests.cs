@@ -56,16 +56,26 @@ public sealed class TorchScriptWeightsTests
         // the process that called it (found by the fuzz harness). Loaded in the child, it is an input error here.
         string code = Encoding.UTF8.GetString(FuzzSeeds.ZipEntry(Script, "/code/__torch__.py"));
         Assert.That(code, Does.Contain("class Net("));
+        string message = RefusalWithEntry("/code/__torch__.py", Encoding.UTF8.GetBytes(code.Replace("class Net(", "class Nat(")));
+        Assert.That(message, Does.StartWith("the TorchScript file cannot be loaded: libtorch ended the loading process"));
+    }
+
+    /// <summary>
+    /// Loads the fixture archive with one entry replaced into its architecture; asserts it is refused as malformed at the
+    /// archive's path, and returns the message.
+    /// </summary>
+    internal static string RefusalWithEntry(string entry, byte[] replacement)
+    {
         string folder = Directory.CreateTempSubdirectory("torchscript-").FullName;
         try
         {
             string damaged = Path.Combine(folder, "model_script.pt");
-            File.WriteAllBytes(damaged, FuzzSeeds.ZipWithEntry(Script, "/code/__torch__.py", Encoding.UTF8.GetBytes(code.Replace("class Net(", "class Nat("))));
+            File.WriteAllBytes(damaged, FuzzSeeds.ZipWithEntry(Script, entry, replacement));
             using var network = ProbeNetworks.Build(new MlpSpec(3, new[] { 4 }, 2, Activation.Relu), seed: 5);
             var e = Assert.Throws<InputException>(() => NetworkWeights.Load(network, damaged))!;
             Assert.That(e.Code, Is.EqualTo(ErrorCodes.WeightsMalformed));
-            Assert.That(e.Message, Does.StartWith("the TorchScript file cannot be loaded: libtorch ended the loading process"));
             Assert.That(e.Location!.File, Is.EqualTo(damaged));
+            return e.Message;
         }
         finally
         {
