@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace SmoothInfo.Estimation;
 
 /// <summary>The per-sample quantities of a range of samples (rows in range order); its tensors belong to the caller's scope.</summary>
-public sealed record FeatureScores(Tensor WeightChange, Tensor TrainPredictionChange, Tensor LeaveOneOutPrediction, Tensor Isolation, Tensor? TestPredictionChange);
+public sealed record FeatureScores(Tensor WeightChange, Tensor TrainPredictionChange, Tensor LeaveOneOutPrediction, Tensor? Isolation, Tensor? TestPredictionChange);
 
 /// <summary>
 /// The weight decay <see cref="FeatureSpaceSpectrum.Choose"/> settled on, and the passes that measure every sample there:
@@ -57,7 +57,7 @@ public sealed class FeatureSpaceChoice
             Store(scores, arange(start - first, start - first + rows, 1, ScalarType.Int64, p.device), p, v,
                 leverage - WeightDecay * squares.matmul(Weights.square()) - leverage.square(), targets.narrow(0, start, rows), testGram, heldOutSamples);
             // 1 - h_i = lambda B_ii, so (1 / B_ii - lambda) / K_ii = lambda h_i / (1 - h_i) / ||p_i||^2 (LeaveOneOutResult.Isolation).
-            scores.Isolation.narrow(0, start - first, rows).copy_((WeightDecay * leverage / (1 - leverage)).div_(squares.sum(1)).clamp_(0, 1));
+            scores.Isolation!.narrow(0, start - first, rows).copy_((WeightDecay * leverage / (1 - leverage)).div_(squares.sum(1)).clamp_(0, 1));
         });
         return scores;
     }
@@ -78,7 +78,7 @@ public sealed class FeatureSpaceChoice
         if (Flagged.Length == 0) return;
         using var scope = NewDisposeScope();
         var index = tensor(Flagged, ScalarType.Int64, Spectrum.Eigenvalues.device);
-        scores.Isolation.index_fill_(0, index, double.NaN); // their 1 - h_i is round-off
+        scores.Isolation?.index_fill_(0, index, double.NaN); // their 1 - h_i is round-off
         Store(scores, index, FlaggedProjections(features), FlaggedResiduals!, othersSquaredChange, targets.index_select(0, index), testGram, heldOutSamples);
     }
 

@@ -99,7 +99,7 @@ public static class GatePipeline
             var featureResult = policy.Model.Probe.Kind == ProbeKind.Linear
                 ? LinearProbeRun.Estimate(dataset, run, chooseWeightDecay: training.WeightDecay is null, dtype, device, backbone)
                 : GaussianProbeRun.Estimate(featurePlan, dataset, training, estimator.Seed, dtype, device, run.Names, backbone, heldOut);
-            return FeatureProbeOutput(featureResult, dataset, estimator, featurePlan);
+            return FeatureProbeOutput(featureResult, dataset, policy, featurePlan);
         }
         var network = ProbeModel.Build(policy.Model, dataset, estimator.Seed, dtype, device);
         var projection = ProbeModel.Projection(estimator);
@@ -113,7 +113,7 @@ public static class GatePipeline
             run, new EstimatorOptions(dtype, device, Progress: options.Progress), options.KernelProgress, projection,
             estimator.Kernel.BlockSize, chooseWeightDecay: training.WeightDecay is null, heldOut: heldOutInputs);
         var solver = result.Solver with { HeldOutSamples = result.TestSampleCount };
-        var signals = Signals(result, dataset, estimator);
+        var signals = Signals(result, dataset, policy);
         if (!estimator.Measures.Contains(Measure.WeightSiSgd)) return new EstimatorOutput(signals, solver);
 
         // weight-si-sgd at the run's weight decay (the chosen one under weightDecay: auto); the binder refused finite t.
@@ -143,8 +143,8 @@ public static class GatePipeline
     }
 
     /// <summary>A feature probe's leave-one-out result as the estimator's output (before rounding).</summary>
-    public static EstimatorOutput FeatureProbeOutput(LeaveOneOutResult result, Dataset dataset, EstimatorPolicy estimator, Plan plan) =>
-        new(Signals(result, dataset, estimator), result.Solver with { HeldOutSamples = result.TestSampleCount, Plan = plan.Summary });
+    public static EstimatorOutput FeatureProbeOutput(LeaveOneOutResult result, Dataset dataset, SmoothInfoPolicy policy, Plan plan) =>
+        new(Signals(result, dataset, policy), result.Solver with { HeldOutSamples = result.TestSampleCount, Plan = plan.Summary });
 
     /// <summary>The route of a probe on features (gaussian or linear), from the sizes alone: refuses before any large allocation.</summary>
     /// <param name="embeddedFeatures">The backbone's feature count when the inputs are embedded first.</param>
@@ -176,13 +176,16 @@ public static class GatePipeline
         };
     }
 
-    private static List<SampleSignals> Signals(LeaveOneOutResult result, Dataset dataset, EstimatorPolicy estimator)
+    private static List<SampleSignals> Signals(LeaveOneOutResult result, Dataset dataset, SmoothInfoPolicy policy)
     {
+        var estimator = policy.Estimator;
         double[] weightSI = result.WeightSI(estimator.Sigma).to(float64).data<double>().ToArray();
         double[]? functionalSI = estimator.Measures.Contains(Measure.FunctionalSi)
             ? result.FunctionalSI(estimator.Sigma).to(float64).data<double>().ToArray() : null;
         double[] loo = result.LeaveOneOutPrediction.to(float64).contiguous().data<double>().ToArray();
-        double[]? isolation = result.Isolation?.to(float64).data<double>().ToArray();
+        // Every feature-space solve yields isolation, but its rule's threshold was chosen and checked on the gaussian kernel
+        // only (docs/rules-and-reports.md, "Isolated inputs"): the linear and network probes do not report it.
+        double[]? isolation = policy.Model.Probe.Kind == ProbeKind.Gaussian ? result.Isolation?.to(float64).data<double>().ToArray() : null;
         int k = dataset.ClassNames.Count;
         return Enumerable.Range(0, dataset.Count).Select(i => new SampleSignals(i, dataset.Labels[i], weightSI[i],
             functionalSI?[i] ?? double.NaN, loo.AsSpan(i * k, k).ToArray()) { Isolation = isolation?[i] ?? double.NaN }).ToList();

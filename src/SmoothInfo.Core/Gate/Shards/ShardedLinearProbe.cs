@@ -153,7 +153,7 @@ public sealed class ShardedLinearProbe
         var scores = choice.Score(_problem.Design, _residual, _problem.Targets, first, count, ChunkRows);
         return Write(ShardStage.Score, shard, file => file.With("weightChange", scores.WeightChange)
             .With("trainPredictionChange", scores.TrainPredictionChange).With("looPrediction", scores.LeaveOneOutPrediction)
-            .With("isolation", scores.Isolation).With("othersSquaredChange", choice.OthersSquaredChange(_problem.Design, first, count, ChunkRows)));
+            .With("othersSquaredChange", choice.OthersSquaredChange(_problem.Design, first, count, ChunkRows)));
     }
 
     /// <summary>Stage 6: the estimator's output of every sample, the shards' parts put together (unrounded).</summary>
@@ -162,17 +162,18 @@ public sealed class ShardedLinearProbe
         var choice = Choice(shards);
         var files = ReadAll(ShardStage.Score, shards);
         Tensor All(string name) => cat(files.Select(file => file.Tensor(name, Dtype)).ToList());
-        var scores = new FeatureScores(All("weightChange"), All("trainPredictionChange"), All("looPrediction"), All("isolation"), null);
+        // No isolation: the linear probe does not report it (GatePipeline.Signals).
+        var scores = new FeatureScores(All("weightChange"), All("trainPredictionChange"), All("looPrediction"), Isolation: null, null);
         var others = files.Select(file => file.Tensor("othersSquaredChange", Dtype)).Aggregate((sum, part) => sum + part);
         choice.MeasureFlagged(scores, _problem.Design, _problem.Targets, others);
         return new LeaveOneOutResult(scores.WeightChange, scores.TrainPredictionChange, null, scores.LeaveOneOutPrediction, 0,
-            _problem.Described(choice.Report())) { Isolation = scores.Isolation };
+            _problem.Described(choice.Report()));
     }
 
     /// <summary>Stage 6: the verdict, as `check` reaches it from the estimator's output.</summary>
     public GateReport Judge(int shards)
     {
-        var output = ReportedPrecision.Round(GatePipeline.FeatureProbeOutput(Result(shards), _dataset, _policy.Estimator, _plan));
+        var output = ReportedPrecision.Round(GatePipeline.FeatureProbeOutput(Result(shards), _dataset, _policy, _plan));
         return GatePipeline.Judge(_policy, _dataset, output, GatePipeline.LoadBaseline(_policy));
     }
 
