@@ -1,5 +1,4 @@
 using TorchSharp;
-using SmoothInfo.Diagnostics;
 using static TorchSharp.torch;
 
 namespace SmoothInfo.Estimation;
@@ -21,29 +20,27 @@ public static class ClosedFormLeaveOneOut
         var dtype = problem.TrainKernel.dtype;
 
         progress?.Report(new EstimatorProgress("factorizing the kernel", 0));
-        using var inverse = InvertRegularized(problem.TrainKernel, run, problem.NamesOrDefault.TrainKernel, progress, out double oneNorm);
-        double condition = oneNorm * Conditioning.SymmetricOneNorm(inverse);
+        using var inverse = RegularizedInverse.Of(problem.TrainKernel, k, run, problem.NamesOrDefault.TrainKernel, progress, out double oneNorm);
+        double condition = oneNorm * inverse.OneNorm();
         ConditionCheck.Require(condition, dtype, run);
 
         progress?.Report(new EstimatorProgress("per-sample quantities", 0.5));
         using var scope = NewDisposeScope();
         var residual = (problem.Targets - problem.InitialPredictions).reshape(size);
-        var a = inverse.matmul(residual).view(n, k);
-        var diagonalBlocks = inverse.view(n, k, n, k).diagonal(0, 0, 2).permute(2, 0, 1); // (n, k, k) = B_ss
-        var v = linalg.solve(diagonalBlocks, a.unsqueeze(-1)).squeeze(-1);                // (n, k)
+        var a = inverse.Apply(residual).view(n, k);
+        var v = linalg.solve(inverse.DiagonalBlocks(), a.unsqueeze(-1)).squeeze(-1);          // B_ss^{-1} a_s, (n, k)
 
         var weightChange = empty(n, dtype: dtype);
         var trainChange = empty(n, dtype: dtype);
         var testChange = problem.HasTestSet ? empty(n, dtype: dtype) : null;
         long m = problem.TestSampleCount;
-        long chunk = Math.Max(1, workingMemoryBytes / (2 * size * 8)); // D and its square, (b x N) each
+        long chunk = Math.Max(1, workingMemoryBytes / (4 * size * 8)); // D, its square and what forms D, (b x N) each
         for (long first = 0; first < n; first += chunk)
         {
             using var chunkScope = NewDisposeScope();
             long b = Math.Min(chunk, n - first);
             var vChunk = v.narrow(0, first, b);
-            // Rows of B for these samples are the columns B[:, s] (B is symmetric): D_j = B[:, s_j] v_j = dc_j.
-            var d = vChunk.unsqueeze(1).bmm(inverse.narrow(0, first * k, b * k).view(b, k, size)).squeeze(1); // (b, N)
+            var d = inverse.WeightedColumns(v, first, b);                                                    // D_j = B[:, s_j] v_j = dc_j, (b, N)
             var ownBlock = (vChunk * a.narrow(0, first, b)).sum(1);                                          // v^T B_ss v
 
             // Squared change per (changed sample, other sample); summing the other samples' entries, not subtracting
@@ -63,45 +60,9 @@ public static class ClosedFormLeaveOneOut
         }
         var looPrediction = problem.Targets - v;
         var solver = new SolverReport("closed-form",
-            "t = infinity: one Cholesky factorization of Theta + lambda*I gives every leave-one-out problem exactly",
+            "t = infinity: one Cholesky factorization of Theta + lambda*I gives every leave-one-out problem exactly" +
+            (inverse.OneNormIsEstimated ? " (its 1-norm condition number estimated from the factor, as LAPACK's dpocon does)" : ""),
             condition, dtype.ToString().ToLowerInvariant());
         return new LeaveOneOutResult(weightChange, trainChange, testChange, looPrediction, m, solver).MoveToOuter();
-    }
-
-    /// <summary>
-    /// B = (Theta + lambda I)^{-1} from its Cholesky factor. Theta_l and the factor are freed as soon as they are
-    /// used, so at most three (nk)^2 matrices live at once (the input, the factor and B).
-    /// </summary>
-    private static Tensor InvertRegularized(Tensor kernel, TrainingRun run, string name, IProgress<EstimatorProgress>? progress, out double oneNorm)
-    {
-        double lambda = run.WeightDecay;
-        Tensor factor, info;
-        using (var regularized = Conditioning.Regularized(kernel, lambda))
-        {
-            oneNorm = Conditioning.SymmetricOneNorm(regularized);
-            (factor, info) = linalg.cholesky_ex(regularized);
-        }
-        using (info)
-        {
-            if (info.ToInt64() != 0)
-            {
-                factor.Dispose();
-                throw lambda == 0
-                    ? new InputException(ErrorCodes.SingularSystem,
-                        "the kernel is singular (not positive definite), so training to convergence without weight decay has no " +
-                        "unique answer: some direction of the data is never pinned down.",
-                        $"add weight decay (e.g. {run.Names.WeightDecayExample}), or measure a finite run with {run.Names.FiniteSteps}.",
-                        run.Names.WeightDecayLocation ?? new SourceLocation(name))
-                    : new InputException(ErrorCodes.SingularSystem,
-                        $"the kernel plus weight decay {lambda:G3} is not positive definite: the kernel has an eigenvalue below " +
-                        $"-{lambda:G3}, which an NTK J J^T cannot have.",
-                        "check that the file holds the train x train kernel J J^T, sample-major.", new SourceLocation(name));
-            }
-        }
-        progress?.Report(new EstimatorProgress("inverting the factor", 0.25));
-        using (factor)
-        {
-            return cholesky_inverse(factor);
-        }
     }
 }

@@ -55,10 +55,14 @@ public sealed class LeaveOneOutEstimatorTests
         Expect.SameLeaveOneOut(actual, expected);
     }
 
-    [Test]
-    public void ClosedFormEqualsThePerSampleSolveOfTheReferenceImplementation()
+    // k = 1 and 2 read B formed, k = 3 and more through L^{-1}; 120 x 3 spans two of TriangularInverse's blocks.
+    [TestCase(12, 3, 50)]
+    [TestCase(120, 3, 400)]
+    [TestCase(150, 2, 400)]
+    [TestCase(300, 1, 400)]
+    public void ClosedFormEqualsThePerSampleSolveOfTheReferenceImplementation(long n, long k, long d)
     {
-        var model = RandomLinearizedModel.Create(n: 12, k: 3, d: 50, m: 5, seed: 11);
+        var model = RandomLinearizedModel.Create(n, k, d, m: 5, seed: 11);
         var problem = model.Problem(true);
         var run = new TrainingRun(0.1, double.PositiveInfinity, 0.02);
         var expected = PerSampleLeaveOneOut.Run(problem, run.WeightDecay);
