@@ -46,7 +46,7 @@ public static class FiniteTimeLeaveOneOut
         if (method == FiniteTimeMethod.Spectral) return Spectral(problem, run, regularizedKernel, workingMemoryBytes, progress);
         progress?.Report(new EstimatorProgress("eigenvalues of the kernel", 0));
         using var eigenvalues = linalg.eigvalsh(regularizedKernel);
-        double condition = CheckedCondition(eigenvalues, run);
+        double condition = CheckedCondition(eigenvalues, run, problem.SampleCount);
         if (method == FiniteTimeMethod.Auto)
         {
             int degree = ChebyshevLeaveOneOut.FilterDegree(eigenvalues, run.LeaveOneOutLearningRate(problem.SampleCount), run);
@@ -98,7 +98,7 @@ public static class FiniteTimeLeaveOneOut
         var residual = (problem.Targets - problem.InitialPredictions).reshape(size);
 
         var (values, vectors) = linalg.eigh(regularizedKernel);
-        double condition = CheckedCondition(values, run);
+        double condition = CheckedCondition(values, run, n);
         var fullRun = vectors.matmul(SpectralFilter.Coefficients(values, run.LearningRate, run.Steps, run.Dynamics) * vectors.T.matmul(residual));
         var fitted = problem.TrainKernel.matmul(fullRun);
 
@@ -132,8 +132,10 @@ public static class FiniteTimeLeaveOneOut
     /// The condition number of the finite-t map (<see cref="SpectralFilter.Condition"/>) on the full kernel's spectrum, whose
     /// interval holds the leave-one-out kernels' spectra too (interlacing), refused when rounding would leave no digits.
     /// </summary>
-    private static double CheckedCondition(Tensor eigenvalues, TrainingRun run)
+    /// <summary>Theta_l's eigenvalues decide both checks exactly: discrete gradient descent's step (h lambda_max &lt; 2), then the condition.</summary>
+    private static double CheckedCondition(Tensor eigenvalues, TrainingRun run, long sampleCount)
     {
+        StepSizeCheck.RequireBelowLimit(eigenvalues.max().ToDouble(), run, sampleCount);
         double condition = SpectralFilter.Condition(eigenvalues, run.LearningRate, run.Steps, run.Dynamics);
         ConditionCheck.Require(condition, eigenvalues.dtype, run);
         return condition;

@@ -42,10 +42,11 @@ public static class LeaveOneOutEstimator
             TestInitialPredictions = problem.TestInitialPredictions is null ? null : Convert(problem.TestInitialPredictions),
         };
 
-        if (run.Dynamics == TrainingDynamics.Discrete)
+        // Finite t checks the step on the spectrum it computes anyway (FiniteTimeLeaveOneOut).
+        if (run.Dynamics == TrainingDynamics.Discrete && run.IsConverged)
         {
             options.Progress?.Report(new EstimatorProgress("checking the step size", 0));
-            StepSizeCheck.Require(converted.TrainKernel, run, problem.SampleCount, kernelProvedPositiveDefiniteNext: run.IsConverged);
+            StepSizeCheck.RequireBeforeFactorizing(converted.TrainKernel, run, problem.SampleCount);
         }
 
         var result = run.IsConverged

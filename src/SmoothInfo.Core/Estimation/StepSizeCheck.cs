@@ -49,18 +49,22 @@ public static class StepSizeCheck
 
     private const long StartSeed = 20210115;
 
-    /// <param name="kernelProvedPositiveDefiniteNext">The caller factorizes Theta_l right after (the closed form), so
-    /// a Lanczos pass, which assumes it positive semidefinite, is either valid or overtaken by that failure.</param>
-    public static void Require(Tensor kernel, TrainingRun run, long sampleCount, bool kernelProvedPositiveDefiniteNext)
+    /// <summary>
+    /// The closed form's check. It factorizes Theta_l right after, so a Lanczos pass, which assumes it positive
+    /// semidefinite, is either valid or overtaken by that failure. (The finite-t methods compute Theta_l's spectrum anyway
+    /// and check with <see cref="RequireBelowLimit"/>.)
+    /// </summary>
+    public static void RequireBeforeFactorizing(Tensor kernel, TrainingRun run, long sampleCount)
     {
         double step = run.LeaveOneOutLearningRate(sampleCount);
-        var verdict = Decide(kernel, run.WeightDecay, step, kernelProvedPositiveDefiniteNext);
+        var verdict = Decide(kernel, run.WeightDecay, step, allowProbabilisticPass: true);
         if (!verdict.Converges) throw Diverges(run, step, verdict.LargestEigenvalue);
     }
 
     /// <summary>
-    /// The weight-space routes' check: they have the exact largest eigenvalue of lambda I + J^T J, which J J^T + lambda I
-    /// shares (J^T J and J J^T have the same non-zero eigenvalues), so no screen is needed.
+    /// The check of routes that have the exact largest eigenvalue of Theta_l: the finite-t methods' spectrum, the
+    /// weight-space routes' lambda I + J^T J, which J J^T + lambda I shares (J^T J and J J^T have the same non-zero
+    /// eigenvalues). No screen is needed.
     /// </summary>
     public static void RequireBelowLimit(double largestEigenvalue, TrainingRun run, long sampleCount)
     {

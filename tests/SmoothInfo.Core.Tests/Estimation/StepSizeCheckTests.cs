@@ -112,4 +112,25 @@ public sealed class StepSizeCheckTests
         Assert.That(error.Code, Is.EqualTo(ErrorCodes.GradientDescentDiverges));
         Assert.That(error.Fix, Does.Contain($"lower --learning-rate below {2 / largest:G3}"));
     }
+
+    // Finite t checks the step on the eigenvalues its methods compute: exact on both sides of the limit.
+    [TestCase(FiniteTimeMethod.Auto)]
+    [TestCase(FiniteTimeMethod.BatchedIteration)]
+    [TestCase(FiniteTimeMethod.Chebyshev)]
+    [TestCase(FiniteTimeMethod.Spectral)]
+    public void AFiniteRunIsRefusedExactlyAboveTheLimit(FiniteTimeMethod method)
+    {
+        var model = RandomLinearizedModel.Create(n: 12, k: 3, d: 60, m: 2, seed: 4);
+        var problem = model.Problem(withTestSet: false);
+        double largest = LargestEigenvalue(problem.TrainKernel);
+        var options = new EstimatorOptions(FiniteTimeMethod: method);
+
+        var above = new TrainingRun(2.002 / largest, 30, WeightDecay, Loss: LossReduction.Sum);
+        var error = Assert.Throws<InputException>(() => LeaveOneOutEstimator.Estimate(problem, above, options))!;
+        Assert.That(error.Code, Is.EqualTo(ErrorCodes.GradientDescentDiverges));
+        Assert.That(error.Fix, Does.Contain($"lower --learning-rate below {2 / largest:G3}"));
+
+        var below = new TrainingRun(1.998 / largest, 30, WeightDecay, Loss: LossReduction.Sum);
+        Assert.That(LeaveOneOutEstimator.Estimate(problem, below, options).WeightChange.isfinite().all().ToBoolean(), Is.True);
+    }
 }
