@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Compression;
 using System.IO.Hashing;
 using Microsoft.Win32.SafeHandles;
@@ -54,31 +55,40 @@ internal static class ZipEntryChecksums
     /// </summary>
     private static bool Decode(SafeFileHandle file, ZipEntryData entry, ChunkSink sink)
     {
-        switch (entry.Method)
+        // One pooled buffer: a fresh one per entry would be a large-object allocation each, and the collections they cause.
+        var buffer = ArrayPool<byte>.Shared.Rent(Chunk);
+        try
         {
-            case Stored when entry.CompressedSize == entry.Size:
-                var buffer = new byte[(int)Math.Min(Chunk, entry.Size)];
-                for (long done = 0; done < entry.Size;)
-                {
-                    int read = RandomAccess.Read(file, buffer.AsSpan(0, (int)Math.Min(buffer.Length, entry.Size - done)), entry.DataOffset + done);
-                    if (read == 0) return false;
-                    sink(buffer.AsSpan(0, read));
-                    done += read;
-                }
-                return true;
-            case Deflated when entry.CompressedSize <= int.MaxValue:
-                return Inflate(file, entry, sink);
-            default:
-                return false;
+            return entry.Method switch
+            {
+                Stored when entry.CompressedSize == entry.Size => Copy(file, entry, buffer, sink),
+                Deflated when entry.CompressedSize <= int.MaxValue => Inflate(file, entry, buffer, sink),
+                _ => false,
+            };
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
-    private static bool Inflate(SafeFileHandle file, ZipEntryData entry, ChunkSink sink)
+    private static bool Copy(SafeFileHandle file, ZipEntryData entry, byte[] buffer, ChunkSink sink)
+    {
+        for (long done = 0; done < entry.Size;)
+        {
+            int read = RandomAccess.Read(file, buffer.AsSpan(0, (int)Math.Min(buffer.Length, entry.Size - done)), entry.DataOffset + done);
+            if (read == 0) return false;
+            sink(buffer.AsSpan(0, read));
+            done += read;
+        }
+        return true;
+    }
+
+    private static bool Inflate(SafeFileHandle file, ZipEntryData entry, byte[] buffer, ChunkSink sink)
     {
         var compressed = new byte[(int)entry.CompressedSize];
         if (RandomAccess.Read(file, compressed, entry.DataOffset) != compressed.Length) return false;
         using var inflater = new DeflateStream(new MemoryStream(compressed), CompressionMode.Decompress);
-        var buffer = new byte[Chunk];
         long produced = 0;
         try
         {
