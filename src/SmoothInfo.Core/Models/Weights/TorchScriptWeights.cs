@@ -79,14 +79,17 @@ public static class TorchScriptWeights
     }
 
     /// <summary>
-    /// What can be judged before libtorch reads the archive: every entry's data against its CRC-32 (libtorch checks none,
+    /// What can be judged before libtorch reads the archive: a zip directory libtorch's reader refuses to open
+    /// (<see cref="ZipDirectory"/>, the same checks), every entry's data against its CRC-32 (libtorch checks none,
     /// <see cref="ZipEntryChecksums"/>), then the pickles framed soundly (<see cref="PickleFraming"/>) before libtorch
     /// allocates what their length fields claim. An archive whose zip structure is not followed here is left to libtorch.
     /// </summary>
     internal static void CheckArchive(string path)
     {
         using var file = File.OpenHandle(path);
-        if (ZipDirectory.TryRead(file) is not { } entries) return;
+        var directory = ZipDirectory.Read(file);
+        if (directory.Refusal is { } refusal) throw Malformed(path, $"libtorch's zip reader cannot open it: {refusal}", UnopenableFix);
+        if (directory.Entries is not { } entries) return;
         if (ZipEntryChecksums.FirstDamaged(file, entries) is { } damaged)
             throw Malformed(path, $"the archive's entry '{damaged.Entry.Name}' is damaged: {damaged.Problem}", DamagedFix);
         foreach (var entry in entries.Where(e => e.Name.EndsWith(".pkl", StringComparison.Ordinal)))
@@ -97,6 +100,9 @@ public static class TorchScriptWeights
     }
 
     private const string LegacyFix = "save the weights with torch.save(model.state_dict(), path) or as safetensors; TorchScript is the legacy route.";
+
+    private const string UnopenableFix = "give the archive torch.jit.save wrote, whole (a copy or download cut short loses the directory at its end); " +
+        "torch.save(model.state_dict(), path) or safetensors is the recommended format.";
 
     private const string DamagedFix = "the file changed after it was written (an interrupted copy or download, a disk error): copy or save it again; " +
         "torch.save(model.state_dict(), path) or safetensors is the recommended format.";
