@@ -104,8 +104,12 @@ public sealed class TorchScriptWeightsTests
             File.WriteAllBytes(damaged, bytes);
 
             // The in-process check refuses it (it starts no process); Read reports the same, so libtorch never saw it.
+            // The checksums: as ZipArchive reads the recorded one, and computed bit by bit over the changed content.
+            uint recorded;
+            using (var zip = System.IO.Compression.ZipFile.OpenRead(Script)) recorded = zip.GetEntry($"mlp_3_4_2_script/{entry}")!.Crc32;
+            content[^1] ^= 0x10;
             string expected = $"the TorchScript file cannot be loaded: the archive's entry 'mlp_3_4_2_script/{entry}' is damaged: " +
-                "its data fails its CRC-32 checksum";
+                $"its data fails its CRC-32 checksum (recorded {recorded:x8}, computed {ZipEntryChecksumsTests.BitwiseCrc32(content):x8})";
             var check = Assert.Throws<InputException>(() => TorchScriptWeights.CheckArchive(damaged))!;
             Assert.That(check.Message, Does.StartWith(expected));
             Assert.That(check.Fix, Does.StartWith("the file changed after it was written"));
