@@ -76,6 +76,46 @@ public sealed class ZipDirectoryTests
         Assert.That(Libtorch(bytes), Does.Contain("file in archive is not in a subdirectory"));
     }
 
+    [Test]
+    public void SizesInAZip64ExtraFieldAreReadAsLibtorchReadsThem()
+    {
+        // The first entry's sizes moved into a zip64 extended information field, as writers do for entries of 4 GB and more.
+        var bytes = WithZip64Sizes(File.ReadAllBytes(Script), fieldLength: 16);
+        var entry = Read(bytes).Entries![0];
+        Assert.That((entry.Name, entry.Size, entry.CompressedSize), Is.EqualTo(("mlp_3_4_2_script/data.pkl", 440L, 440L)));
+        Assert.That(Libtorch(bytes), Does.StartWith("exit 0"));
+
+        // A field claiming more bytes than the extra data holds: both refuse to open the archive.
+        var overrun = WithZip64Sizes(File.ReadAllBytes(Script), fieldLength: 40);
+        Assert.That(Read(overrun).Refusal, Is.EqualTo("its entry 'mlp_3_4_2_script/data.pkl' has an extra field whose lengths do not add up"));
+        Assert.That(Libtorch(overrun), Does.Contain("PytorchStreamReader failed reading zip archive"));
+    }
+
+    /// <summary>
+    /// The archive with its first central directory record's sizes saturated (0xFFFFFFFF) and given in a zip64 extended
+    /// information field (id 1) that declares <paramref name="fieldLength"/> bytes and holds the two sizes (16 bytes).
+    /// </summary>
+    private static byte[] WithZip64Sizes(byte[] zip, int fieldLength)
+    {
+        int end = zip.Length - 22; // the fixture has no comment
+        int directory = BitConverter.ToInt32(zip, end + 16), directorySize = BitConverter.ToInt32(zip, end + 12);
+        Assert.That(BitConverter.ToUInt16(zip, directory + 30), Is.Zero, "the fixture's records have no extra field");
+        int nameLength = BitConverter.ToUInt16(zip, directory + 28);
+        long size = BitConverter.ToUInt32(zip, directory + 24), compressed = BitConverter.ToUInt32(zip, directory + 20);
+        var extra = new List<byte>();
+        extra.AddRange(BitConverter.GetBytes((ushort)1));
+        extra.AddRange(BitConverter.GetBytes((ushort)fieldLength));
+        extra.AddRange(BitConverter.GetBytes(size));
+        extra.AddRange(BitConverter.GetBytes(compressed));
+        var record = zip[directory..(directory + 46 + nameLength)];
+        BitConverter.GetBytes(uint.MaxValue).CopyTo(record, 20);
+        BitConverter.GetBytes(uint.MaxValue).CopyTo(record, 24);
+        BitConverter.GetBytes((ushort)extra.Count).CopyTo(record, 30);
+        var endRecord = zip[end..];
+        BitConverter.GetBytes(directorySize + extra.Count).CopyTo(endRecord, 12);
+        return zip[..directory].Concat(record).Concat(extra).Concat(zip[(directory + 46 + nameLength)..end]).Concat(endRecord).ToArray();
+    }
+
     private ZipDirectory Read(byte[] bytes)
     {
         string path = Path.Combine(_folder, "read.pt");

@@ -16,7 +16,7 @@ internal sealed record ZipEntryData(string Name, int Method, uint Crc32, long Co
 /// The refusals are those of PyTorch's vendored miniz 3.0.2 (third_party/miniz-3.0.2/miniz.c: mz_zip_reader_init,
 /// mz_zip_reader_read_central_dir, mz_zip_reader_locate_header_sig) and of PyTorchStreamReader::init
 /// (caffe2/serialize/inline_container.cc: no entries, a first entry outside a folder), checked in the same order with
-/// the same unsigned arithmetic. <c>TorchScriptWeightsTests</c> compares them with libtorch's own answer.
+/// the same unsigned arithmetic. <c>ZipDirectoryTests</c> compares them with libtorch's own answer.
 /// </remarks>
 internal sealed record ZipDirectory(IReadOnlyList<ZipEntryData>? Entries, string? Refusal)
 {
@@ -74,15 +74,21 @@ internal sealed record ZipDirectory(IReadOnlyList<ZipEntryData>? Entries, string
             ulong compressed = Le32(directory, at + 20), size = Le32(directory, at + 24), header = Le32(directory, at + 42);
             int nameLength = (int)Le16(directory, at + 28), extraLength = (int)Le16(directory, at + 30), commentLength = (int)Le16(directory, at + 32);
             string name = Encoding.UTF8.GetString(directory, at + CentralSize, Math.Min(nameLength, directory.Length - at - CentralSize));
-            // miniz's reading of zip64 extended information has quirks of its own (it reads it from the directory's start
-            // when it does not fit): not mirrored, so libtorch decides.
-            if (extraLength != 0 && Math.Max(Math.Max(compressed, size), header) == Saturated) return NotFollowed;
+            if (extraLength != 0 && Math.Max(Math.Max(compressed, size), header) == Saturated)
+            {
+                // An extra field past the directory's end: miniz then reads it from elsewhere, but the record's length
+                // check below refuses it whatever it read.
+                if (CentralSize + nameLength + extraLength > directory.Length - at)
+                    return Refused($"its central directory's record {i} ('{name}') runs past the directory's recorded size");
+                if (!Zip64Sizes(directory.AsSpan(at + CentralSize + nameLength, extraLength), ref size, ref compressed, ref header))
+                    return Refused($"its entry '{name}' has an extra field whose lengths do not add up");
+            }
             // miniz reads the method as 32 bits (with the time after it): "stored" is method and time both 0.
             if (compressed != Saturated && size != Saturated && ((Le32(directory, at + 10) == 0 && size != compressed) || (size != 0 && compressed == 0)))
                 return Refused($"its entry '{name}' records {compressed} bytes of data for {size} bytes{(compressed == 0 ? "" : " stored uncompressed")}");
             ulong entryDisk = Le16(directory, at + 34);
             if (entryDisk == ushort.MaxValue || (entryDisk != disk && entryDisk != 1)) return Refused($"its entry '{name}' lies on another disk");
-            if (compressed != Saturated && header + LocalSize + compressed > (ulong)length)
+            if (compressed != Saturated && unchecked(header + LocalSize + compressed) > (ulong)length)
                 return Refused($"its entry '{name}' ({compressed} bytes after its header at offset {header}) runs past the end of the file ({length} bytes)");
             int flags = (int)Le16(directory, at + 8);
             if ((flags & MaskedLocalHeaders) != 0) return Refused($"its entry '{name}' has masked local headers (an encrypted directory)");
@@ -90,7 +96,8 @@ internal sealed record ZipDirectory(IReadOnlyList<ZipEntryData>? Entries, string
             if (next > directory.Length) return Refused($"its central directory's record {i} ('{name}') runs past the directory's recorded size");
 
             // Past what miniz checks when opening: where the local header puts the data (miniz reads it only to extract).
-            if (followed && compressed != Saturated && size != Saturated && (flags & Encrypted) == 0 && Local(file, (long)header, length) is { } dataOffset)
+            bool plausible = compressed != Saturated && size != Saturated && compressed <= (ulong)length && size <= long.MaxValue && header <= (ulong)length;
+            if (followed && plausible && (flags & Encrypted) == 0 && Local(file, (long)header, length) is { } dataOffset)
                 entries.Add(new ZipEntryData(name, (int)Le16(directory, at + 10), (uint)Le32(directory, at + 16), (long)compressed, (long)size, dataOffset));
             else followed = false;
             at = next;
@@ -100,6 +107,38 @@ internal sealed record ZipDirectory(IReadOnlyList<ZipEntryData>? Entries, string
         if (!firstName.Contains((byte)'/'))
             return Refused($"its first entry '{Encoding.UTF8.GetString(firstName)}' is not inside a folder, as torch.jit.save writes every entry");
         return followed ? new ZipDirectory(entries, null) : NotFollowed;
+    }
+
+    /// <summary>
+    /// miniz's reading of the zip64 extended information field (id 1): the fields walked until it is found (false when
+    /// their lengths overrun the extra data), then, in this order, each saturated value read as 64 bits while 8 bytes
+    /// remain in the extra data (not only in the field).
+    /// </summary>
+    private static bool Zip64Sizes(ReadOnlySpan<byte> extra, ref ulong size, ref ulong compressed, ref ulong header)
+    {
+        const int Zip64ExtendedInformation = 1;
+        do
+        {
+            if (extra.Length < 4) return false;
+            int id = BinaryPrimitives.ReadUInt16LittleEndian(extra), fieldLength = BinaryPrimitives.ReadUInt16LittleEndian(extra[2..]);
+            if (fieldLength + 4 > extra.Length) return false;
+            if (id == Zip64ExtendedInformation) break;
+            extra = extra[(4 + fieldLength)..];
+        }
+        while (extra.Length != 0);
+        if (extra.Length < 4) return true; // not there: the values stay saturated
+        extra = extra[4..];
+        Take(ref extra, ref size);
+        Take(ref extra, ref compressed);
+        Take(ref extra, ref header);
+        return true;
+    }
+
+    private static void Take(ref ReadOnlySpan<byte> extra, ref ulong value)
+    {
+        if (value != Saturated || extra.Length < 8) return;
+        value = BinaryPrimitives.ReadUInt64LittleEndian(extra);
+        extra = extra[8..];
     }
 
     /// <summary>Where an entry's data starts, after its local header, name and extra field; null when no local header is there.</summary>
