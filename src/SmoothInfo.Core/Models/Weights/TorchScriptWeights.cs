@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.IO.Compression;
 using System.Runtime.InteropServices;
 using SmoothInfo.Diagnostics;
 using SmoothInfo.Runtime;
@@ -27,7 +26,7 @@ public static class TorchScriptWeights
     /// <summary>All named parameters and buffers of the module, as CPU tensors, loaded in a child process.</summary>
     public static IReadOnlyDictionary<string, Tensor> Read(string path)
     {
-        CheckPickles(path);
+        CheckArchive(path);
         string folder = Directory.CreateTempSubdirectory("smoothinfo-torchscript-").FullName;
         try
         {
@@ -80,34 +79,36 @@ public static class TorchScriptWeights
     }
 
     /// <summary>
-    /// The archive's pickles framed soundly (<see cref="PickleFraming"/>) before libtorch allocates what their length
-    /// fields claim. An archive .NET cannot read as a zip is left to libtorch to refuse.
+    /// What can be judged before libtorch reads the archive: a zip directory libtorch's reader refuses to open
+    /// (<see cref="ZipDirectory"/>, the same checks), every entry's data against its CRC-32 (libtorch checks none,
+    /// <see cref="ZipEntryChecksums"/>), then the pickles framed soundly (<see cref="PickleFraming"/>) before libtorch
+    /// allocates what their length fields claim. An archive whose zip structure is not followed here is left to libtorch.
     /// </summary>
-    private static void CheckPickles(string path)
+    internal static void CheckArchive(string path)
     {
-        try
+        using var file = File.OpenHandle(path);
+        var directory = ZipDirectory.Read(file);
+        if (directory.Refusal is { } refusal) throw Malformed(path, $"libtorch's zip reader cannot open it: {refusal}", UnopenableFix);
+        if (directory.Entries is not { } entries) return;
+        if (ZipEntryChecksums.FirstDamaged(file, entries) is { } damaged)
+            throw Malformed(path, $"the archive's entry '{damaged.Entry.Name}' is damaged: {damaged.Problem}", DamagedFix);
+        foreach (var entry in entries.Where(e => e.Name.EndsWith(".pkl", StringComparison.Ordinal)))
         {
-            using var zip = ZipFile.OpenRead(path);
-            long size = new FileInfo(path).Length;
-            foreach (var entry in zip.Entries.Where(e => e.FullName.EndsWith(".pkl", StringComparison.Ordinal)))
-            {
-                // torch.jit.save stores entries uncompressed: one larger than the file has a damaged size field.
-                if (entry.Length > size) throw Malformed(path, $"the archive's entry '{entry.FullName}' claims {entry.Length} bytes, more than the file holds");
-                var pickle = new byte[entry.Length];
-                using (var stream = entry.Open()) stream.ReadExactly(pickle);
-                if (PickleFraming.Problem(pickle) is { } problem) throw Malformed(path, $"'{entry.FullName}' in the archive is not a sound pickle: {problem}");
-            }
-        }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
-        {
-            // Not a zip .NET can read (or an entry whose data fails its CRC): libtorch's own reader decides.
+            if (ZipEntryChecksums.Data(file, entry) is { } pickle && PickleFraming.Problem(pickle) is { } unsound)
+                throw Malformed(path, $"'{entry.Name}' in the archive is not a sound pickle: {unsound}");
         }
     }
 
-    private static InputException Malformed(string path, string reason) =>
-        new(ErrorCodes.WeightsMalformed, $"the TorchScript file cannot be loaded: {reason.TrimEnd('.')}.",
-            "save the weights with torch.save(model.state_dict(), path) or as safetensors; TorchScript is the legacy route.",
-            new SourceLocation(path));
+    private const string LegacyFix = "save the weights with torch.save(model.state_dict(), path) or as safetensors; TorchScript is the legacy route.";
+
+    private const string UnopenableFix = "give the archive torch.jit.save wrote, whole (a copy or download cut short loses the directory at its end); " +
+        "torch.save(model.state_dict(), path) or safetensors is the recommended format.";
+
+    private const string DamagedFix = "the file changed after it was written (an interrupted copy or download, a disk error): copy or save it again; " +
+        "torch.save(model.state_dict(), path) or safetensors is the recommended format.";
+
+    private static InputException Malformed(string path, string reason, string fix = LegacyFix) =>
+        new(ErrorCodes.WeightsMalformed, $"the TorchScript file cannot be loaded: {reason.TrimEnd('.')}.", fix, new SourceLocation(path));
 
     /// <summary>The reason inside the child's diagnostic line "file: error SI2xxx: the TorchScript file cannot be loaded: reason. Fix: ...".</summary>
     private static string ChildMessage(string said)
