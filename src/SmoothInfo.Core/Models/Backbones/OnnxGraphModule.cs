@@ -57,7 +57,14 @@ public sealed partial class OnnxGraphModule : nn.Module<Tensor, Tensor>
     /// <summary>The graph nodes this part runs, in order.</summary>
     public int NodeCount => _nodes.Count;
 
-    public override Tensor forward(Tensor input)
+    public override Tensor forward(Tensor input) => Run(input, null);
+
+    /// <summary>
+    /// Runs the part, showing each node with its inputs (initializers included) and outputs to <paramref name="observe"/>
+    /// (what a kernel of the part needs: each parameterized node's input and output). While observed, no intermediate is
+    /// freed, so the observed tensors live as long as the caller's dispose scope.
+    /// </summary>
+    public Tensor Run(Tensor input, Action<NodeProto, IReadOnlyList<Tensor>, IReadOnlyList<Tensor>>? observe)
     {
         var stored = named_parameters().Select(p => (p.name, (Tensor)p.parameter)).Concat(named_buffers().Select(b => (b.name, b.buffer)))
             .ToDictionary(p => p.Item1, p => p.Item2, StringComparer.Ordinal);
@@ -69,7 +76,9 @@ public sealed partial class OnnxGraphModule : nn.Module<Tensor, Tensor>
             Tensor[] outputs;
             try
             {
-                outputs = OnnxOperators.Run(node, node.Input.Select(Value).ToList());
+                var inputs = node.Input.Select(Value).ToList();
+                outputs = OnnxOperators.Run(node, inputs);
+                observe?.Invoke(node, inputs, outputs);
             }
             catch (ExternalException e)
             {
@@ -80,6 +89,7 @@ public sealed partial class OnnxGraphModule : nn.Module<Tensor, Tensor>
                     "feed inputs of a shape the graph admits: its fixed paddings fit some sizes only (the size the graph declares always fits).");
             }
             for (int o = 0; o < node.Output.Count; o++) values[node.Output[o]] = outputs[o];
+            if (observe is not null) continue;
             foreach (string used in node.Input.Concat(node.Output).Distinct())
                 if (used != _input && used != _output && values.ContainsKey(used) && _lastUse.GetValueOrDefault(used, -1) <= j)
                 {

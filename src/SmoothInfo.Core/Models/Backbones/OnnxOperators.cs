@@ -1,5 +1,6 @@
 using Onnx;
 using SmoothInfo.Diagnostics;
+using static SmoothInfo.Models.Backbones.OnnxAttributes;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -42,14 +43,14 @@ internal static class OnnxOperators
         void Refuse(string problem) => throw new InputException(ErrorCodes.UnsupportedLayerConfiguration, $"{where}: {problem}, which is not ported.",
             "run this model with ONNX Runtime instead.");
         foreach (var attribute in node.Attribute.Where(a => !honoured.Contains(a.Name))) Refuse($"has the attribute {attribute.Name}");
-        if (node.Attribute.FirstOrDefault(a => a.Name == "auto_pad") is { } autoPad && autoPad.S.ToStringUtf8() != "NOTSET")
+        if (Find(node, "auto_pad") is { } autoPad && autoPad.S.ToStringUtf8() != "NOTSET")
             Refuse($"has auto_pad {autoPad.S.ToStringUtf8()} (only explicit pads are)");
         if (Int(node, "ceil_mode", 0) != 0) Refuse("rounds output sizes up (ceil_mode 1)");
         if (node.OpType == "MaxPool" && Ints(node, "dilations", 1).Any(d => d != 1)) Refuse("has dilations");
         if (node.OpType == "MaxPool" && node.Output.Count != 1) Refuse("asks for the indices output");
         if (node.OpType == "BatchNormalization" && (Int(node, "spatial", 1) != 1 || node.Output.Count != 1)) Refuse("is not spatial inference batch normalization");
         if (node.OpType is "MaxPool" or "AveragePool" && Ints(node, "kernel_shape", 0).Length != 2) Refuse("is not 2-D");
-        if (node.OpType == "Conv" && Attribute(node, "kernel_shape") is { } kernel && kernel.Ints.Count != 2) Refuse("is not 2-D");
+        if (node.OpType == "Conv" && Find(node, "kernel_shape") is { } kernel && kernel.Ints.Count != 2) Refuse("is not 2-D");
     }
 
     /// <summary>The node's outputs for these inputs (in the node's input order; initializers included).</summary>
@@ -62,7 +63,7 @@ internal static class OnnxOperators
         "Sub" => new[] { x[0] - x[1] },
         "MaxPool" => new[] { MaxPool(node, x[0]) },
         "AveragePool" => new[] { AveragePool(node, x[0]) },
-        "Split" => Attribute(node, "split") is null
+        "Split" => Find(node, "split") is null
             ? x[0].chunk(node.Output.Count, Int(node, "axis", 0))
             : x[0].split(Ints(node, "split", 0), Int(node, "axis", 0)),
         "Concat" => new[] { cat(x.ToList(), Int(node, "axis", 0)) },
@@ -90,37 +91,24 @@ internal static class OnnxOperators
     private static Tensor AveragePool(NodeProto node, Tensor input)
     {
         long[] kernel = Ints(node, "kernel_shape", 0), strides = Ints(node, "strides", 1, 2);
-        long[] pads = Ints(node, "pads", 0, 4);
+        long[] pads = TorchPads(node);
         if (pads.All(p => p == 0)) return F.avg_pool2d(input, kernel, strides);
-        var zeroPadded = F.pad(input, TorchOrder(pads));
+        using var zeroPadded = F.pad(input, pads);
         var average = F.avg_pool2d(zeroPadded, kernel, strides);
         if (Int(node, "count_include_pad", 0) == 1) return average;
-        using var real = F.pad(ones(1, 1, input.shape[2], input.shape[3], input.dtype, input.device), TorchOrder(pads));
+        using var real = F.pad(ones(1, 1, input.shape[2], input.shape[3], input.dtype, input.device), pads);
         using var share = F.avg_pool2d(real, kernel, strides);
         return average / share;
     }
 
     /// <summary>
-    /// The input padded as the node's pads say ([top, left, bottom, right] in ONNX) and the symmetric padding left for
-    /// the torch operator: symmetric pads are passed on, asymmetric ones are applied here with the given value.
+    /// The input padded as the node's pads say and the symmetric padding left for the torch operator: symmetric pads
+    /// are passed on, asymmetric ones (CNTK's) are applied here with the given value.
     /// </summary>
     private static (Tensor Input, long[] Padding) Padded(NodeProto node, Tensor input, double value)
     {
-        long[] pads = Ints(node, "pads", 0, 4);
-        if (pads[0] == pads[2] && pads[1] == pads[3]) return (input, new[] { pads[0], pads[1] });
-        return (F.pad(input, TorchOrder(pads), value: value), new long[] { 0, 0 });
+        long[] pads = TorchPads(node); // left, right, top, bottom
+        if (pads[0] == pads[1] && pads[2] == pads[3]) return (input, new[] { pads[2], pads[0] });
+        return (F.pad(input, pads, value: value), new long[] { 0, 0 });
     }
-
-    /// <summary>ONNX [top, left, bottom, right] as torch's pad takes it: last dimension first, (left, right, top, bottom).</summary>
-    private static long[] TorchOrder(long[] pads) => new[] { pads[1], pads[3], pads[0], pads[2] };
-
-    private static AttributeProto? Attribute(NodeProto node, string name) => node.Attribute.FirstOrDefault(a => a.Name == name);
-
-    private static long Int(NodeProto node, string name, long absent) => Attribute(node, name)?.I ?? absent;
-
-    private static float Float(NodeProto node, string name, float absent) => Attribute(node, name)?.F ?? absent;
-
-    /// <summary>A list attribute; absent: <paramref name="count"/> copies of <paramref name="absent"/> (none for count 0).</summary>
-    private static long[] Ints(NodeProto node, string name, long absent, int count = 0) =>
-        Attribute(node, name) is { } a ? a.Ints.ToArray() : Enumerable.Repeat(absent, count).ToArray();
 }
