@@ -7,19 +7,18 @@ namespace SmoothInfo.Models.Backbones;
 
 /// <summary>
 /// An ONNX graph read with OnnxSharp for <see cref="OnnxGraphModule"/>: its nodes in the file's (topological) order, its
-/// float32 initializers as CPU tensors, and the shapes it declares for its inputs and outputs.
+/// float32 initializers as CPU tensors, and the names of its inputs and outputs.
 /// </summary>
 public sealed class OnnxGraph
 {
     private readonly Dictionary<string, NodeProto> _producers;
 
     private OnnxGraph(string file, IReadOnlyList<NodeProto> nodes, IReadOnlyDictionary<string, Tensor> initializers,
-        IReadOnlyDictionary<string, long[]> declaredShapes, IReadOnlyList<string> inputs, IReadOnlyList<string> outputs)
+        IReadOnlyList<string> inputs, IReadOnlyList<string> outputs)
     {
         File = file;
         Nodes = nodes;
         Initializers = initializers;
-        DeclaredShapes = declaredShapes;
         Inputs = inputs;
         Outputs = outputs;
         _producers = nodes.SelectMany(n => n.Output.Select(o => (o, n))).ToDictionary(p => p.o, p => p.n, StringComparer.Ordinal);
@@ -31,9 +30,6 @@ public sealed class OnnxGraph
     public IReadOnlyList<NodeProto> Nodes { get; }
 
     public IReadOnlyDictionary<string, Tensor> Initializers { get; }
-
-    /// <summary>The shapes the graph declares for its inputs and outputs (0 where a dimension is symbolic).</summary>
-    public IReadOnlyDictionary<string, long[]> DeclaredShapes { get; }
 
     /// <summary>The inputs that are not initializers: what a caller feeds.</summary>
     public IReadOnlyList<string> Inputs { get; }
@@ -57,10 +53,8 @@ public sealed class OnnxGraph
         }
         if (graph is null) throw new InputException(ErrorCodes.WeightsMalformed, $"{path} holds no graph.", "export the network again.");
         var initializers = graph.Initializer.ToDictionary(t => t.Name, t => ToTensor(t, file), StringComparer.Ordinal);
-        var declared = graph.Input.Concat(graph.Output).ToDictionary(v => v.Name,
-            v => v.Type?.TensorType?.Shape?.Dim.Select(d => d.DimValue).ToArray() ?? Array.Empty<long>(), StringComparer.Ordinal);
         var inputs = graph.Input.Select(i => i.Name).Where(name => !initializers.ContainsKey(name)).ToList();
-        return new OnnxGraph(file, graph.Node.ToList(), initializers, declared, inputs, graph.Output.Select(o => o.Name).ToList());
+        return new OnnxGraph(file, graph.Node.ToList(), initializers, inputs, graph.Output.Select(o => o.Name).ToList());
     }
 
     /// <summary>The same graph with one initializer's value replaced (the preprocess model's mean image at another size).</summary>
@@ -68,7 +62,7 @@ public sealed class OnnxGraph
     {
         if (!Initializers.ContainsKey(initializer)) throw new ArgumentException($"{File} has no initializer '{initializer}'", nameof(initializer));
         var initializers = Initializers.ToDictionary(p => p.Key, p => p.Key == initializer ? value : p.Value, StringComparer.Ordinal);
-        return new OnnxGraph(File, Nodes, initializers, DeclaredShapes, Inputs, Outputs);
+        return new OnnxGraph(File, Nodes, initializers, Inputs, Outputs);
     }
 
     /// <summary>A float32 initializer as a CPU tensor of its shape; stored as float_data or little-endian raw_data.</summary>
