@@ -15,7 +15,7 @@ namespace SmoothInfo.Evidence;
 /// trained, retrained through autograd.
 /// ResNet-18 head: a new Linear layer on the ImageNet ResNet-18's 512 pooled features (the backbone the gate serves,
 /// standardized per feature as the gate does), retrained by <see cref="HeadRetraining"/>; the linearization is exact there.
-/// The backbone's last block is not linearized: the backbone is an ONNX graph run by ONNX Runtime, which has no gradients.
+/// The backbone's last block: <see cref="LastBlockLinearizationExperiment"/>.
 /// </summary>
 public static class ArchitectureLinearizationExperiment
 {
@@ -29,9 +29,7 @@ public static class ArchitectureLinearizationExperiment
         foreach (int seed in seeds)
         {
             var data = FlippedSubset.Make(n, leftOut, heldOut, flips, seed);
-            var clean = Enumerable.Range(0, leftOut).Except(data.Flipped).ToArray();
-            string FlippedAgainstClean(LeaveOneOutChanges real) =>
-                $"median real weight change flipped {LinearizationTable.Median(real.Weight, data.Flipped)} vs clean {LinearizationTable.Median(real.Weight, clean)}";
+            string FlippedAgainstClean(LeaveOneOutChanges real) => LinearizationTable.FlippedAgainstClean(real, data.Flipped, leftOut);
 
             // On 14 x 14 images (2 x 2 averages): retraining through autograd a run at a time is the cost here.
             var cnn = new CnnSpec(1, 14, 14, new[] { 8 }, 10, Activation.Relu);

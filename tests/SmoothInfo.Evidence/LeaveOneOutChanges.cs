@@ -22,9 +22,15 @@ public sealed record LeaveOneOutChanges(double[] Weight, double[] Prediction)
         using var scope = NewDisposeScope();
         Tensor f0, f0Test;
         using (no_grad()) (f0, f0Test) = (network.call(x), network.call(xTest));
-        var kernel = EmpiricalNtk.Train(network, x, ntk);
+        return FromKernels(EmpiricalNtk.Train(network, x, ntk), EmpiricalNtk.Cross(network, xTest, x, ntk), f0, f0Test, targets, steps, lambda, out eta);
+    }
+
+    /// <summary>The same estimate from kernels computed elsewhere (Theta, held-out x train) and the outputs at w0.</summary>
+    public static LeaveOneOutChanges FromKernels(Tensor kernel, Tensor cross, Tensor f0, Tensor f0Test, Tensor targets, int steps, double lambda, out double eta)
+    {
+        using var scope = NewDisposeScope();
         eta = 1.0 / (LargestEigenvalue(kernel) + lambda);
-        var problem = new KernelProblem(kernel, targets, f0, EmpiricalNtk.Cross(network, xTest, x, ntk), f0Test);
+        var problem = new KernelProblem(kernel, targets, f0, cross, f0Test);
         var result = LeaveOneOutEstimator.Estimate(problem, new TrainingRun(eta, steps, lambda, TrainingDynamics.Discrete, LossReduction.Sum));
         return new LeaveOneOutChanges(result.WeightChange.data<double>().ToArray(), result.TestPredictionChange!.data<double>().ToArray());
     }

@@ -30,6 +30,10 @@ public static class LinearizationTable
             logX: true, logY: true, diagonal: true);
     }
 
+    /// <summary>The median real weight change of the flipped samples against the clean ones, among the first leftOut.</summary>
+    public static string FlippedAgainstClean(LeaveOneOutChanges real, IReadOnlySet<int> flipped, int leftOut) =>
+        $"median real weight change flipped {Median(real.Weight, flipped)} vs clean {Median(real.Weight, Enumerable.Range(0, leftOut).Except(flipped))}";
+
     /// <summary>Median of the chosen entries (upper median for an even count).</summary>
     public static string Median(double[] values, IEnumerable<int> indices)
     {

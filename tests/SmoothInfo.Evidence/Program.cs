@@ -11,6 +11,9 @@ using SmoothInfo.Evidence;
 //               (linearized leave-one-out vs real retraining, docs/estimator.md; defaults 500 200 200 300 0.01 10 1)
 //        ... -- linearization-architectures [n] [left out] [held out] [steps] [weight decay] [flips] [seeds,]
 //               (the same for a CNN from scratch and a head on ResNet-18 features, docs/paper.md; defaults 200 100 200 100 0.01 5 1,2,3)
+//        ... -- linearization-last-block [n] [left out] [held out] [steps] [weight decay] [flips] [seeds,] [image size]
+//               (the same for the pretrained ResNet-18's last block and a head, ported to TorchSharp, docs/paper.md;
+//               defaults 100 30 100 50 0.01 3 1,2,3 64)
 //        ... -- summarize-protocol [n] [held out] [test] [seeds,] [random repeats]   (the paper's protocol: 5% at a time, F-SI recomputed,
 //               up to 95%, against random and one-shot removal, docs/paper.md; defaults 1000 1000 5000 1,2,3 3)
 //        ... -- training-time [n] [held out] [flip rate] [seeds,]   (weight SI and F-SI across training time t, clean against flipped,
@@ -75,6 +78,12 @@ if (args.Length >= 1 && args[0] == "linearization-architectures")
         Number(Arg(5, "0.01")), int.Parse(Arg(6, "5")), Integers(Arg(7, "1,2,3")));
     return 0;
 }
+if (args.Length >= 1 && args[0] == "linearization-last-block")
+{
+    LastBlockLinearizationExperiment.Run(int.Parse(Arg(1, "100")), int.Parse(Arg(2, "30")), int.Parse(Arg(3, "100")), int.Parse(Arg(4, "50")),
+        Number(Arg(5, "0.01")), int.Parse(Arg(6, "3")), Integers(Arg(7, "1,2,3")), int.Parse(Arg(8, "64")));
+    return 0;
+}
 if (args.Length >= 1 && args[0] == "summarize-protocol")
 {
     SummarizationProtocolExperiment.Run(int.Parse(Arg(1, "1000")), int.Parse(Arg(2, "1000")), int.Parse(Arg(3, "5000")),
@@ -111,5 +120,5 @@ if (args.Length >= 2 && args[0] == "embeddings-auroc")
     return 0;
 }
 if (args.Length >= 3 && args[0] == "reports-equal") return ReportComparison.Run(args[1], args[2]);
-Console.Error.WriteLine("usage: SmoothInfo.Evidence plant-sample|sample-project|summarize|summarize-protocol|training-time|weight-vs-functional|groups|detect|compare|linearization|linearization-architectures|outofbox|embeddings|embeddings-auroc|reports-equal ... (see Program.cs)");
+Console.Error.WriteLine("usage: SmoothInfo.Evidence plant-sample|sample-project|summarize|summarize-protocol|training-time|weight-vs-functional|groups|detect|compare|linearization|linearization-architectures|linearization-last-block|outofbox|embeddings|embeddings-auroc|reports-equal ... (see Program.cs)");
 return 2;

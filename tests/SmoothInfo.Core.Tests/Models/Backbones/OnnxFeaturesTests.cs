@@ -1,4 +1,3 @@
-using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Onnx;
@@ -101,49 +100,13 @@ public sealed class OnnxFeaturesTests : DataFolder
     private void WriteModel(string name, string output)
     {
         var graph = new GraphProto { Name = "tiny" };
-        graph.Input.Add(Tensor("x", new DimProto("batch"), new DimProto(4)));
-        graph.Initializer.Add(Weights("w1", First, 4, 3));
-        graph.Initializer.Add(Weights("w2", Second, 3, 2));
-        graph.Node.Add(Node("MatMul", new[] { "x", "w1" }, "hidden"));
-        graph.Node.Add(Node("Relu", new[] { "hidden" }, "features"));
-        graph.Node.Add(Node("MatMul", new[] { "features", "w2" }, "logits"));
-        graph.Output.Add(Tensor(output, new DimProto("batch"), new DimProto(output == "logits" ? 2 : 3)));
-        var model = new ModelProto { IrVersion = 8, Graph = graph, ProducerName = "SmoothInfo.Core.Tests" };
-        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 13 });
-        File.WriteAllBytes(PathOf(name), model.ToByteArray());
-    }
-
-    private sealed record DimProto(string? Symbol, long Value = 0)
-    {
-        public DimProto(long value) : this(null, value) { }
-    }
-
-    private static ValueInfoProto Tensor(string name, params DimProto[] dims)
-    {
-        var shape = new TensorShapeProto();
-        foreach (var d in dims)
-            shape.Dim.Add(d.Symbol is null ? new TensorShapeProto.Types.Dimension { DimValue = d.Value } : new TensorShapeProto.Types.Dimension { DimParam = d.Symbol });
-        return new ValueInfoProto
-        {
-            Name = name,
-            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape } },
-        };
-    }
-
-    private static TensorProto Weights(string name, float[] values, long rows, long columns)
-    {
-        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
-        tensor.Dims.Add(rows);
-        tensor.Dims.Add(columns);
-        tensor.FloatData.Add(values);
-        return tensor;
-    }
-
-    private static NodeProto Node(string op, string[] inputs, string output)
-    {
-        var node = new NodeProto { OpType = op, Name = output + "_node" };
-        node.Input.Add(inputs);
-        node.Output.Add(output);
-        return node;
+        graph.Input.Add(OnnxModels.Value("x", "batch", 4));
+        graph.Initializer.Add(OnnxModels.Initializer("w1", First, 4, 3));
+        graph.Initializer.Add(OnnxModels.Initializer("w2", Second, 3, 2));
+        graph.Node.Add(OnnxModels.Node("MatMul", new[] { "x", "w1" }, "hidden"));
+        graph.Node.Add(OnnxModels.Node("Relu", new[] { "hidden" }, "features"));
+        graph.Node.Add(OnnxModels.Node("MatMul", new[] { "features", "w2" }, "logits"));
+        graph.Output.Add(OnnxModels.Value(output, "batch", output == "logits" ? 2 : 3));
+        OnnxModels.Write(PathOf(name), graph, opset: 13);
     }
 }
