@@ -39,7 +39,7 @@ internal static class RouteCosts
 
     /// <summary>
     /// Function space. The kernel (N = n k) is built in the NTK's working memory, then: at t = infinity the factorization holds
-    /// the kernel, Theta + lambda I and its factor (3 N^2; the inverse replaces the factor), plus the estimator's chunk memory
+    /// the kernel, its factor and the inverse (3 N^2; for k &gt; 2 the factor's inverse overwrites the factor, 2 N^2), plus the estimator's chunk memory
     /// (weightDecay auto's eigendecomposition first holds no more); at finite t the
     /// batched iteration holds the kernel, Theta + lambda I and eigvalsh's copy (3 N^2) and three N x (n + 1) coefficient
     /// matrices, the spectral method additionally eigenvectors, workspace and a leave-one-out sub-kernel batch (6 N^2).

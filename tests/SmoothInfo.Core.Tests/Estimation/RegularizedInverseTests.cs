@@ -1,3 +1,4 @@
+using SmoothInfo.Diagnostics;
 using SmoothInfo.Estimation;
 using static TorchSharp.torch;
 
@@ -47,5 +48,23 @@ public sealed class RegularizedInverseTests
         Assert.That(norm, Is.LessThanOrEqualTo(exactNorm * (1 + 1e-12)), "an estimate of the 1-norm is a lower bound");
         Assert.That(norm, Is.GreaterThanOrEqualTo(exactNorm / 3), "within LAPACK's usual factor");
         TestContext.Out.WriteLine($"n {n} k {k}: ||B||_1 {norm:G6}, exact {exactNorm:G6}");
+    }
+
+    // The diagonal is shifted in place for the factorization: the caller's kernel must come back bit for bit, refused or not.
+    [TestCase(false)]
+    [TestCase(true)]
+    public void TheKernelIsLeftAsItWas(bool indefinite)
+    {
+        var kernel = RandomKernel(90, seed: 5);
+        if (indefinite) kernel[0, 0] = tensor(-1.0, dtype: float64);
+        var before = kernel.clone();
+        var run = new TrainingRun(0.1, double.PositiveInfinity, WeightDecay);
+
+        if (indefinite)
+            Assert.That(Assert.Throws<InputException>(() => RegularizedInverse.Of(kernel, 3, run, "kernel.npy", null, out _))!.Code, Is.EqualTo(ErrorCodes.SingularSystem));
+        else
+            RegularizedInverse.Of(kernel, 3, run, "kernel.npy", null, out _).Dispose();
+
+        Assert.That(kernel.eq(before).all().item<bool>(), Is.True);
     }
 }
