@@ -4,6 +4,7 @@ using SmoothInfo.Diagnostics;
 using SmoothInfo.Models;
 using SmoothInfo.Models.Weights;
 using SmoothInfo.Policy.Model;
+using SmoothInfo.Tests.Fuzz;
 using static TorchSharp.torch;
 using Activation = SmoothInfo.Policy.Model.Activation;
 
@@ -98,6 +99,23 @@ public sealed class StateDictFileTests
         var e = Assert.Throws<InputException>(() => NetworkWeights.Load(network, Fixture("mlp_3_4_2.pt"), WeightsFormat.StateDict))!;
         Assert.That(e.Code, Is.EqualTo(ErrorCodes.WeightsDoNotMatchNetwork));
         Assert.That(e.Message, Does.Contain("'0.weight' has shape (4, 3) in the weights but (5, 3)"));
+    }
+
+    // ZipArchive checks no CRC: without the check a changed storage byte loaded as a different weight.
+    [Test]
+    public void AStorageWhoseDataFailsItsChecksumIsRefusedNamingTheEntry()
+    {
+        string damaged = Path.Combine(_dir, "damaged.pt");
+        var bytes = File.ReadAllBytes(Fixture("mlp_3_4_2.pt"));
+        var content = FuzzSeeds.ZipEntry(Fixture("mlp_3_4_2.pt"), "/data/0");
+        bytes[bytes.AsSpan().IndexOf(content) + content.Length - 1] ^= 0x10;
+        File.WriteAllBytes(damaged, bytes);
+
+        var e = Assert.Throws<InputException>(() => TorchStateDictFile.Read(damaged))!;
+
+        Assert.That(e.Code, Is.EqualTo(ErrorCodes.WeightsMalformed));
+        Assert.That(e.Message, Does.Contain("the archive's entry 'mlp_3_4_2/data/0' is damaged: its data fails its CRC-32 checksum"));
+        Assert.That(e.Location!.File, Is.EqualTo(damaged));
     }
 
     [Test]

@@ -84,6 +84,24 @@ public sealed class ZipEntryChecksumsTests
         Assert.That(damaged!.Value.Problem, Does.StartWith($"its 300 bytes of data at offset {30 + "a/data.pkl".Length + 60_000} run past the end of the file"));
     }
 
+    // torch.save with set_crc32_options(False) records 0: such an entry is not held to a checksum, one that records it is.
+    [Test]
+    public void AnEntryRecordedWithoutAChecksumIsNotJudged()
+    {
+        var entry = ZipDirectoryOf(new Dictionary<string, byte[]> { ["a/data/0"] = RandomBytes(new Random(6), 300) }, out string path).Single();
+        using var file = File.OpenHandle(path);
+
+        Assert.That(ZipEntryChecksums.FirstDamaged(file, new[] { entry with { Crc32 = 0 } }), Is.Null);
+        Assert.That(ZipEntryChecksums.FirstDamaged(file, new[] { entry with { Crc32 = entry.Crc32 ^ 1 } })?.Entry.Name, Is.EqualTo("a/data/0"));
+    }
+
+    private IReadOnlyList<ZipEntryData> ZipDirectoryOf(Dictionary<string, byte[]> contents, out string path)
+    {
+        path = Write(contents, new Random(6), streamed: false, CompressionLevel.NoCompression);
+        using var file = File.OpenHandle(path);
+        return ZipDirectory.Read(file).Entries!;
+    }
+
     /// <summary>Eight entries of 0 to 5,000 random bytes; text-like ones (deflate shrinks them) and noise.</summary>
     private static Dictionary<string, byte[]> RandomContents(Random random)
     {

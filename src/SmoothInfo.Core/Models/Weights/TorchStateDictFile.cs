@@ -32,6 +32,7 @@ public static class TorchStateDictFile
         }
         using (zip)
         {
+            RequireIntactEntries(path);
             var pickleEntry = Entries(path, zip).Where(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal) && e.FullName.Count(c => c == '/') == 1)
                 .ToList() is [var single] ? single : throw Malformed(path, "the archive does not have exactly one <folder>/data.pkl.");
             string folder = pickleEntry.FullName[..^"data.pkl".Length];
@@ -70,6 +71,17 @@ public static class TorchStateDictFile
             }
             return result;
         }
+    }
+
+    /// <summary>
+    /// Every entry's data against its CRC-32 before any is read: ZipArchive checks none, so a damaged storage would load
+    /// as silently different weights. A directory the walk does not follow is left to ZipArchive, as before.
+    /// </summary>
+    private static void RequireIntactEntries(string path)
+    {
+        using var file = File.OpenHandle(path);
+        if (ZipDirectory.Read(file).Entries is { } entries && ZipEntryChecksums.FirstDamaged(file, entries) is { } damaged)
+            throw Malformed(path, $"the archive's entry '{damaged.Entry.Name}' is damaged: {damaged.Problem}.");
     }
 
     /// <summary>ZipArchive reads its central directory on first use, so a damaged one surfaces here, not when opening.</summary>

@@ -8,7 +8,7 @@ namespace SmoothInfo.Models.Weights;
 internal sealed record ZipEntryData(string Name, int Method, uint Crc32, long CompressedSize, long Size, long DataOffset);
 
 /// <summary>
-/// What reading a TorchScript archive's zip directory found: its <see cref="Entries"/>; or the <see cref="Refusal"/> of
+/// What reading a torch archive's zip directory found (TorchScript and state_dict files): its <see cref="Entries"/>; or the <see cref="Refusal"/> of
 /// libtorch's own zip reader, which refuses to open the file for that reason; or neither (null, null): a structure
 /// libtorch may open that this does not follow, so libtorch decides.
 /// </summary>

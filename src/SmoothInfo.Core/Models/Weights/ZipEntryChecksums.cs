@@ -7,8 +7,9 @@ namespace SmoothInfo.Models.Weights;
 
 /// <summary>
 /// Each entry's data checked against the CRC-32 its central directory records. libtorch reads archives with miniz built
-/// without its CRC checks (MINIZ_DISABLE_ZIP_READER_CRC32_CHECKS), so a damaged entry would reach its compiler or
-/// unpickler, or load as silently different weights; data that fails its checksum is damaged whatever reads it.
+/// without its CRC checks (MINIZ_DISABLE_ZIP_READER_CRC32_CHECKS), and .NET's ZipArchive checks none either, so a
+/// damaged entry would reach libtorch's compiler or unpickler, or load as silently different weights (TorchScript and
+/// state_dict files alike); data that fails its checksum is damaged whatever reads it.
 /// </summary>
 internal static class ZipEntryChecksums
 {
@@ -18,7 +19,7 @@ internal static class ZipEntryChecksums
     /// <summary>
     /// The first entry whose data is not wholly in the file or fails its CRC-32, and what is wrong with it; null when
     /// none. An entry this cannot decode (another compression, or a deflate stream that does not yield its recorded
-    /// size) is not judged: miniz may read it otherwise.
+    /// size) is not judged: miniz may read it otherwise; nor is one whose recorded CRC-32 is 0 (written without).
     /// </summary>
     public static (ZipEntryData Entry, string Problem)? FirstDamaged(SafeFileHandle file, IEnumerable<ZipEntryData> entries)
     {
@@ -28,6 +29,8 @@ internal static class ZipEntryChecksums
             if (entry.CompressedSize > length - entry.DataOffset)
                 return (entry, $"its {entry.CompressedSize} bytes of data at offset {entry.DataOffset} run past the end of the file " +
                     $"({length} bytes): the file is truncated or its directory is damaged");
+            // torch.save with torch.serialization.set_crc32_options(False) records 0 for every entry: no checksum to hold it to.
+            if (entry.Crc32 == 0 && entry.Size > 0) continue;
             if (Checksum(file, entry) is { } crc && crc != entry.Crc32)
                 return (entry, $"its data fails its CRC-32 checksum (recorded {entry.Crc32:x8}, computed {crc:x8}): the file was damaged after it was written");
         }
