@@ -7,7 +7,8 @@ namespace SmoothInfo.Estimation;
 /// <summary>
 /// Finite-t leave-one-out with far fewer kernel products than steps: every run's coefficients are phi(Theta_l) r (on the
 /// kernel without the sample for a leave-one-out run), and phi is replaced by its Chebyshev interpolant p on an interval
-/// holding the full kernel's spectrum, which by interlacing holds every leave-one-out kernel's spectrum too. All n
+/// certain to hold the full kernel's spectrum (<see cref="SpectrumBounds"/>), which by interlacing holds every leave-one-out
+/// kernel's spectrum too. All n
 /// leave-one-out runs advance together: each product is Theta_l times an (nk x b) block whose column i then loses sample i's
 /// rows, exactly the batched iteration's masked product, but m + 1 of them instead of t (m about sqrt(eta t lambda_max)
 /// times the log of the accuracy). ||(p - phi)(K) r|| &lt;= max |p - phi| ||r|| for every symmetric K with spectrum in the
@@ -22,41 +23,25 @@ internal static class ChebyshevLeaveOneOut
     /// </summary>
     public const double RelativeTolerance = 1e-12;
 
-    public static ChebyshevFilter FilterFor(Tensor eigenvalues, double step, TrainingRun run)
-    {
-        var (lower, upper, tolerance) = Interval(eigenvalues, step, run);
-        return ChebyshevFilter.Fit(lower, upper, step, run.Steps, run.Dynamics, tolerance);
-    }
+    public static ChebyshevFilter FilterFor(SpectrumBounds spectrum, double step, TrainingRun run) =>
+        ChebyshevFilter.Fit(spectrum.Lower, spectrum.Upper, step, run.Steps, run.Dynamics, Tolerance(spectrum, step, run));
 
     /// <summary>The degree <see cref="FilterFor"/> takes, without computing the interpolant.</summary>
-    public static int FilterDegree(Tensor eigenvalues, double step, TrainingRun run)
-    {
-        var (lower, upper, tolerance) = Interval(eigenvalues, step, run);
-        return ChebyshevFilter.DegreeFor(lower, upper, step, run.Steps, run.Dynamics, tolerance);
-    }
+    public static int FilterDegree(SpectrumBounds spectrum, double step, TrainingRun run) =>
+        ChebyshevFilter.DegreeFor(spectrum.Lower, spectrum.Upper, step, run.Steps, run.Dynamics, Tolerance(spectrum, step, run));
 
-    /// <summary>
-    /// The eigenvalues' range widened by 1e-12 of the largest magnitude, which covers eigvalsh's round-off (backward stable:
-    /// each eigenvalue within about N eps ||Theta_l|| of the exact one), and the tolerance for phi on it.
-    /// </summary>
-    private static (double Lower, double Upper, double Tolerance) Interval(Tensor eigenvalues, double step, TrainingRun run)
-    {
-        using var scope = NewDisposeScope();
-        var values = eigenvalues.to(ScalarType.Float64);
-        double lower = values.min().ToDouble(), upper = values.max().ToDouble();
-        double margin = 1e-12 * Math.Max(Math.Abs(lower), Math.Abs(upper));
-        double smallestPhi = SpectralFilter.Coefficients(values, step, run.Steps, run.Dynamics).min().ToDouble();
-        return (lower - margin, upper + margin, RelativeTolerance * smallestPhi);
-    }
+    /// <summary>The largest error allowed for phi: a fraction of the smallest phi any spectrum in the interval can have.</summary>
+    private static double Tolerance(SpectrumBounds spectrum, double step, TrainingRun run) =>
+        RelativeTolerance * SpectralFilter.RangeOver(spectrum.Lower, spectrum.Upper, step, run.Steps, run.Dynamics).Smallest;
 
-    public static LeaveOneOutResult Compute(KernelProblem problem, TrainingRun run, Tensor regularizedKernel, Tensor eigenvalues,
+    public static LeaveOneOutResult Compute(KernelProblem problem, TrainingRun run, Tensor regularizedKernel, SpectrumBounds spectrum,
         double condition, long workingMemoryBytes, IProgress<EstimatorProgress>? progress)
     {
         using var scope = NewDisposeScope();
         long n = problem.SampleCount, k = problem.OutputCount, size = n * k;
         var residual = (problem.Targets - problem.InitialPredictions).reshape(size, 1);
-        var fullFilter = FilterFor(eigenvalues, run.LearningRate, run);
-        var looFilter = FilterFor(eigenvalues, run.LeaveOneOutLearningRate(n), run);
+        var fullFilter = FilterFor(spectrum, run.LearningRate, run);
+        var looFilter = FilterFor(spectrum, run.LeaveOneOutLearningRate(n), run);
 
         var fullRun = Apply(regularizedKernel, residual, fullFilter, restrict: null, onProduct: null).squeeze(1);
         var fitted = problem.TrainKernel.matmul(fullRun);
@@ -84,7 +69,8 @@ internal static class ChebyshevLeaveOneOut
         string dynamics = run.Dynamics == TrainingDynamics.Continuous ? $"gradient flow to time t = {run.Steps}" : $"t = {run.Steps} discrete steps";
         var solver = new SolverReport("chebyshev",
             $"finite {dynamics}: the filter as a degree-{looFilter.Degree} Chebyshev interpolant on [{looFilter.Lower:G4}, {looFilter.Upper:G4}] " +
-            $"(error bound {looFilter.ErrorBound:G2}), all {n} leave-one-out runs as {looFilter.Degree} masked kernel products, O(m n (nk)^2)",
+            $"(error bound {looFilter.ErrorBound:G2}), all {n} leave-one-out runs as {looFilter.Degree} masked kernel products, O(m n (nk)^2)" +
+            FiniteTimeLeaveOneOut.ConditionBoundNote(spectrum),
             condition, regularizedKernel.dtype.ToString().ToLowerInvariant());
         return LeaveOneOutQuantities.Combine(chunks, problem.TestSampleCount, solver).MoveToOuter();
     }

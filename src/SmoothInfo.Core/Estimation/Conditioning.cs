@@ -21,6 +21,20 @@ public static class Conditioning
         return norm;
     }
 
+    /// <summary>
+    /// Whether scale * M + shift * I is positive definite, by attempting its Cholesky factorization (O(N^3)): LAPACK's
+    /// potrf succeeds exactly when no pivot is non-positive, which decides definiteness up to the factorization's
+    /// backward error (a small multiple of N eps ||M||).
+    /// </summary>
+    public static bool IsPositiveDefinite(Tensor matrix, double scale, double shift)
+    {
+        using var scope = NewDisposeScope();
+        var shifted = matrix * scale;
+        using (var diagonal = shifted.diagonal()) diagonal.add_(shift);
+        var (_, info) = linalg.cholesky_ex(shifted);
+        return info.ToInt64() == 0;
+    }
+
     /// <summary>Theta + lambda*I as a new tensor (the diagonal shifted in place: no identity matrix is formed).</summary>
     public static Tensor Regularized(Tensor kernel, double weightDecay)
     {

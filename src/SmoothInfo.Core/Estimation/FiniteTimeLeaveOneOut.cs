@@ -44,24 +44,32 @@ public static class FiniteTimeLeaveOneOut
     {
         using var regularizedKernel = Conditioning.Regularized(problem.TrainKernel, run.WeightDecay);
         if (method == FiniteTimeMethod.Spectral) return Spectral(problem, run, regularizedKernel, workingMemoryBytes, progress);
-        progress?.Report(new EstimatorProgress("eigenvalues of the kernel", 0));
-        using var eigenvalues = linalg.eigvalsh(regularizedKernel);
-        double condition = CheckedCondition(eigenvalues, run, problem.SampleCount);
+        progress?.Report(new EstimatorProgress("spectrum bounds of the kernel", 0));
+        // phi is about h t, flat, below 1 / (h t): lambda_min needs resolving only to that scale.
+        double flatScale = 1 / (run.LeaveOneOutLearningRate(problem.SampleCount) * run.Steps);
+        var spectrum = StepSizeCheck.RequireBelowLimit(SpectrumBounds.Certify(regularizedKernel, flatScale), regularizedKernel, run, problem.SampleCount);
+        double condition = SpectralFilter.ConditionOver(spectrum.Lower, spectrum.Upper, run.LearningRate, run.Steps, run.Dynamics);
+        ConditionCheck.Require(condition, regularizedKernel.dtype, run);
         if (method == FiniteTimeMethod.Auto)
         {
-            int degree = ChebyshevLeaveOneOut.FilterDegree(eigenvalues, run.LeaveOneOutLearningRate(problem.SampleCount), run);
+            int degree = ChebyshevLeaveOneOut.FilterDegree(spectrum, run.LeaveOneOutLearningRate(problem.SampleCount), run);
             method = Choose(run, problem.SampleCount, problem.OutputCount, degree);
         }
         return method switch
         {
-            FiniteTimeMethod.BatchedIteration => BatchedIteration(problem, run, regularizedKernel, condition, progress),
-            FiniteTimeMethod.Chebyshev => ChebyshevLeaveOneOut.Compute(problem, run, regularizedKernel, eigenvalues, condition, workingMemoryBytes, progress),
+            FiniteTimeMethod.BatchedIteration => BatchedIteration(problem, run, regularizedKernel, spectrum, condition, progress),
+            FiniteTimeMethod.Chebyshev => ChebyshevLeaveOneOut.Compute(problem, run, regularizedKernel, spectrum, condition, workingMemoryBytes, progress),
             _ => Spectral(problem, run, regularizedKernel, workingMemoryBytes, progress),
         };
     }
 
-    private static LeaveOneOutResult BatchedIteration(KernelProblem problem, TrainingRun run, Tensor regularizedKernel, double condition,
-        IProgress<EstimatorProgress>? progress)
+    /// <summary>How the non-spectral methods' condition number was found: a bound, not the exact value.</summary>
+    internal static string ConditionBoundNote(SpectrumBounds spectrum) =>
+        $"; condition number bounded over the spectrum's interval [{spectrum.Lower:G4}, {spectrum.Upper:G4}] " +
+        $"({spectrum.LanczosSteps} Lanczos steps, each end proved by a Cholesky factorization)";
+
+    private static LeaveOneOutResult BatchedIteration(KernelProblem problem, TrainingRun run, Tensor regularizedKernel, SpectrumBounds spectrum,
+        double condition, IProgress<EstimatorProgress>? progress)
     {
         using var scope = NewDisposeScope();
         long n = problem.SampleCount, k = problem.OutputCount, size = n * k;
@@ -85,7 +93,7 @@ public static class FiniteTimeLeaveOneOut
             problem.TrainKernel.matmul(fullRun), coefficients.narrow(1, 0, n), problem.InitialPredictions, 0);
         var solver = new SolverReport("batched-iteration",
             $"finite t = {steps} discrete steps: all {n} leave-one-out runs iterated together, O(t n (nk)^2), no more products " +
-            "than a Chebyshev interpolant or eigendecompositions would take for this t", condition, dtype.ToString().ToLowerInvariant());
+            "than a Chebyshev interpolant or eigendecompositions would take for this t" + ConditionBoundNote(spectrum), condition, dtype.ToString().ToLowerInvariant());
         return LeaveOneOutQuantities.Combine(new[] { quantities }, problem.TestSampleCount, solver).MoveToOuter();
     }
 
@@ -128,10 +136,6 @@ public static class FiniteTimeLeaveOneOut
         return LeaveOneOutQuantities.Combine(chunks, problem.TestSampleCount, solver).MoveToOuter();
     }
 
-    /// <summary>
-    /// The condition number of the finite-t map (<see cref="SpectralFilter.Condition"/>) on the full kernel's spectrum, whose
-    /// interval holds the leave-one-out kernels' spectra too (interlacing), refused when rounding would leave no digits.
-    /// </summary>
     /// <summary>Theta_l's eigenvalues decide both checks exactly: discrete gradient descent's step (h lambda_max &lt; 2), then the condition.</summary>
     private static double CheckedCondition(Tensor eigenvalues, TrainingRun run, long sampleCount)
     {

@@ -47,4 +47,27 @@ public static class SpectralFilter
         double smallest = phi.min().item<double>();
         return smallest > 0 ? phi.max().item<double>() / smallest : double.PositiveInfinity;
     }
+
+    /// <summary>
+    /// Bounds on the smallest and the largest phi over every spectrum inside [lower, upper]. Gradient flow's phi and gradient
+    /// descent's below h lambda = 1 (every term (1 - h lambda)^j decreasing) fall with lambda: phi(upper) and phi(lower).
+    /// Past h lambda = 1 descent's phi oscillates, but with x = h lambda in (1, h upper] it lies between
+    /// (1 - (h upper - 1)^t) / upper and h (1 + (h upper - 1)^t); at h lambda = 1 it is h, between the two.
+    /// </summary>
+    public static (double Smallest, double Largest) RangeOver(double lower, double upper, double step, double steps, TrainingDynamics dynamics)
+    {
+        using var scope = NewDisposeScope();
+        var ends = Coefficients(tensor(new[] { lower, upper }), step, steps, dynamics);
+        double atLower = ends[0].ToDouble(), atUpper = ends[1].ToDouble();
+        if (dynamics == TrainingDynamics.Continuous || step * upper <= 1) return (atUpper, atLower);
+        double excess = Math.Pow(step * upper - 1, steps);
+        return ((1 - excess) / upper, Math.Max(atLower, step * (1 + excess)));
+    }
+
+    /// <summary>An upper bound of <see cref="Condition"/> for every spectrum inside [lower, upper] (<see cref="RangeOver"/>).</summary>
+    public static double ConditionOver(double lower, double upper, double step, double steps, TrainingDynamics dynamics)
+    {
+        var (smallest, largest) = RangeOver(lower, upper, step, steps, dynamics);
+        return smallest > 0 ? largest / smallest : double.PositiveInfinity;
+    }
 }

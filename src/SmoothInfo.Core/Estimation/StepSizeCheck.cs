@@ -47,12 +47,11 @@ public static class StepSizeCheck
     /// <summary>At N = 10,000 sixty products cost well under the Cholesky they replace.</summary>
     private const int MaxLanczosSteps = 60;
 
-    private const long StartSeed = 20210115;
-
     /// <summary>
     /// The closed form's check. It factorizes Theta_l right after, so a Lanczos pass, which assumes it positive
-    /// semidefinite, is either valid or overtaken by that failure. (The finite-t methods compute Theta_l's spectrum anyway
-    /// and check with <see cref="RequireBelowLimit"/>.)
+    /// semidefinite, is either valid or overtaken by that failure. (The finite-t methods bound or compute Theta_l's
+    /// spectrum anyway and check with <see cref="RequireBelowLimit(SpectrumBounds, Tensor, TrainingRun, long)"/> or
+    /// <see cref="RequireBelowLimit(double, TrainingRun, long)"/>.)
     /// </summary>
     public static void RequireBeforeFactorizing(Tensor kernel, TrainingRun run, long sampleCount)
     {
@@ -62,7 +61,7 @@ public static class StepSizeCheck
     }
 
     /// <summary>
-    /// The check of routes that have the exact largest eigenvalue of Theta_l: the finite-t methods' spectrum, the
+    /// The check of routes that have the exact largest eigenvalue of Theta_l: the finite-t spectral method's, the
     /// weight-space routes' lambda I + J^T J, which J J^T + lambda I shares (J^T J and J J^T have the same non-zero
     /// eigenvalues). No screen is needed.
     /// </summary>
@@ -71,6 +70,21 @@ public static class StepSizeCheck
         if (run.Dynamics != TrainingDynamics.Discrete) return;
         double step = run.LeaveOneOutLearningRate(sampleCount);
         if (step * largestEigenvalue >= 2) throw Diverges(run, step, largestEigenvalue);
+    }
+
+    /// <summary>
+    /// The check of the finite-t methods that bound Theta_l's spectrum instead of computing it: the bound's upper end
+    /// passes, the largest Ritz value (a lower bound of lambda_max) refuses, and between them one Cholesky decides
+    /// exactly. A pass by that Cholesky also proves 2/h an upper end of the spectrum, which the bounds then take.
+    /// </summary>
+    public static SpectrumBounds RequireBelowLimit(SpectrumBounds spectrum, Tensor regularizedKernel, TrainingRun run, long sampleCount)
+    {
+        if (run.Dynamics != TrainingDynamics.Discrete) return spectrum;
+        double step = run.LeaveOneOutLearningRate(sampleCount);
+        if (step * spectrum.Upper < 2) return spectrum;
+        if (step * spectrum.Largest.Value >= 2 || !ShiftedIsPositiveDefinite(regularizedKernel, 0, step))
+            throw Diverges(run, step, spectrum.Largest.Value);
+        return spectrum with { Upper = 2 / step };
     }
 
     private static InputException Diverges(TrainingRun run, double step, double largest)
@@ -104,47 +118,27 @@ public static class StepSizeCheck
     }
 
     /// <summary>The exact test: h * lambda_max(Theta_l) &lt; 2 exactly when (2/h) I - Theta_l is positive definite.</summary>
-    private static bool ShiftedIsPositiveDefinite(Tensor kernel, double weightDecay, double step)
-    {
-        using var scope = NewDisposeScope();
-        var shifted = kernel.neg();
-        using (var diagonal = shifted.diagonal()) diagonal.add_(2 / step - weightDecay);
-        var (_, info) = linalg.cholesky_ex(shifted);
-        return info.ToInt64() == 0;
-    }
+    private static bool ShiftedIsPositiveDefinite(Tensor kernel, double weightDecay, double step) =>
+        Conditioning.IsPositiveDefinite(kernel, -1, 2 / step - weightDecay);
 
     /// <summary>
-    /// Lanczos with full reorthogonalization on Theta_l from a fixed pseudo-random start (results stay reproducible).
-    /// Returns the largest Ritz value and the verdict once one is certain (else null). It runs until the Ritz value
-    /// has settled (unless it passes first), so that a divergence near the limit is still found and the error message's
-    /// eigenvalue is accurate.
+    /// Lanczos on Theta_l (<see cref="LanczosIteration"/>). Returns the largest Ritz value and the verdict once one is
+    /// certain (else null). It runs until the Ritz value has settled (unless it passes first), so that a divergence near
+    /// the limit is still found and the error message's eigenvalue is accurate.
     /// </summary>
     private static (double Ritz, bool? Converges) Lanczos(Tensor kernel, double weightDecay, double step, bool allowPass)
     {
-        using var scope = NewDisposeScope();
+        using var lanczos = new LanczosIteration(kernel, weightDecay, MaxLanczosSteps);
         long size = kernel.shape[0];
         int maxSteps = (int)Math.Min(MaxLanczosSteps, size);
-        var basis = zeros(maxSteps, size, dtype: kernel.dtype, device: kernel.device);
-        var start = randn(new long[] { size }, dtype: float64, generator: new Generator().manual_seed(StartSeed)).to(kernel.dtype, kernel.device);
-        basis[0].copy_(start / linalg.vector_norm(start));
-        var alpha = new double[maxSteps];
-        var beta = new double[maxSteps];
         double ritz = double.NegativeInfinity;
         // A Ritz value is a Rayleigh quotient, never above lambda_max; the margin covers its round-off.
         double epsilon = ConditionCheck.MachineEpsilon(kernel.dtype), margin = Math.Sqrt(epsilon), settledChange = Math.Max(1e-10, 10 * epsilon);
         bool Diverges() => step * ritz >= 2 * (1 + margin);
-        for (int j = 0; j < maxSteps; j++)
+        while (lanczos.Step())
         {
-            using var stepScope = NewDisposeScope();
-            var q = basis[j];
-            var w = kernel.mv(q).add_(q, weightDecay);
-            alpha[j] = w.dot(q).ToDouble();
-            // Orthogonalizing twice keeps the basis orthonormal to round-off ("twice is enough").
-            var previous = basis.narrow(0, 0, j + 1);
-            for (int pass = 0; pass < 2; pass++) w.sub_(previous.T.mv(previous.mv(w)));
-            beta[j] = linalg.vector_norm(w).ToDouble();
             double before = ritz;
-            ritz = LargestRitzValue(alpha, beta, j + 1);
+            ritz = lanczos.ExtremeRitzValues().Largest.Value;
             bool settled = ritz - before <= settledChange * Math.Abs(ritz);
 
             if (Diverges() && settled) return (ritz, false);
@@ -154,27 +148,12 @@ public static class StepSizeCheck
                 // With eps below 1 - h*ritz/2, ritz >= (1 - eps) lambda_max implies h * lambda_max < 2.
                 double eps = 0.9 * (1 - step * ritz / 2);
                 double neededSteps = (Math.Log(1.648 * Math.Sqrt(size) / FailureProbability) / Math.Sqrt(eps) + 1) / 2;
-                if (j + 1 >= neededSteps) return (ritz, true);
+                if (lanczos.Steps >= neededSteps) return (ritz, true);
                 passReachable = neededSteps <= maxSteps;
             }
             // A settled Ritz value will not cross the limit any more; keep going only while a pass can still be reached.
             if (settled && !passReachable) break;
-            // An invariant subspace: further steps cannot raise the Ritz value.
-            if (beta[j] <= 1e-12 * Math.Abs(alpha[j]) || j + 1 == maxSteps) break;
-            basis[j + 1].copy_(w.div_(beta[j]));
         }
         return (ritz, Diverges() ? false : null);
-    }
-
-    private static double LargestRitzValue(double[] alpha, double[] beta, int steps)
-    {
-        var tridiagonal = new double[steps * steps];
-        for (int i = 0; i < steps; i++)
-        {
-            tridiagonal[i * steps + i] = alpha[i];
-            if (i + 1 < steps) tridiagonal[i * steps + i + 1] = tridiagonal[(i + 1) * steps + i] = beta[i];
-        }
-        using var scope = NewDisposeScope();
-        return linalg.eigvalsh(tensor(tridiagonal).view(steps, steps)).max().ToDouble();
     }
 }

@@ -8,7 +8,9 @@ namespace SmoothInfo.Tests.Estimation;
 /// <summary>
 /// The finite-t paths report the condition number of the map r -&gt; c = Theta_l^{-1} (I - E_t) r they apply, checked against
 /// that matrix built literally (powers of I - eta Theta_l, or a matrix exponential) and its singular values; and refuse
-/// the run when rounding in the requested precision would leave fewer than two digits.
+/// the run when rounding in the requested precision would leave fewer than two digits. The spectral method has the
+/// eigenvalues and reports the condition exactly; the others bound it over a certified interval of the spectrum
+/// (<see cref="SpectrumBounds"/>), never below the exact value.
 /// </summary>
 public sealed class FiniteTimeConditionTests
 {
@@ -58,7 +60,16 @@ public sealed class FiniteTimeConditionTests
         var problem = model.Problem(true);
         var run = new TrainingRun(model.StableLearningRate(weightDecay), steps, weightDecay, dynamics);
         var result = LeaveOneOutEstimator.Estimate(problem, run, new EstimatorOptions(FiniteTimeMethod: method));
-        Assert.That(result.Solver.ConditionNumber, Is.EqualTo(LiteralCondition(problem.TrainKernel, run)).Within(1e-8).Percent);
+        AssertConditionOf(result.Solver, LiteralCondition(problem.TrainKernel, run));
+    }
+
+    /// <summary>Exact from the eigenvalues; else an upper bound, whose slack comes from resolving lambda_min to about 5%.</summary>
+    private static void AssertConditionOf(SolverReport solver, double literal)
+    {
+        if (solver.Method == "spectral")
+            Assert.That(solver.ConditionNumber, Is.EqualTo(literal).Within(1e-8).Percent);
+        else
+            Assert.That(solver.ConditionNumber, Is.InRange(literal * (1 - 1e-10), literal * 1.25));
     }
 
     [Test]
@@ -73,7 +84,7 @@ public sealed class FiniteTimeConditionTests
         var exact = LeaveOneOutEstimator.Estimate(problem, run);
         double expected = LiteralCondition(problem.TrainKernel, run);
         Assert.That(expected, Is.EqualTo(2e5).Within(1).Percent);
-        Assert.That(exact.Solver.ConditionNumber, Is.EqualTo(expected).Within(1e-6).Percent);
+        AssertConditionOf(exact.Solver, expected);
 
         var error = Assert.Throws<InputException>(() => LeaveOneOutEstimator.Estimate(problem, run, new EstimatorOptions(Precision: ScalarType.Float32)))!;
         Assert.That(error.Code, Is.EqualTo(ErrorCodes.IllConditioned));

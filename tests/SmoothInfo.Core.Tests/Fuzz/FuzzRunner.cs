@@ -24,14 +24,14 @@ internal static class FuzzRunner
     /// <summary>The seeds are a few KB: a reader that allocates more than this trusted a size field it should have checked.</summary>
     public const long AllocationBound = 256L << 20;
 
-    public static FuzzSummary Run(FuzzTarget target, int inputs, string workspace, string failureFolder)
+    public static FuzzSummary Run(FuzzTarget target, int firstInput, int inputs, string workspace, string failureFolder)
     {
         var fuzzCase = target.Prepare(workspace);
         RequireSeedsRead(fuzzCase);
         var refusals = new Dictionary<string, int>(StringComparer.Ordinal);
         var failures = new List<string>();
         int read = 0, declined = 0;
-        for (int i = 0; i < inputs; i++)
+        for (int i = firstInput; i < firstInput + inputs; i++)
         {
             var log = new StringBuilder();
             var seed = fuzzCase.Seeds[i % fuzzCase.Seeds.Count];

@@ -5,7 +5,9 @@ namespace SmoothInfo.Tests.Fuzz;
 /// <summary>
 /// Every reader fuzzed with seeded mutations of valid files (docs/robustness.md). The short mode (the default, in CI)
 /// tries <see cref="ShortModeInputs"/> inputs per format; the long mode sets SMOOTHINFO_FUZZ_INPUTS (10000 for the
-/// documented figures). Failing inputs are saved under the test's work folder, fuzz-failures/.
+/// documented figures) and may set SMOOTHINFO_FUZZ_FIRST, the number of the first input, so one long run can be split
+/// over processes (input i is the same bytes whichever process tries it). Failing inputs are saved under the test's
+/// work folder, fuzz-failures/.
 /// </summary>
 [Category("Fuzz")]
 public sealed class ReaderFuzzTests
@@ -18,6 +20,9 @@ public sealed class ReaderFuzzTests
     private static int Inputs(FuzzTarget target) => Environment.GetEnvironmentVariable("SMOOTHINFO_FUZZ_INPUTS") is { Length: > 0 } text
         ? int.Parse(text, CultureInfo.InvariantCulture) : target.ShortModeInputs ?? ShortModeInputs;
 
+    private static int FirstInput() => Environment.GetEnvironmentVariable("SMOOTHINFO_FUZZ_FIRST") is { Length: > 0 } text
+        ? int.Parse(text, CultureInfo.InvariantCulture) : 0;
+
     [SetUp]
     public void SetUp() => _workspace = Directory.CreateTempSubdirectory("fuzz-").FullName;
 
@@ -29,8 +34,9 @@ public sealed class ReaderFuzzTests
     {
         var target = FuzzTargets.All().Single(t => t.Name == format);
         var started = DateTime.UtcNow;
-        var summary = FuzzRunner.Run(target, Inputs(target), _workspace, Path.Combine(TestContext.CurrentContext.WorkDirectory, "fuzz-failures"));
-        TestContext.Out.WriteLine($"{summary} in {(DateTime.UtcNow - started).TotalSeconds:F1} s");
+        int first = FirstInput(), inputs = Inputs(target);
+        var summary = FuzzRunner.Run(target, first, inputs, _workspace, Path.Combine(TestContext.CurrentContext.WorkDirectory, "fuzz-failures"));
+        TestContext.Out.WriteLine($"{summary} (inputs {first}-{first + inputs - 1}) in {(DateTime.UtcNow - started).TotalSeconds:F1} s");
         Assert.That(summary.Failures, Is.Empty, string.Join("\n", summary.Failures.Take(20)));
         Assert.That(summary.Read, Is.LessThan(summary.Inputs), "every mutated input was read: the mutations do not reach the reader");
     }
