@@ -34,7 +34,7 @@ internal static class ChebyshevLeaveOneOut
     private static double Tolerance(SpectrumBounds spectrum, double step, TrainingRun run) =>
         RelativeTolerance * SpectralFilter.RangeOver(spectrum.Lower, spectrum.Upper, step, run.Steps, run.Dynamics).Smallest;
 
-    public static LeaveOneOutResult Compute(KernelProblem problem, TrainingRun run, Tensor regularizedKernel, SpectrumBounds spectrum,
+    public static LeaveOneOutResult Compute(KernelProblem problem, TrainingRun run, SpectrumBounds spectrum,
         double condition, long workingMemoryBytes, IProgress<EstimatorProgress>? progress)
     {
         using var scope = NewDisposeScope();
@@ -43,7 +43,7 @@ internal static class ChebyshevLeaveOneOut
         var fullFilter = FilterFor(spectrum, run.LearningRate, run);
         var looFilter = FilterFor(spectrum, run.LeaveOneOutLearningRate(n), run);
 
-        var fullRun = Apply(regularizedKernel, residual, fullFilter, restrict: null, onProduct: null).squeeze(1);
+        var fullRun = Apply(problem.TrainKernel, run.WeightDecay, residual, fullFilter, restrict: null, onProduct: null).squeeze(1);
         var fitted = problem.TrainKernel.matmul(fullRun);
         // Four (N x b) blocks live in the recursion (two previous terms, the new product, the sum), two more in the quantities.
         long batch = Math.Max(1, workingMemoryBytes / (6 * size * 8));
@@ -60,7 +60,7 @@ internal static class ChebyshevLeaveOneOut
             }
             var start = residual.expand(size, b).clone();
             WithoutOwnSample(start);
-            var loo = Apply(regularizedKernel, start, looFilter, WithoutOwnSample,
+            var loo = Apply(problem.TrainKernel, run.WeightDecay, start, looFilter, WithoutOwnSample,
                 j => progress?.Report(new EstimatorProgress("Chebyshev products", (first + b * (double)j / (looFilter.Degree + 1)) / n)));
             chunks.Add(LeaveOneOutQuantities.FromCoefficients(problem.TrainKernel, problem.TestKernel, fullRun, fitted, loo,
                 problem.InitialPredictions, first).MoveToOuter());
@@ -71,20 +71,22 @@ internal static class ChebyshevLeaveOneOut
             $"finite {dynamics}: the filter as a degree-{looFilter.Degree} Chebyshev interpolant on [{looFilter.Lower:G4}, {looFilter.Upper:G4}] " +
             $"(error bound {looFilter.ErrorBound:G2}), all {n} leave-one-out runs as {looFilter.Degree} masked kernel products, O(m n (nk)^2)" +
             FiniteTimeLeaveOneOut.ConditionBoundNote(spectrum),
-            condition, regularizedKernel.dtype.ToString().ToLowerInvariant());
+            condition, problem.TrainKernel.dtype.ToString().ToLowerInvariant());
         return LeaveOneOutQuantities.Combine(chunks, problem.TestSampleCount, solver).MoveToOuter();
     }
 
     /// <summary>
-    /// sum_j c_j T_j(X) V with X = (2 Theta_l - (lower + upper) I) / (upper - lower), the T_j V by the three-term recurrence
-    /// T_{j+1} = 2 X T_j - T_{j-1}, stable because X's spectrum lies in [-1, 1]. <paramref name="restrict"/> zeroes, after each
+    /// sum_j c_j T_j(X) V with X = (2 Theta_l - (lower + upper) I) / (upper - lower), Theta_l = Theta + lambda I applied as
+    /// Theta V + lambda V, the T_j V by the three-term recurrence T_{j+1} = 2 X T_j - T_{j-1}, stable because X's spectrum lies
+    /// in [-1, 1]. <paramref name="restrict"/> zeroes, after each
     /// product, the rows a column's kernel does not have; <paramref name="onProduct"/> hears the number of products done.
     /// </summary>
-    private static Tensor Apply(Tensor kernel, Tensor start, ChebyshevFilter filter, Action<Tensor>? restrict, Action<int>? onProduct)
+    private static Tensor Apply(Tensor kernel, double weightDecay, Tensor start, ChebyshevFilter filter, Action<Tensor>? restrict, Action<int>? onProduct)
     {
         using var scope = NewDisposeScope();
         var c = filter.Coefficients;
-        double alpha = 2 / (filter.Upper - filter.Lower), beta = (filter.Upper + filter.Lower) / (filter.Upper - filter.Lower);
+        // X V = alpha Theta V - beta V, with the weight decay folded into beta (restricted rows of V are zero, so of lambda V too).
+        double alpha = 2 / (filter.Upper - filter.Lower), beta = (filter.Upper + filter.Lower) / (filter.Upper - filter.Lower) - alpha * weightDecay;
         var sum = start * c[0];
         Tensor previous = start, current = start;
         for (int j = 1; j < c.Length; j++)

@@ -42,14 +42,15 @@ public static class FiniteTimeLeaveOneOut
     public static LeaveOneOutResult Compute(KernelProblem problem, TrainingRun run, FiniteTimeMethod method,
         long workingMemoryBytes, IProgress<EstimatorProgress>? progress)
     {
-        using var regularizedKernel = Conditioning.Regularized(problem.TrainKernel, run.WeightDecay);
-        if (method == FiniteTimeMethod.Spectral) return Spectral(problem, run, regularizedKernel, workingMemoryBytes, progress);
+        if (method == FiniteTimeMethod.Spectral) return Spectral(problem, run, workingMemoryBytes, progress);
+        // The other methods apply Theta_l = Theta + lambda I as Theta x + lambda x: no copy of the kernel.
+        var kernel = problem.TrainKernel;
         progress?.Report(new EstimatorProgress("spectrum bounds of the kernel", 0));
         // phi is about h t, flat, below 1 / (h t): lambda_min needs resolving only to that scale.
         double flatScale = 1 / (run.LeaveOneOutLearningRate(problem.SampleCount) * run.Steps);
-        var spectrum = StepSizeCheck.RequireBelowLimit(SpectrumBounds.Certify(regularizedKernel, flatScale), regularizedKernel, run, problem.SampleCount);
+        var spectrum = StepSizeCheck.RequireBelowLimit(SpectrumBounds.Certify(kernel, run.WeightDecay, flatScale), kernel, run, problem.SampleCount);
         double condition = SpectralFilter.ConditionOver(spectrum.Lower, spectrum.Upper, run.LearningRate, run.Steps, run.Dynamics);
-        ConditionCheck.Require(condition, regularizedKernel.dtype, run);
+        ConditionCheck.Require(condition, kernel.dtype, run);
         if (method == FiniteTimeMethod.Auto)
         {
             int degree = ChebyshevLeaveOneOut.FilterDegree(spectrum, run.LeaveOneOutLearningRate(problem.SampleCount), run);
@@ -57,9 +58,9 @@ public static class FiniteTimeLeaveOneOut
         }
         return method switch
         {
-            FiniteTimeMethod.BatchedIteration => BatchedIteration(problem, run, regularizedKernel, spectrum, condition, progress),
-            FiniteTimeMethod.Chebyshev => ChebyshevLeaveOneOut.Compute(problem, run, regularizedKernel, spectrum, condition, workingMemoryBytes, progress),
-            _ => Spectral(problem, run, regularizedKernel, workingMemoryBytes, progress),
+            FiniteTimeMethod.BatchedIteration => BatchedIteration(problem, run, spectrum, condition, progress),
+            FiniteTimeMethod.Chebyshev => ChebyshevLeaveOneOut.Compute(problem, run, spectrum, condition, workingMemoryBytes, progress),
+            _ => Spectral(problem, run, workingMemoryBytes, progress),
         };
     }
 
@@ -68,12 +69,13 @@ public static class FiniteTimeLeaveOneOut
         $"; condition number bounded over the spectrum's interval [{spectrum.Lower:G4}, {spectrum.Upper:G4}] " +
         $"({spectrum.LanczosSteps} Lanczos steps, each end proved by a Cholesky factorization)";
 
-    private static LeaveOneOutResult BatchedIteration(KernelProblem problem, TrainingRun run, Tensor regularizedKernel, SpectrumBounds spectrum,
+    private static LeaveOneOutResult BatchedIteration(KernelProblem problem, TrainingRun run, SpectrumBounds spectrum,
         double condition, IProgress<EstimatorProgress>? progress)
     {
         using var scope = NewDisposeScope();
         long n = problem.SampleCount, k = problem.OutputCount, size = n * k;
-        var (dtype, device) = (regularizedKernel.dtype, regularizedKernel.device);
+        var (kernel, lambda) = (problem.TrainKernel, run.WeightDecay);
+        var (dtype, device) = (kernel.dtype, kernel.device);
         var residual = (problem.Targets - problem.InitialPredictions).reshape(size, 1);
 
         // Column i < n is the run without sample i (its rows masked, step eta'), column n the full run (step eta).
@@ -85,7 +87,7 @@ public static class FiniteTimeLeaveOneOut
         for (long t = 0; t < steps; t++)
         {
             using var stepScope = NewDisposeScope();
-            coefficients.sub_(stepMask * (regularizedKernel.matmul(coefficients) - residual));
+            coefficients.sub_(stepMask * (kernel.matmul(coefficients).add_(coefficients, lambda) - residual));
             if ((t + 1) % 64 == 0 || t + 1 == steps) progress?.Report(new EstimatorProgress("gradient descent steps", 0.9 * (t + 1) / steps));
         }
         var fullRun = coefficients.narrow(1, n, 1).squeeze(1);
@@ -97,10 +99,10 @@ public static class FiniteTimeLeaveOneOut
         return LeaveOneOutQuantities.Combine(new[] { quantities }, problem.TestSampleCount, solver).MoveToOuter();
     }
 
-    private static LeaveOneOutResult Spectral(KernelProblem problem, TrainingRun run, Tensor regularizedKernel,
-        long workingMemoryBytes, IProgress<EstimatorProgress>? progress)
+    private static LeaveOneOutResult Spectral(KernelProblem problem, TrainingRun run, long workingMemoryBytes, IProgress<EstimatorProgress>? progress)
     {
         using var scope = NewDisposeScope();
+        var regularizedKernel = Conditioning.Regularized(problem.TrainKernel, run.WeightDecay);
         long n = problem.SampleCount, k = problem.OutputCount, size = n * k, kept = size - k;
         var (dtype, device) = (regularizedKernel.dtype, regularizedKernel.device);
         var residual = (problem.Targets - problem.InitialPredictions).reshape(size);

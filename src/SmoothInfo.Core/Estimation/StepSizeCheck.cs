@@ -77,12 +77,13 @@ public static class StepSizeCheck
     /// passes, the largest Ritz value (a lower bound of lambda_max) refuses, and between them one Cholesky decides
     /// exactly. A pass by that Cholesky also proves 2/h an upper end of the spectrum, which the bounds then take.
     /// </summary>
-    public static SpectrumBounds RequireBelowLimit(SpectrumBounds spectrum, Tensor regularizedKernel, TrainingRun run, long sampleCount)
+    /// <param name="kernel">Theta, without the weight decay: the bounds are of Theta_l = Theta + lambda I.</param>
+    public static SpectrumBounds RequireBelowLimit(SpectrumBounds spectrum, Tensor kernel, TrainingRun run, long sampleCount)
     {
         if (run.Dynamics != TrainingDynamics.Discrete) return spectrum;
         double step = run.LeaveOneOutLearningRate(sampleCount);
         if (step * spectrum.Upper < 2) return spectrum;
-        if (step * spectrum.Largest.Value >= 2 || !ShiftedIsPositiveDefinite(regularizedKernel, 0, step))
+        if (step * spectrum.Largest.Value >= 2 || !ShiftedIsPositiveDefinite(kernel, run.WeightDecay, step))
             throw Diverges(run, step, spectrum.Largest.Value);
         return spectrum with { Upper = 2 / step };
     }
