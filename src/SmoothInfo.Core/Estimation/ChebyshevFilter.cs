@@ -32,9 +32,12 @@ public sealed record ChebyshevFilter(double Lower, double Upper, double[] Coeffi
         return DegreeAndBound(lower, upper, step, steps, dynamics, tolerance).Degree;
     }
 
-    /// <summary>A one-point spectrum (a multiple of I) gets an interval around it, so the map to [-1, 1] exists.</summary>
-    private static (double, double) Widened(double lower, double upper) =>
-        upper > lower ? (lower, upper) : (lower, lower + Math.Max(1e-12, Math.Abs(lower) * 1e-12));
+    /// <summary>A one-point spectrum (a multiple of I) gets an interval around it, so the map to [-1, 1] exists and stays finite.</summary>
+    private static (double, double) Widened(double lower, double upper)
+    {
+        double width = Math.Max(1e-12, Math.Max(Math.Abs(lower), Math.Abs(upper)) * 1e-12);
+        return upper - lower >= width ? (lower, upper) : (lower, lower + width);
+    }
 
     /// <summary>
     /// The smallest m with 4 M_rho rho^-m / (rho - 1) &lt;= tolerance for some rho of a grid (in logarithms: M_rho overflows a

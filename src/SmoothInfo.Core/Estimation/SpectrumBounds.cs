@@ -53,7 +53,8 @@ public sealed record SpectrumBounds(double Lower, double Upper, RitzValue Smalle
             steps = lanczos.Steps;
         }
         double scale = Math.Max(Math.Abs(smallest.Value), Math.Abs(largest.Value));
-        double roundOff = RoundOffMargins * matrix.shape[0] * ConditionCheck.MachineEpsilon(matrix.dtype) * scale;
+        // A zero matrix has no scale; epsilon itself then keeps the margin positive.
+        double roundOff = RoundOffMargins * matrix.shape[0] * ConditionCheck.MachineEpsilon(matrix.dtype) * (scale > 0 ? scale : 1);
         double upper = CertifiedBeyond(matrix, shift, largest, roundOff, +1);
         double lower = -CertifiedBeyond(matrix, shift, smallest with { Value = -smallest.Value }, roundOff, -1);
         return new SpectrumBounds(lower, upper, smallest, largest, steps);

@@ -25,6 +25,7 @@ public sealed class SpectrumBoundsTests
         var symmetric = randn(350, 350, dtype: float64, generator: generator);
         yield return new TestCaseData((symmetric + symmetric.T) / 2, 0.5, 1e-2).SetName("indefinite symmetric, shifted by 0.5");
         yield return new TestCaseData(eye(5, dtype: float64) * 3, 0.0, 1e-2).SetName("a multiple of the identity");
+        yield return new TestCaseData(zeros(6, 6, dtype: float64), 0.0, 1e-2).SetName("zero");
     }
 
     [TestCaseSource(nameof(Matrices))]
@@ -40,8 +41,9 @@ public sealed class SpectrumBoundsTests
         Assert.That(bounds.Upper, Is.GreaterThanOrEqualTo(largest));
         Assert.That(bounds.Largest.Value, Is.LessThanOrEqualTo(largest + 1e-12 * scale), "a Ritz value is a Rayleigh quotient");
         Assert.That(bounds.Smallest.Value, Is.GreaterThanOrEqualTo(smallest - 1e-12 * scale), "a Ritz value is a Rayleigh quotient");
-        Assert.That(bounds.Upper - largest, Is.LessThanOrEqualTo(1e-3 * scale));
-        Assert.That(smallest - bounds.Lower, Is.LessThanOrEqualTo(0.25 * Math.Max(Math.Abs(smallest), flatScale) + 1e-3 * scale));
+        // The absolute 1e-12 is the round-off floor of a matrix without scale (zero).
+        Assert.That(bounds.Upper - largest, Is.LessThanOrEqualTo(1e-3 * scale + 1e-12));
+        Assert.That(smallest - bounds.Lower, Is.LessThanOrEqualTo(0.25 * Math.Max(Math.Abs(smallest), flatScale) + 1e-3 * scale + 1e-12));
         Assert.That(bounds.LanczosSteps, Is.LessThanOrEqualTo(SpectrumBounds.MaxLanczosSteps));
     }
 
