@@ -41,8 +41,9 @@ internal static class RouteCosts
     /// Function space. The kernel (N = n k) is built in the NTK's working memory, then: at t = infinity the factorization holds
     /// the kernel, its factor and the inverse (3 N^2; for k &gt; 2 the factor's inverse overwrites the factor, 2 N^2), plus the estimator's chunk memory
     /// (weightDecay auto's eigendecomposition first holds no more); at finite t the
-    /// batched iteration holds the kernel, Theta + lambda I and eigvalsh's copy (3 N^2) and three N x (n + 1) coefficient
-    /// matrices, the spectral method additionally eigenvectors, workspace and a leave-one-out sub-kernel batch (6 N^2).
+    /// batched iteration and Chebyshev hold the kernel and, while they bound its spectrum, a shifted copy and its Cholesky
+    /// factor (3 N^2), then N x (n + 1) coefficient blocks; the spectral method holds Theta + lambda I, eigenvectors, workspace
+    /// and a leave-one-out sub-kernel batch (6 N^2).
     /// The held-out cross kernel (m k x N) is held throughout.
     /// </summary>
     public static RouteEstimate FunctionSpace(ProblemSize s, TrainingRun run, bool autoWeightDecay, long ntkWorkingBytes, long estimatorWorkingBytes)
