@@ -5,8 +5,8 @@ namespace SmoothInfo.Estimation;
 
 /// <summary>
 /// The finite-t filter phi of <see cref="SpectralFilter"/> as a Chebyshev interpolant on an interval [lower, upper] that holds
-/// every spectrum it is applied to, of the lowest degree whose error bound meets a tolerance.
-/// The bound is rigorous: phi is entire, so on any Bernstein ellipse E_rho (foci lower and upper, sum of semi-axes rho times
+/// every spectrum it is applied to, truncated to the lowest degree whose error bound (the interpolant's, plus the dropped
+/// coefficients) meets a tolerance. The interpolant's bound is rigorous: phi is entire, so on any Bernstein ellipse E_rho (foci lower and upper, sum of semi-axes rho times
 /// the half length) it is bounded by some M_rho, and the degree-m interpolant in Chebyshev points differs from phi on the
 /// interval by at most 4 M_rho rho^-m / (rho - 1) (Trefethen, Approximation Theory and Approximation Practice, theorem 8.2).
 /// M_rho follows from phi's series: gradient descent phi(z) = h sum_{j &lt; t} (1 - h z)^j with |1 - h z| &lt;= |1 - h c| + h A on
