@@ -78,7 +78,7 @@ public sealed record SpectrumBounds(double Lower, double Upper, RitzValue Smalle
         {
             double candidate = extreme.Value + margin;
             // b I - sign (M + shift I) = -sign M + (b - sign shift) I.
-            if (Conditioning.IsPositiveDefinite(matrix, -sign, candidate - sign * shift)) return candidate;
+            if (Conditioning.IsPositiveDefinite(matrix, negated: sign > 0, candidate - sign * shift)) return candidate;
         }
         return Conditioning.SymmetricOneNorm(matrix) + Math.Abs(shift);
     }

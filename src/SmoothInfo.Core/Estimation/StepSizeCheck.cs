@@ -120,7 +120,7 @@ public static class StepSizeCheck
 
     /// <summary>The exact test: h * lambda_max(Theta_l) &lt; 2 exactly when (2/h) I - Theta_l is positive definite.</summary>
     private static bool ShiftedIsPositiveDefinite(Tensor kernel, double weightDecay, double step) =>
-        Conditioning.IsPositiveDefinite(kernel, -1, 2 / step - weightDecay);
+        Conditioning.IsPositiveDefinite(kernel, negated: true, 2 / step - weightDecay);
 
     /// <summary>
     /// Lanczos on Theta_l (<see cref="LanczosIteration"/>). Returns the largest Ritz value and the verdict once one is

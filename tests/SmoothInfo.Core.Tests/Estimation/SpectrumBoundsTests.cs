@@ -47,6 +47,15 @@ public sealed class SpectrumBoundsTests
         Assert.That(bounds.LanczosSteps, Is.LessThanOrEqualTo(SpectrumBounds.MaxLanczosSteps));
     }
 
+    /// <summary>The Cholesky tests form (-)M + shift I in M's own storage; M must come back bit for bit.</summary>
+    [TestCaseSource(nameof(Matrices))]
+    public void LeavesTheMatrixAsItWas(Tensor matrix, double shift, double flatScale)
+    {
+        var before = matrix.clone();
+        SpectrumBounds.Certify(matrix, shift, flatScale);
+        Assert.That(matrix.eq(before).all().item<bool>(), Is.True);
+    }
+
     public static IEnumerable<TestCaseData> Filters()
     {
         // x = h upper: monotone below 1; past 1, up to just below 2, with even and odd t (descent's phi oscillates there).

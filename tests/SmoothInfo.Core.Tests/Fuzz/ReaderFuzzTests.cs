@@ -17,11 +17,12 @@ public sealed class ReaderFuzzTests
 
     private static IEnumerable<string> Targets() => FuzzTargets.All().Select(t => t.Name);
 
-    private static int Inputs(FuzzTarget target) => Environment.GetEnvironmentVariable("SMOOTHINFO_FUZZ_INPUTS") is { Length: > 0 } text
-        ? int.Parse(text, CultureInfo.InvariantCulture) : target.ShortModeInputs ?? ShortModeInputs;
+    private static int Inputs(FuzzTarget target) => Setting("SMOOTHINFO_FUZZ_INPUTS") ?? target.ShortModeInputs ?? ShortModeInputs;
 
-    private static int FirstInput() => Environment.GetEnvironmentVariable("SMOOTHINFO_FUZZ_FIRST") is { Length: > 0 } text
-        ? int.Parse(text, CultureInfo.InvariantCulture) : 0;
+    private static int FirstInput() => Setting("SMOOTHINFO_FUZZ_FIRST") ?? 0;
+
+    private static int? Setting(string variable) => Environment.GetEnvironmentVariable(variable) is { Length: > 0 } text
+        ? int.Parse(text, CultureInfo.InvariantCulture) : null;
 
     [SetUp]
     public void SetUp() => _workspace = Directory.CreateTempSubdirectory("fuzz-").FullName;
