@@ -40,6 +40,26 @@ public static class Auroc
         return curve;
     }
 
+    /// <summary>
+    /// The precision of the best threshold on the score that finds at least <paramref name="recall"/> of the planted problems
+    /// (all kinds together): what the ranking allows, whatever a method's own flagging rule. Tied scores are taken together.
+    /// </summary>
+    public static double PrecisionAtRecall(IReadOnlyList<double> scores, IReadOnlyList<string?> kinds, double recall)
+    {
+        var order = Enumerable.Range(0, scores.Count).OrderByDescending(i => scores[i]).ToArray();
+        double positives = kinds.Count(k => k is not null);
+        if (positives == 0) return double.NaN;
+        int truePositives = 0;
+        double best = double.NaN;
+        for (int j = 0; j < order.Length; j++)
+        {
+            if (kinds[order[j]] is not null) truePositives++;
+            bool thresholdEnds = j + 1 == order.Length || scores[order[j + 1]] != scores[order[j]];
+            if (thresholdEnds && truePositives >= recall * positives && !(truePositives / (j + 1.0) <= best)) best = truePositives / (j + 1.0);
+        }
+        return best;
+    }
+
     /// <summary>AUROC of planted problems of one kind against clean samples only (kind null: all planted kinds against clean).</summary>
     public static double OfKind(IReadOnlyList<double> scores, IReadOnlyList<string?> kinds, string? kind) =>
         Of(scores, kinds.Select(k => kind is null ? k is not null : k == kind).ToArray(), kind is null ? null : kinds.Select(k => k is null || k == kind).ToArray());

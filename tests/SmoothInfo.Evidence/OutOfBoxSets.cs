@@ -3,9 +3,12 @@ using System.Text.Json;
 
 namespace SmoothInfo.Evidence;
 
-/// <summary>A planted dataset of the out-of-the-box benchmark as written to disk, its (planted) features and labels in memory, and the truth.</summary>
+/// <summary>
+/// A planted dataset of the out-of-the-box benchmark as written to disk, its (planted) features and labels in memory, and the
+/// truth. DrawnFrom: for Fashion-MNIST, the training-split rows the set's images came from (the reference classifier never sees them).
+/// </summary>
 public sealed record PlantedSet(string Dataset, int Seed, string Folder, string DataFile, double[][] Features, int[] Labels, int Classes,
-    IReadOnlyList<Truth> Truth)
+    IReadOnlyList<Truth> Truth, IReadOnlyList<int>? DrawnFrom = null)
 {
     /// <summary>Each sample's planted kind; null: clean.</summary>
     public string?[] Kinds()
@@ -71,6 +74,6 @@ public static class OutOfBoxSets
         string images = Path.Combine(folder, "train-images-idx3-ubyte.gz");
         IdxWriter.Write(images, new[] { count, 28, 28 }, subset.Images);
         IdxWriter.Write(Path.Combine(folder, "train-labels-idx1-ubyte.gz"), new[] { count }, labels.Select(l => (byte)l).ToArray());
-        return new PlantedSet("fashion-mnist", seed, folder, images, features, labels, 10, truth.OrderBy(t => t.Index).ToArray());
+        return new PlantedSet("fashion-mnist", seed, folder, images, features, labels, 10, truth.OrderBy(t => t.Index).ToArray(), subset.Chosen);
     }
 }

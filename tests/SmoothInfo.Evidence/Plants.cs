@@ -41,7 +41,7 @@ public static class Plants
             .Concat(Enumerable.Repeat("adversarial", adversarial)).OrderBy(_ => random.Next()).ToArray();
         var planted = new List<Plant>();
         string Name(int label) => FashionMnist.ClassNames[label];
-        using var surrogate = Surrogate.Train(train, attackerTraining, seed, out double accuracy);
+        using var surrogate = PixelClassifier.Train(train, attackerTraining, seed, out double accuracy);
         int corruption = 0;
         for (int j = 0; j < positions.Length; j++)
         {

@@ -5,28 +5,36 @@ using static TorchSharp.torch;
 
 namespace SmoothInfo.Evidence;
 
-/// <summary>The attacker's network (784-256-10, trained on clean samples the subset does not hold) and PGD against it.</summary>
-public sealed class Surrogate : IDisposable
+/// <summary>
+/// A 784-256-10 MLP on pixels in [0, 1], trained with Adam on clean samples a planted set does not hold: the attacker's
+/// surrogate that PGD runs against, and the out-of-the-box benchmark's reference classifier.
+/// </summary>
+public sealed class PixelClassifier : IDisposable
 {
     private readonly Sequential _network;
 
-    private Surrogate(Sequential network) => _network = network;
+    private PixelClassifier(Sequential network) => _network = network;
 
-    public static Surrogate Train(Dataset train, int[] indices, int seed, out double accuracy)
+    public static PixelClassifier Train(Dataset train, int[] indices, int seed, out double accuracy) =>
+        Train(stack(indices.Select(i => tensor(train[i].Features.ToArray())).ToList()) / 255f,
+            tensor(indices.Select(i => (long)train.Labels[i]).ToArray()), seed, out accuracy);
+
+    /// <param name="x">(n, 784) float32 pixels in [0, 1].</param>
+    /// <param name="y">(n) class indices.</param>
+    public static PixelClassifier Train(Tensor x, Tensor y, int seed, out double accuracy)
     {
         manual_seed(seed);
         var network = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10));
-        var x = stack(indices.Select(i => tensor(train[i].Features.ToArray())).ToList()) / 255f;
-        var y = tensor(indices.Select(i => (long)train.Labels[i]).ToArray());
+        long count = x.shape[0];
         var optimizer = optim.Adam(network.parameters(), lr: 1e-3);
         var generator = new Generator().manual_seed(seed);
         for (int epoch = 0; epoch < 8; epoch++)
         {
-            var order = randperm(indices.Length, generator: generator);
-            for (int start = 0; start < indices.Length; start += 100)
+            var order = randperm(count, generator: generator);
+            for (long start = 0; start < count; start += 100)
             {
                 using var scope = NewDisposeScope();
-                var batch = order.narrow(0, start, Math.Min(100, indices.Length - start));
+                var batch = order.narrow(0, start, Math.Min(100, count - start));
                 optimizer.zero_grad();
                 var loss = nn.functional.cross_entropy(network.call(x.index_select(0, batch)), y.index_select(0, batch));
                 loss.backward();
@@ -34,7 +42,7 @@ public sealed class Surrogate : IDisposable
             }
         }
         using (no_grad()) accuracy = network.call(x).argmax(1).eq(y).to(float32).mean().item<float>();
-        return new Surrogate(network);
+        return new PixelClassifier(network);
     }
 
     /// <summary>Targeted PGD in [0, 1] pixel space: 40 signed-gradient steps of 0.01, projected to the epsilon ball. Returns whether it fools the surrogate.</summary>
@@ -55,6 +63,12 @@ public sealed class Surrogate : IDisposable
         var bytes = (adversarial * 255).round().clamp(0, 255).to(ScalarType.Byte).squeeze(0);
         bytes.bytes.CopyTo(image);
         using (no_grad()) return _network.call(bytes.to(float32).unsqueeze(0) / 255f).argmax(1).item<long>() == target;
+    }
+
+    /// <summary>Softmax probabilities (n, 10) of (n, 784) float32 pixels in [0, 1].</summary>
+    public Tensor Probabilities(Tensor x)
+    {
+        using (no_grad()) return nn.functional.softmax(_network.call(x), 1);
     }
 
     public void Dispose() => _network.Dispose();
