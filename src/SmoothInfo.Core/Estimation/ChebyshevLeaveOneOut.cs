@@ -40,14 +40,14 @@ internal static class ChebyshevLeaveOneOut
         using var scope = NewDisposeScope();
         long n = problem.SampleCount, k = problem.OutputCount, size = n * k;
         var residual = (problem.Targets - problem.InitialPredictions).reshape(size, 1);
+        // Both filters lie on the same interval (the spectrum's), so they share the recursion's terms and differ only in coefficients.
         var fullFilter = FilterFor(spectrum, run.LearningRate, run);
         var looFilter = FilterFor(spectrum, run.LeaveOneOutLearningRate(n), run);
 
-        var fullRun = Apply(problem.TrainKernel, run.WeightDecay, residual, fullFilter, restrict: null, onProduct: null).squeeze(1);
-        var fitted = problem.TrainKernel.matmul(fullRun);
         // Four (N x b) blocks live in the recursion (two previous terms, the new product, the sum), two more in the quantities.
         long batch = Math.Max(1, workingMemoryBytes / (6 * size * 8));
         var chunks = new List<LeaveOneOutQuantities.Chunk>();
+        Tensor? fullRun = null, fitted = null;
         for (long first = 0; first < n; first += batch)
         {
             using var chunkScope = NewDisposeScope();
@@ -55,51 +55,67 @@ internal static class ChebyshevLeaveOneOut
             void WithoutOwnSample(Tensor block)
             {
                 // Column j is the run without sample first + j: its rows stay zero, so the column never leaves that run's space.
-                using var own = block.view(n, k, b).narrow(0, first, b).diagonal(0, 0, 2);
+                using var own = block.narrow(1, 0, b).view(n, k, b).narrow(0, first, b).diagonal(0, 0, 2);
                 own.zero_();
             }
-            var start = residual.expand(size, b).clone();
+            // The first chunk carries the full run as one more, unmasked column: the same products, not m more of its own.
+            bool withFullRun = fullRun is null;
+            var start = residual.expand(size, withFullRun ? b + 1 : b).clone();
             WithoutOwnSample(start);
-            var loo = Apply(problem.TrainKernel, run.WeightDecay, start, looFilter, WithoutOwnSample,
-                j => progress?.Report(new EstimatorProgress("Chebyshev products", (first + b * (double)j / (looFilter.Degree + 1)) / n)));
-            chunks.Add(LeaveOneOutQuantities.FromCoefficients(problem.TrainKernel, problem.TestKernel, fullRun, fitted, loo,
+            var filters = Enumerable.Repeat(looFilter, (int)b).Concat(withFullRun ? new[] { fullFilter } : Array.Empty<ChebyshevFilter>()).ToArray();
+            var runs = Apply(problem.TrainKernel, run.WeightDecay, start, filters, WithoutOwnSample,
+                done => progress?.Report(new EstimatorProgress("Chebyshev products", (first + b * done) / n)));
+            if (withFullRun)
+            {
+                fullRun = runs.select(1, b).clone().MoveToOuterDisposeScope();
+                fitted = problem.TrainKernel.matmul(fullRun).MoveToOuterDisposeScope();
+            }
+            chunks.Add(LeaveOneOutQuantities.FromCoefficients(problem.TrainKernel, problem.TestKernel, fullRun!, fitted!, runs.narrow(1, 0, b),
                 problem.InitialPredictions, first).MoveToOuter());
             progress?.Report(new EstimatorProgress("Chebyshev products", (double)(first + b) / n));
         }
         string dynamics = run.Dynamics == TrainingDynamics.Continuous ? $"gradient flow to time t = {run.Steps}" : $"t = {run.Steps} discrete steps";
         var solver = new SolverReport("chebyshev",
             $"finite {dynamics}: the filter as a degree-{looFilter.Degree} Chebyshev interpolant on [{looFilter.Lower:G4}, {looFilter.Upper:G4}] " +
-            $"(error bound {looFilter.ErrorBound:G2}), all {n} leave-one-out runs as {looFilter.Degree} masked kernel products, O(m n (nk)^2)" +
+            $"(error bound {looFilter.ErrorBound:G2}), all {n} leave-one-out runs and the full run together as {Math.Max(looFilter.Degree, fullFilter.Degree)} kernel products, each run's own rows masked, O(m n (nk)^2)" +
             FiniteTimeLeaveOneOut.ConditionBoundNote(spectrum),
             condition, problem.TrainKernel.dtype.ToString().ToLowerInvariant());
         return LeaveOneOutQuantities.Combine(chunks, problem.TestSampleCount, solver).MoveToOuter();
     }
 
     /// <summary>
-    /// sum_j c_j T_j(X) V with X = (2 Theta_l - (lower + upper) I) / (upper - lower), Theta_l = Theta + lambda I applied as
-    /// Theta V + lambda V, the T_j V by the three-term recurrence T_{j+1} = 2 X T_j - T_{j-1}, stable because X's spectrum lies
-    /// in [-1, 1]. <paramref name="restrict"/> zeroes, after each
-    /// product, the rows a column's kernel does not have; <paramref name="onProduct"/> hears the number of products done.
+    /// Column i of the result is sum_j c_ij T_j(X) v_i, c_i the coefficients of <paramref name="filters"/>[i] (all on one
+    /// interval; a shorter one stops adding where its degree ends), with X = (2 Theta_l - (lower + upper) I) / (upper - lower),
+    /// Theta_l = Theta + lambda I applied as Theta V + lambda V, the T_j V by the three-term recurrence
+    /// T_{j+1} = 2 X T_j - T_{j-1}, stable because X's spectrum lies in [-1, 1]. <paramref name="restrict"/> zeroes, after
+    /// each product, the rows a column's kernel does not have; <paramref name="onProduct"/> hears the share of the products done.
     /// </summary>
-    private static Tensor Apply(Tensor kernel, double weightDecay, Tensor start, ChebyshevFilter filter, Action<Tensor>? restrict, Action<int>? onProduct)
+    private static Tensor Apply(Tensor kernel, double weightDecay, Tensor start, IReadOnlyList<ChebyshevFilter> filters, Action<Tensor>? restrict, Action<double>? onProduct)
     {
         using var scope = NewDisposeScope();
-        var c = filter.Coefficients;
+        double lower = filters[0].Lower, upper = filters[0].Upper;
+        if (filters.Any(f => f.Lower != lower || f.Upper != upper)) throw new ArgumentException("the filters must share one interval", nameof(filters));
+        int terms = filters.Max(f => f.Coefficients.Length);
+        // (terms, columns): row j holds every column's c_j, zero past a column's degree.
+        var table = new double[terms * filters.Count];
+        for (int i = 0; i < filters.Count; i++)
+            for (int j = 0; j < filters[i].Coefficients.Length; j++) table[j * filters.Count + i] = filters[i].Coefficients[j];
+        var c = tensor(table, new long[] { terms, filters.Count }, start.dtype, start.device);
         // X V = alpha Theta V - beta V, with the weight decay folded into beta (restricted rows of V are zero, so of lambda V too).
-        double alpha = 2 / (filter.Upper - filter.Lower), beta = (filter.Upper + filter.Lower) / (filter.Upper - filter.Lower) - alpha * weightDecay;
+        double alpha = 2 / (upper - lower), beta = (upper + lower) / (upper - lower) - alpha * weightDecay;
         var sum = start * c[0];
         Tensor previous = start, current = start;
-        for (int j = 1; j < c.Length; j++)
+        for (int j = 1; j < terms; j++)
         {
             using var stepScope = NewDisposeScope();
             var next = kernel.matmul(current);
             restrict?.Invoke(next);
             if (j == 1) next.mul_(alpha).add_(current, -beta);
             else next.mul_(2 * alpha).add_(current, -2 * beta).sub_(previous);
-            sum.add_(next, c[j]);
+            sum.addcmul_(next, c[j], 1);
             if (!ReferenceEquals(previous, start)) previous.Dispose();
             (previous, current) = (current, next.MoveToOuterDisposeScope());
-            onProduct?.Invoke(j);
+            onProduct?.Invoke((double)j / (terms - 1));
         }
         return sum.MoveToOuterDisposeScope();
     }
