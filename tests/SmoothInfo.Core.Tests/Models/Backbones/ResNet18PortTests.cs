@@ -67,7 +67,14 @@ public sealed class ResNet18PortTests
         using var pooled = whole.call(preprocessed);
         using var features = _port.Features(batch);
         Assert.That(pooled.shape, Is.EqualTo(new long[] { 1, 512, 1, 1 }));
-        Assert.That(MaxAbsoluteDifference(pooled.flatten().data<float>().ToArray(), features.flatten().data<float>().ToArray()), Is.LessThan(1e-6));
+        // The same 49 non-negative float32 values (after the last ReLU) summed in two orders and divided by 49: each result is
+        // within (49 + 1) u of the exact mean, relative to it (u = 2^-24), so the two differ by at most 100 u of the feature.
+        // An absolute 1e-6 held on one machine's kernels and not on another's (1.9e-6 on AMD EPYC, features of order 1).
+        var (mean, pool) = (features.flatten().data<float>().ToArray(), pooled.flatten().data<float>().ToArray());
+        double worst = Enumerable.Range(0, mean.Length).Max(j => Math.Abs(pool[j] - mean[j]) / (100 * Math.Pow(2, -24) * Math.Abs(mean[j])));
+        TestContext.Out.WriteLine($"largest difference in units of its bound: {worst:G3}; features up to {mean.Max():F2}");
+        Assert.That(worst, Is.LessThanOrEqualTo(1));
+        Assert.That(mean.Count(v => v > 0), Is.GreaterThan(100), "the comparison is not of zeros");
     }
 
     [Test]
