@@ -38,10 +38,6 @@ public sealed record ChebyshevFilter(double Lower, double Upper, double[] Coeffi
         return new ChebyshevFilter(lower, upper, coefficients[..(degree + 1)], bound + dropped);
     }
 
-    /// <summary>The degree <see cref="Fit"/> takes: what the methods' costs are compared by.</summary>
-    public static int DegreeFor(double lower, double upper, double step, double steps, TrainingDynamics dynamics, double tolerance) =>
-        Fit(lower, upper, step, steps, dynamics, tolerance).Degree;
-
     /// <summary>A one-point spectrum (a multiple of I) gets an interval around it, so the map to [-1, 1] exists and stays finite.</summary>
     private static (double, double) Widened(double lower, double upper)
     {

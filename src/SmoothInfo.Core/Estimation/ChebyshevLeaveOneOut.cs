@@ -9,8 +9,8 @@ namespace SmoothInfo.Estimation;
 /// kernel without the sample for a leave-one-out run), and phi is replaced by its Chebyshev interpolant p on an interval
 /// certain to hold the full kernel's spectrum (<see cref="SpectrumBounds"/>), which by interlacing holds every leave-one-out
 /// kernel's spectrum too. All n
-/// leave-one-out runs advance together: each product is Theta_l times an (nk x b) block whose column i then loses sample i's
-/// rows, exactly the batched iteration's masked product, but m + 1 of them instead of t (m about sqrt(eta t lambda_max)
+/// leave-one-out runs and the full run advance together: each product is Theta_l times an (nk x b) block whose column i then
+/// loses sample i's rows (the full run's column loses none), exactly the batched iteration's masked product, but m + 1 of them instead of t (m about sqrt(eta t lambda_max)
 /// times the log of the accuracy). ||(p - phi)(K) r|| &lt;= max |p - phi| ||r|| for every symmetric K with spectrum in the
 /// interval, and the interpolant's bound (<see cref="ChebyshevFilter"/>) keeps that below
 /// <see cref="RelativeTolerance"/> times the smallest phi, i.e. below that fraction of the smallest possible ||c||.
@@ -25,10 +25,6 @@ internal static class ChebyshevLeaveOneOut
 
     public static ChebyshevFilter FilterFor(SpectrumBounds spectrum, double step, TrainingRun run) =>
         ChebyshevFilter.Fit(spectrum.Lower, spectrum.Upper, step, run.Steps, run.Dynamics, Tolerance(spectrum, step, run));
-
-    /// <summary>The degree <see cref="FilterFor"/> takes, without computing the interpolant.</summary>
-    public static int FilterDegree(SpectrumBounds spectrum, double step, TrainingRun run) =>
-        ChebyshevFilter.DegreeFor(spectrum.Lower, spectrum.Upper, step, run.Steps, run.Dynamics, Tolerance(spectrum, step, run));
 
     /// <summary>The largest error allowed for phi: a fraction of the smallest phi any spectrum in the interval can have.</summary>
     private static double Tolerance(SpectrumBounds spectrum, double step, TrainingRun run) =>

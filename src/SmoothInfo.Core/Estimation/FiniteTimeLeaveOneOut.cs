@@ -53,7 +53,7 @@ public static class FiniteTimeLeaveOneOut
         ConditionCheck.Require(condition, kernel.dtype, run);
         if (method == FiniteTimeMethod.Auto)
         {
-            int degree = ChebyshevLeaveOneOut.FilterDegree(spectrum, run.LeaveOneOutLearningRate(problem.SampleCount), run);
+            int degree = ChebyshevLeaveOneOut.FilterFor(spectrum, run.LeaveOneOutLearningRate(problem.SampleCount), run).Degree;
             method = Choose(run, problem.SampleCount, problem.OutputCount, degree);
         }
         return method switch

@@ -41,8 +41,8 @@ internal static class RouteCosts
     /// Function space. The kernel (N = n k) is built in the NTK's working memory, then: at t = infinity the factorization holds
     /// the kernel, its factor and the inverse (3 N^2; for k &gt; 2 the factor's inverse overwrites the factor, 2 N^2), plus the estimator's chunk memory
     /// (weightDecay auto's eigendecomposition first holds no more); at finite t the
-    /// batched iteration and Chebyshev hold the kernel and, while they bound its spectrum, a shifted copy and its Cholesky
-    /// factor (3 N^2), then N x (n + 1) coefficient blocks; the spectral method holds Theta + lambda I, eigenvectors, workspace
+    /// batched iteration and Chebyshev hold the kernel and, while they bound its spectrum, the Cholesky factor of a shift
+    /// formed in the kernel's own storage (2 N^2), then N x (n + 1) coefficient blocks; the spectral method holds Theta + lambda I, eigenvectors, workspace
     /// and a leave-one-out sub-kernel batch (6 N^2).
     /// The held-out cross kernel (m k x N) is held throughout.
     /// </summary>
@@ -68,7 +68,7 @@ internal static class RouteCosts
         else
         {
             // Finite t: the method (batched iteration, Chebyshev, spectral) is chosen on the kernel's spectrum, not known yet.
-            // The spectral method's six N^2 buffers bound the others' three; each costs at most min(t, 6 N) products of the
+            // The spectral method's six N^2 buffers bound the others' two; each costs at most min(t, 6 N) products of the
             // kernel with an N x (n + 1) block (FiniteTimeLeaveOneOut.Choose).
             solvePhase = 6 * size * size + chunks;
             double products = Math.Min(run.Dynamics == TrainingDynamics.Discrete ? run.Steps : double.PositiveInfinity, 6 * size);

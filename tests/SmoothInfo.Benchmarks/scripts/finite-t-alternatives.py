@@ -51,7 +51,7 @@ def degrees(steps):
             truncated_degree(chebyshev_coefficients(power, LOWER, UPPER, 160), tolerance * LOWER))
 
 
-def marchenko_pastur(count, rng):
+def marchenko_pastur(count):
     low, high = (1 - np.sqrt(RATIO)) ** 2, (1 + np.sqrt(RATIO)) ** 2
     density = lambda x: np.sqrt(np.maximum(0, (high - x) * (x - low))) / (2 * np.pi * RATIO * x)
     grid = np.linspace(low, high, 100001)
@@ -62,7 +62,7 @@ def marchenko_pastur(count, rng):
 
 def lanczos_iterations(count=4000, seed=1, limit=140):
     rng = np.random.default_rng(seed)
-    spectrum = marchenko_pastur(count, rng)
+    spectrum = marchenko_pastur(count)
     eta = 0.5 / spectrum[-1]
     phi = lambda x: (1 - (1 - eta * x) ** 1000) / x
     tolerance = TOLERANCE * min(phi(spectrum[0]), phi(spectrum[-1]))
